@@ -1,0 +1,1 @@
+"""CareerBot: Data Scientist vs ML Engineer career answers, cited."""

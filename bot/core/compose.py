@@ -1,0 +1,181 @@
+"""Turning entries into the replies people read: answers, comparisons, role cards.
+
+Every reply built here carries its citations, so nothing reaches a user without its
+section and paragraph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from bot.core.knowledge import Citation, Entry, Knowledge
+from bot.core.reply import CardLine, Column, Reply, RoleCard, Status
+
+RELATED_LIMIT = 3
+
+
+def sorted_citations(knowledge: Knowledge, citations: Iterable[Citation]) -> tuple[Citation, ...]:
+    """Unique citations in article order."""
+    unique = set(citations)
+    return tuple(sorted(unique, key=lambda c: (knowledge.source.order(c.section), c.paragraph)))
+
+
+def _ranges(numbers: Sequence[int]) -> str:
+    parts: list[str] = []
+    start = prev = numbers[0]
+    for n in numbers[1:]:
+        if n == prev + 1:
+            prev = n
+            continue
+        parts.append(f"{start}–{prev}" if prev > start else f"{start}")
+        start = prev = n
+    parts.append(f"{start}–{prev}" if prev > start else f"{start}")
+    return ", ".join(parts)
+
+
+def citation_line(knowledge: Knowledge, citations: Iterable[Citation]) -> str:
+    """``Source: "Salary Expectations and Market Demand", ¶1–2 (as of 2024)``."""
+    ordered = sorted_citations(knowledge, citations)
+    if not ordered:
+        return ""
+    by_section: dict[str, list[int]] = {}
+    for c in ordered:
+        by_section.setdefault(c.section, []).append(c.paragraph)
+    cited = "; ".join(f'"{section}", ¶{_ranges(paras)}' for section, paras in by_section.items())
+    return f"Source: {cited} ({knowledge.source.short_as_of})"
+
+
+def counterpart_role(knowledge: Knowledge, roles: Iterable[str]) -> str | None:
+    roles = set(roles)
+    if len(roles) != 1:
+        return None
+    others = [r.id for r in knowledge.roles if r.id not in roles]
+    return others[0] if len(others) == 1 else None
+
+
+def answer_reply(
+    knowledge: Knowledge,
+    question: str,
+    entry: Entry,
+    *,
+    confidence: float,
+    counterpart: Entry | None = None,
+    status: Status = "answered",
+) -> Reply:
+    related = [knowledge.by_id[r].question for r in entry.related if r in knowledge.by_id]
+    return Reply(
+        question=question,
+        status=status,
+        title=entry.question,
+        body=entry.answer,
+        citations=sorted_citations(knowledge, entry.cite),
+        citation_line=citation_line(knowledge, entry.cite),
+        entries=(entry.id,),
+        confidence=confidence,
+        related=tuple(related[:RELATED_LIMIT]),
+        roles=entry.roles,
+        topic=entry.topic,
+        level=entry.level,
+        counterpart=counterpart.id if counterpart else None,
+    )
+
+
+def comparison_reply(
+    knowledge: Knowledge,
+    question: str,
+    pair: Sequence[Entry],
+    *,
+    confidence: float,
+    intro: Entry | None = None,
+    topic: str | None = None,
+) -> Reply:
+    """Side by side: one column per role, plus the entry that contrasts them if any."""
+    columns = tuple(
+        Column(
+            role=e.roles[0],
+            role_name=knowledge.role(e.roles[0]).name,
+            entry_id=e.id,
+            text=e.answer,
+            citations=sorted_citations(knowledge, e.cite),
+        )
+        for e in pair
+    )
+    used = ([intro] if intro else []) + list(pair)
+    cites = [c for e in used for c in e.cite]
+    topic_id = topic or pair[0].topic
+    topic_name = knowledge.topic(topic_id).name if topic_id else "the two roles"
+    level = pair[0].level if all(e.level == pair[0].level for e in pair) else None
+    level_label = f" ({level} level)" if level else ""
+    names = " vs ".join(knowledge.role(e.roles[0]).name for e in pair)
+    body = intro.answer if intro else f"How the two roles compare on {topic_name.lower()}{level_label}:"
+    return Reply(
+        question=question,
+        status="compared",
+        title=f"{names}: {topic_name}{level_label}",
+        body=body,
+        citations=sorted_citations(knowledge, cites),
+        citation_line=citation_line(knowledge, cites),
+        entries=tuple(e.id for e in used),
+        confidence=confidence,
+        related=tuple(
+            knowledge.by_id[r].question
+            for r in (intro.related if intro else ())
+            if r in knowledge.by_id and r not in {e.id for e in pair}
+        )[:RELATED_LIMIT],
+        roles=tuple(e.roles[0] for e in pair),
+        topic=topic_id,
+        level=level,
+        columns=columns,
+    )
+
+
+def simple_reply(
+    question: str,
+    status: Status,
+    body: str,
+    *,
+    title: str = "",
+    confidence: float = 0.0,
+    suggestions: Sequence[str] = (),
+    entries: Sequence[str] = (),
+) -> Reply:
+    return Reply(
+        question=question,
+        status=status,
+        title=title,
+        body=body,
+        confidence=confidence,
+        suggestions=tuple(suggestions),
+        entries=tuple(entries),
+    )
+
+
+# Role card lines: (label, topic, level). The card shows the primary entry of each topic
+# for the role, and the salary line lists every level, so a card answers "tell me about
+# this job" in one screen.
+CARD_TOPICS = (
+    ("What they do", "role"),
+    ("Education", "education"),
+    ("Key skills", "skills"),
+    ("Tools", "tools"),
+    ("Salary", "salary"),
+    ("Career path", "career-path"),
+)
+
+
+def role_card(knowledge: Knowledge, role_id: str) -> RoleCard:
+    role = knowledge.role(role_id)
+    lines: list[CardLine] = []
+    for label, topic in CARD_TOPICS:
+        entry = knowledge.primary(topic, role_id)
+        if entry is None:
+            continue
+        lines.append(
+            CardLine(
+                label=label,
+                text=entry.answer,
+                citations=sorted_citations(knowledge, entry.cite),
+                citation_line=citation_line(knowledge, entry.cite),
+            )
+        )
+    return RoleCard(role=role.id, name=role.name, focus=role.focus, colour=role.colour, lines=tuple(lines))

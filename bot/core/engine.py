@@ -1,0 +1,487 @@
+"""The answering engine: question in, cited reply out.
+
+One :class:`Engine` serves every front end. It owns the matcher built from one
+knowledge load; :meth:`Engine.reload` builds a complete new one and swaps it in, or
+keeps the old one if the new KB is invalid.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Hashable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from bot.core import compose
+from bot.core.conversation import ConversationStore, Turn
+from bot.core.knowledge import Entry, Knowledge, load_knowledge
+from bot.core.matching import Candidate, Index
+from bot.core.reply import Reply, RoleCard, TopicInfo
+from bot.core.text import tokens
+from bot.core.understanding import Analysis, Analyzer
+
+MAX_QUESTION_CHARS = 1000
+# Decision thresholds on the calibrated confidence (see `careerbot eval`).
+ANSWER_AT = 0.5
+CLARIFY_AT = 0.32
+CLARIFY_MARGIN = 0.04
+SMALLTALK_CUTOFF = 88.0
+UNKNOWN_HINT = (
+    "I can only answer questions about Data Scientist and ML Engineer careers "
+    "(pay, skills, education, career path, daily work, tools, remote work, outlook)."
+)
+DECLINE_SUGGESTIONS = (
+    "How much do ML engineers make?",
+    "What skills does a data scientist need?",
+    "DS vs MLE: which should I choose?",
+)
+
+
+class UnknownRoleError(ValueError):
+    """Raised for a role name that matches neither role."""
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    question: str
+    normalised: str
+    roles: tuple[str, ...]
+    topic: str | None
+    level: str | None
+    corrections: tuple[tuple[str, str], ...]
+    unknown: tuple[str, ...]
+    candidates: tuple[tuple[str, float], ...]
+    reply: Reply
+
+
+class _Brain:
+    """Everything derived from one knowledge load; replaced whole on reload."""
+
+    def __init__(self, knowledge: Knowledge) -> None:
+        self.knowledge = knowledge
+        self.analyzer = Analyzer(knowledge)
+        self.index = Index(knowledge, self.analyzer)
+        self.smalltalk = {
+            " ".join(tokens(p)): item for item in knowledge.smalltalk for p in item.patterns
+        }
+        self.smalltalk_keys = list(self.smalltalk)
+        self.counterparts = {e.id: self._find_counterpart(e) for e in knowledge.entries}
+        self.questions = [e.question for e in knowledge.entries]
+
+    def _find_counterpart(self, entry: Entry) -> Entry | None:
+        """The same question for the other role ("Same for the other role")."""
+        other = compose.counterpart_role(self.knowledge, entry.roles)
+        if other is None:
+            return None
+        if entry.primary:
+            return self.knowledge.primary(entry.topic, other)
+        for rel in entry.related:
+            cand = self.knowledge.by_id.get(rel)
+            if cand and cand.roles == (other,) and cand.topic == entry.topic and cand.level == entry.level:
+                return cand
+        analysis = self.analyzer.analyse(entry.question)
+        analysis = dataclasses.replace(analysis, roles=frozenset({other}))
+        for cand in self.index.search(analysis, limit=8):
+            e = cand.entry
+            if e.roles == (other,) and e.topic == entry.topic and e.level == entry.level:
+                return e if cand.lexical >= 0.3 else None
+        return None
+
+
+class Engine:
+    def __init__(self, knowledge: Knowledge, *, conversations: ConversationStore | None = None) -> None:
+        self._brain = _Brain(knowledge)
+        self.conversations = conversations if conversations is not None else ConversationStore()
+
+    @classmethod
+    def load(cls, directory: Path | str | None = None, **kwargs: object) -> Engine:
+        return cls(load_knowledge(directory), **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def knowledge(self) -> Knowledge:
+        return self._brain.knowledge
+
+    def reload(self, directory: Path | str | None = None) -> None:
+        """Load and index a new KB, then swap; on any error the old KB stays."""
+        brain = _Brain(load_knowledge(directory if directory is not None else self.knowledge.directory))
+        self._brain = brain
+
+    # ------------------------------------------------------------------ asking
+
+    def analyse(self, question: str) -> Analysis:
+        return self._brain.analyzer.analyse(question[:MAX_QUESTION_CHARS])
+
+    def ask(self, question: str, conversation: Hashable | None = None) -> Reply:
+        return self._ask(question, conversation)[0]
+
+    def explain(self, question: str, conversation: Hashable | None = None) -> Explanation:
+        reply, analysis, candidates = self._ask(question, conversation)
+        return Explanation(
+            question=question,
+            normalised=analysis.normalised if analysis else "",
+            roles=tuple(sorted(analysis.roles)) if analysis else (),
+            topic=analysis.topic if analysis else None,
+            level=analysis.level if analysis else None,
+            corrections=analysis.corrections if analysis else (),
+            unknown=analysis.unknown if analysis else (),
+            candidates=tuple((c.entry.id, round(c.score, 3)) for c in candidates[:5]),
+            reply=reply,
+        )
+
+    def _ask(
+        self, question: str, conversation: Hashable | None
+    ) -> tuple[Reply, Analysis | None, list[Candidate]]:
+        brain = self._brain
+        text = " ".join(question.split())[:MAX_QUESTION_CHARS]
+        if not text:
+            return self._decline(question, "Ask me a question about Data Scientist or ML Engineer careers."), None, []
+        small = self._smalltalk(text)
+        if small is not None:
+            return small, None, []
+        analysis = brain.analyzer.analyse(text)
+        previous = self.conversations.get(conversation)
+        analysis = _resolve_follow_up(analysis, previous, brain.knowledge)
+
+        if analysis.professions and (not analysis.roles or analysis.compare_cue):
+            names = ", ".join(sorted(set(analysis.professions)))
+            return self._decline(
+                question,
+                f"I only know about Data Scientist and ML Engineer careers, not {names}. "
+                + UNKNOWN_HINT.split("(")[0].strip().rstrip(".")
+                + ".",
+            ), analysis, []
+        if analysis.off_topic and not analysis.roles:
+            return self._decline(question), analysis, []
+        if not analysis.content:
+            if analysis.roles:
+                reply = self._about_roles(question, analysis)
+                self._remember(conversation, analysis, reply)
+                return reply, analysis, []
+            return self._decline(question), analysis, []
+
+        candidates = brain.index.search(analysis)
+        if not candidates:
+            return self._decline(question), analysis, candidates
+        confidence = _confidence(analysis, candidates, brain.index)
+        reply = self._decide(question, analysis, candidates, confidence)
+        if reply.status in ("answered", "compared"):
+            self._remember(conversation, analysis, reply)
+        return reply, analysis, candidates
+
+    def _decide(
+        self, question: str, analysis: Analysis, candidates: list[Candidate], confidence: float
+    ) -> Reply:
+        knowledge = self.knowledge
+        best = candidates[0]
+        if confidence < CLARIFY_AT:
+            return self._decline(question, confidence=confidence)
+
+        wants_comparison = len(analysis.roles) > 1 or (
+            not analysis.roles and (analysis.compare_cue or analysis.which_cue)
+        )
+        if wants_comparison:
+            compared = self._comparison(question, analysis, candidates, confidence)
+            if compared is not None:
+                return compared
+        if not analysis.roles and len(best.entry.roles) == 1:
+            pair = self._tied_counterparts(candidates)
+            if pair is not None:
+                return compose.comparison_reply(knowledge, question, pair, confidence=confidence)
+
+        if confidence < ANSWER_AT:
+            return self._clarify(question, candidates, confidence)
+        return compose.answer_reply(
+            knowledge,
+            question,
+            best.entry,
+            confidence=confidence,
+            counterpart=self._brain.counterparts.get(best.entry.id),
+        )
+
+    def _comparison(
+        self, question: str, analysis: Analysis, candidates: list[Candidate], confidence: float
+    ) -> Reply | None:
+        knowledge = self.knowledge
+        best = candidates[0]
+        topic = best.entry.topic
+        intro = next(
+            (c.entry for c in candidates[:5] if len(c.entry.roles) > 1 and c.entry.topic == topic),
+            None,
+        )
+        pair = self._pair(topic, analysis.level)
+        if pair is None:
+            return None
+        # A question answered by one contrasting entry ("who earns more?") gets that
+        # entry as the lead, with both roles' facts beside it.
+        return compose.comparison_reply(
+            knowledge, question, pair, confidence=confidence, intro=intro, topic=topic
+        )
+
+    def _pair(self, topic: str, level: str | None) -> tuple[Entry, Entry] | None:
+        knowledge = self.knowledge
+        ids = [r.id for r in knowledge.roles]
+        if level:
+            levelled = [
+                next((e for e in knowledge.entries if e.topic == topic and e.roles == (r,) and e.level == level), None)
+                for r in ids
+            ]
+            if all(levelled):
+                return tuple(levelled)  # type: ignore[return-value]
+        primaries = [knowledge.primary(topic, r) for r in ids]
+        if all(primaries):
+            return tuple(primaries)  # type: ignore[return-value]
+        return None
+
+    def _tied_counterparts(self, candidates: list[Candidate]) -> tuple[Entry, Entry] | None:
+        """No role named and the best two answers are the same question for each role."""
+        if len(candidates) < 2:
+            return None
+        a, b = candidates[0], candidates[1]
+        if (
+            len(a.entry.roles) == 1
+            and len(b.entry.roles) == 1
+            and a.entry.roles != b.entry.roles
+            and a.entry.topic == b.entry.topic
+            and a.entry.level == b.entry.level
+            and a.score - b.score < 0.08
+        ):
+            order = [r.id for r in self.knowledge.roles]
+            pair = sorted((a.entry, b.entry), key=lambda e: order.index(e.roles[0]))
+            return pair[0], pair[1]
+        return None
+
+    def _clarify(self, question: str, candidates: list[Candidate], confidence: float) -> Reply:
+        options: list[Entry] = []
+        for cand in candidates:
+            if cand.score < candidates[0].score - 0.25:
+                break
+            if cand.entry not in options:
+                options.append(cand.entry)
+            if len(options) == 3:
+                break
+        return compose.simple_reply(
+            question,
+            "clarify",
+            "I'm not sure which of these you mean. Pick one, or rephrase your question:",
+            title="Did you mean…?",
+            confidence=confidence,
+            suggestions=[e.question for e in options],
+            entries=[e.id for e in options],
+        )
+
+    def _decline(self, question: str, body: str | None = None, *, confidence: float = 0.0) -> Reply:
+        return compose.simple_reply(
+            question,
+            "declined",
+            body
+            or "Sorry, I don't know that one. " + UNKNOWN_HINT,
+            title="I can't answer that",
+            confidence=min(confidence, CLARIFY_AT),
+            suggestions=DECLINE_SUGGESTIONS,
+        )
+
+    def _smalltalk(self, text: str) -> Reply | None:
+        brain = self._brain
+        words = [w for w in tokens(text) if w not in ("careerbot", "bot")]
+        if not words or len(words) > 6:
+            return None
+        key = " ".join(words)
+        item = brain.smalltalk.get(key)
+        if item is None and len(key) >= 4:
+            match = process.extractOne(
+                key, brain.smalltalk_keys, scorer=fuzz.ratio, score_cutoff=SMALLTALK_CUTOFF
+            )
+            item = brain.smalltalk[match[0]] if match else None
+        if item is None:
+            return None
+        return compose.simple_reply(text, "smalltalk", item.reply, confidence=1.0)
+
+    def _about_roles(self, question: str, analysis: Analysis) -> Reply:
+        """A bare role ("mle?", "what is a data scientist") gets the role's definition."""
+        if len(analysis.roles) > 1:
+            pair = self._pair("role", None)
+            if pair:
+                return compose.comparison_reply(self.knowledge, question, pair, confidence=0.9, topic="role")
+        (role,) = tuple(analysis.roles)[:1]
+        topic = analysis.topic or "role"
+        entry = None
+        if analysis.level:
+            entry = next(
+                (e for e in self.knowledge.entries if e.topic == topic and e.roles == (role,) and e.level == analysis.level),
+                None,
+            )
+        entry = entry or self.knowledge.primary(topic, role) or self.knowledge.primary("role", role)
+        if entry is None:
+            return self._decline(question)
+        return compose.answer_reply(
+            self.knowledge, question, entry, confidence=0.9, counterpart=self._brain.counterparts.get(entry.id)
+        )
+
+    def _remember(self, conversation: Hashable | None, analysis: Analysis, reply: Reply) -> None:
+        if conversation is None:
+            return
+        self.conversations.put(
+            conversation,
+            Turn(
+                roles=frozenset(reply.roles) or analysis.roles,
+                topic=reply.topic or analysis.topic,
+                level=reply.level or analysis.level,
+                content=analysis.content,
+                entry_id=reply.entries[0] if reply.entries else None,
+                at=self.conversations.now(),
+            ),
+        )
+
+    # ------------------------------------------------------------------ direct access
+
+    def answer_entry(self, entry_id: str, conversation: Hashable | None = None) -> Reply:
+        """Answer one entry by id (did-you-mean, related and other-role buttons)."""
+        entry = self.knowledge.by_id[entry_id]
+        reply = compose.answer_reply(
+            self.knowledge,
+            entry.question,
+            entry,
+            confidence=1.0,
+            counterpart=self._brain.counterparts.get(entry.id),
+        )
+        analysis = self._brain.analyzer.analyse(entry.question)
+        self._remember(conversation, analysis, reply)
+        return reply
+
+    def counterpart(self, entry_id: str) -> Entry | None:
+        return self._brain.counterparts.get(entry_id)
+
+    def compare(self, topic: str) -> Reply:
+        """Side-by-side comparison of a topic (id, name or free text)."""
+        topic_id = self.find_topic(topic)
+        pair = self._pair(topic_id, None) if topic_id else None
+        if topic_id is None or pair is None:
+            comparable = ", ".join(t.id for t in self.knowledge.topics if self._pair(t.id, None))
+            return self._decline(topic, f"I can't compare {topic!r}. Topics I can compare: {comparable}.")
+        intro = next(
+            (e for e in self.knowledge.entries if e.topic == topic_id and len(e.roles) > 1),
+            None,
+        )
+        return compose.comparison_reply(self.knowledge, topic, pair, confidence=1.0, intro=intro, topic=topic_id)
+
+    def find_topic(self, text: str) -> str | None:
+        knowledge = self.knowledge
+        key = text.strip().lower()
+        for t in knowledge.topics:
+            if key in (t.id, t.name.lower(), t.id.replace("-", " ")):
+                return t.id
+        analysis = self.analyse(text)
+        if analysis.topic:
+            return analysis.topic
+        match = process.extractOne(
+            key, {t.id: t.name.lower() for t in knowledge.topics}, scorer=fuzz.WRatio, score_cutoff=80
+        )
+        return match[2] if match else None
+
+    def find_role(self, text: str) -> str:
+        key = text.strip().lower().replace("_", "-")
+        for role in self.knowledge.roles:
+            if key in (role.id.replace("_", "-"), role.slug, role.name.lower(), role.short.lower()):
+                return role.id
+        roles = self.analyse(text).roles
+        if len(roles) == 1:
+            return next(iter(roles))
+        known = " or ".join(r.slug for r in self.knowledge.roles)
+        raise UnknownRoleError(f"unknown role {text!r}: use {known}")
+
+    def role_card(self, role: str) -> RoleCard:
+        return compose.role_card(self.knowledge, self.find_role(role))
+
+    def topics(self) -> list[TopicInfo]:
+        counts: dict[str, int] = {}
+        for e in self.knowledge.entries:
+            counts[e.topic] = counts.get(e.topic, 0) + 1
+        return [
+            TopicInfo(t.id, t.name, t.description, t.example, counts.get(t.id, 0))
+            for t in self.knowledge.topics
+        ]
+
+    def topic_choices(self, partial: str, limit: int = 25) -> list[tuple[str, str]]:
+        topics = [t for t in self.knowledge.topics if self._pair(t.id, None)]
+        if not partial.strip():
+            return [(t.name, t.id) for t in topics][:limit]
+        scored = process.extract(
+            partial.lower(),
+            {t.id: f"{t.name} {t.id} {' '.join(t.vocabulary)}".lower() for t in topics},
+            scorer=fuzz.partial_ratio,
+            limit=limit,
+        )
+        by_id = {t.id: t for t in topics}
+        return [(by_id[key].name, key) for _, score, key in scored if score >= 50]
+
+    def autocomplete_entries(self, partial: str, limit: int = 25) -> list[Entry]:
+        """KB entries best matching what the user has typed so far."""
+        entries = self.knowledge.entries
+        if not partial.strip():
+            return [e for e in entries if e.primary][:limit]
+        found: list[Entry] = []
+        analysis = self.analyse(partial)
+        if analysis.content:
+            found.extend(c.entry for c in self._brain.index.search(analysis, limit=limit))
+        for _, _, i in process.extract(
+            partial.lower(), [q.lower() for q in self._brain.questions], scorer=fuzz.partial_ratio, limit=limit
+        ):
+            found.append(entries[i])
+        return list(dict.fromkeys(found))[:limit]
+
+    def autocomplete(self, partial: str, limit: int = 25) -> list[str]:
+        return [e.question for e in self.autocomplete_entries(partial, limit)]
+
+
+def _resolve_follow_up(analysis: Analysis, previous: Turn | None, knowledge: Knowledge) -> Analysis:
+    """Fill in what a follow-up leaves out ("and MLEs?") from the previous turn."""
+    if previous is None:
+        return analysis
+    short = len(analysis.words) <= 8
+    leans_back = analysis.followup_shape or analysis.other_role or (
+        not analysis.roles and short and (analysis.pronoun or analysis.words[:1] in (("and",), ("also",)))
+    )
+    if not leans_back:
+        return analysis
+    roles = analysis.roles
+    if analysis.other_role and not roles:
+        other = compose.counterpart_role(knowledge, previous.roles)
+        roles = frozenset({other}) if other else previous.roles
+    elif not roles:
+        roles = previous.roles
+    content = analysis.content if analysis.content and not analysis.followup_shape else previous.content
+    level = analysis.level
+    if level is None and (analysis.roles or analysis.other_role):
+        level = previous.level  # "and for MLEs?" after "senior DS pay" keeps "senior"
+    topic_scores = analysis.topic_scores
+    if content is previous.content and previous.topic:
+        topic_scores = {previous.topic: 1.0}
+    return dataclasses.replace(
+        analysis,
+        roles=roles,
+        content=content,
+        level=level,
+        topic_scores=topic_scores,
+        compare_cue=analysis.compare_cue and len(roles) > 1,
+    )
+
+
+def _confidence(analysis: Analysis, candidates: list[Candidate], index: Index) -> float:
+    """A 0–1 score that tracks how often the top answer is right (see `careerbot eval`).
+
+    It multiplies how well the best entry matches by how much of the question we
+    understand at all: an answer that fits half the question is not half right.
+    """
+    best = candidates[0]
+    weights = [index.weight(t) for t in analysis.content]
+    total = sum(weights) or 1.0
+    unknown = sum(index.weight(t) for t in analysis.content if t in set(analysis.unknown) or t not in index.idf)
+    known_share = 1.0 - unknown / total
+    evidence = 1.0 if (analysis.roles or analysis.topic) else 0.75
+    margin = best.score - candidates[1].score if len(candidates) > 1 else 0.3
+    raw = (0.75 * best.lexical + 0.25 * best.fuzzy + max(best.slots, 0.0)) * (known_share**1.5) * evidence
+    raw += 0.1 * min(margin, 0.3)
+    return 1.0 / (1.0 + math.exp(-9.0 * (raw - 0.42)))

@@ -1,0 +1,126 @@
+"""Text normalisation shared by the knowledge loader and the matcher.
+
+RapidFuzz does no preprocessing since 3.0, so KB phrasings and user questions must go
+through the *same* function; this module is that function.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Contractions are expanded before punctuation is stripped, so "what's" does not turn
+# into the meaningless token "s".
+_CONTRACTIONS = {
+    "won't": "will not",
+    "can't": "can not",
+    "cannot": "can not",
+    "shan't": "shall not",
+    "ain't": "is not",
+    "let's": "let us",
+    "y'all": "you all",
+    "gonna": "going to",
+    "wanna": "want to",
+    "gotta": "got to",
+    "kinda": "kind of",
+    "sorta": "sort of",
+}
+_SUFFIXES = (
+    ("n't", " not"),
+    ("'re", " are"),
+    ("'ve", " have"),
+    ("'ll", " will"),
+    ("'d", " would"),
+    ("'m", " am"),
+    ("'s", ""),
+)
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# Money written as "$95,000" or "95k" should survive as one number token.
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+_SYMBOLS = (
+    ("$$$", " money "),
+    ("$$", " money "),
+    ("$", " dollar "),
+    ("€", " money "),
+    ("£", " money "),
+    ("a/b", " ab "),
+    ("c++", " cplusplus "),
+    ("&", " and "),
+    ("+", " plus "),
+)
+
+# Words that carry no meaning for routing a question. Deliberately small: "do", "which",
+# "more", "vs" and "how" are kept elsewhere as cues, and everything not listed here is
+# treated as content.
+STOP_WORDS = frozenset(
+    """
+    a an the and or but if of at by for with about against between into through during
+    before after above below to from up down in out on off over under again further then
+    once here there when how all any both each few other some such no
+    nor not only own same so than too very s t can will just should now is am are was were
+    be been being have has had having do does did doing i me my myself we our ours you your
+    yours he him his she her it its they them their what which who whom this that these
+    those would could might must shall may also really actually like pls please plz tell
+    know want wondering thinking think guys hey hi hello anyone someone somebody u ur r im
+    ive id youre theyre whats hows thats lol lmao tbh ngl btw idk imo kinda etc yeah yea yes
+    ok okay much many get gets got getting go going one ones thing things stuff way ways
+    well even still usually typically generally basically quick question q curious
+    """.split()
+)
+
+
+def fold(text: str) -> str:
+    """Lower-case, Unicode-normalise and expand contractions; keep punctuation as spaces."""
+    text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
+    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch in "\n\t")
+    for symbol, word in _SYMBOLS:
+        text = text.replace(symbol, word)
+    text = _THOUSANDS.sub("", text)
+    return text
+
+
+def tokens(text: str) -> list[str]:
+    """All word tokens of ``text`` after folding, contractions expanded, stop words kept."""
+    out: list[str] = []
+    for word in _WORD.findall(fold(text)):
+        if word in _CONTRACTIONS:
+            out.extend(_CONTRACTIONS[word].split())
+            continue
+        if "'" in word:
+            for suffix, expansion in _SUFFIXES:
+                if word.endswith(suffix):
+                    out.append(word[: -len(suffix)])
+                    out.extend(expansion.split())
+                    break
+            else:
+                out.append(word.replace("'", ""))
+            continue
+        out.append(word)
+    return out
+
+
+def content_tokens(text: str) -> list[str]:
+    """Tokens that carry meaning: :func:`tokens` minus stop words."""
+    return [t for t in tokens(text) if t not in STOP_WORDS]
+
+
+def normalise(text: str) -> str:
+    """The canonical form used to compare phrasings: content tokens joined by spaces."""
+    return " ".join(content_tokens(text))
+
+
+def stem(word: str) -> str:
+    """A deliberately light stemmer: plural and common verb endings only.
+
+    Heavier stemmers merge words this domain must keep apart (e.g. "engineering" and
+    "engineer" are different things here: a field versus a role).
+    """
+    if len(word) <= 3 or word.isdigit():
+        return word
+    for suffix, repl in (("ies", "y"), ("sses", "ss"), ("xes", "x"), ("ches", "ch"), ("shes", "sh")):
+        if word.endswith(suffix):
+            return word[: -len(suffix)] + repl
+    if word.endswith("s") and not word.endswith(("ss", "us", "is", "os")):
+        return word[:-1]
+    return word

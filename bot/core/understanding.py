@@ -1,0 +1,293 @@
+"""Reading a question: spelling, synonyms, and the slots it is about.
+
+Questions and KB phrasings go through the same :class:`Analyzer`, so "how much $$ do
+MLEs make" and "What does an entry-level ML Engineer earn?" meet on the same tokens:
+roles become slots (not words), levels become slots, synonyms collapse to one word,
+and misspellings are corrected against the KB's own vocabulary.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.core.knowledge import Knowledge
+from bot.core.text import STOP_WORDS, stem, tokens
+
+ROLE_MARK = {"data_scientist": "@ds", "ml_engineer": "@mle"}
+LEVEL_WORDS: dict[str, tuple[str, ...]] = {
+    "entry": (
+        "entry level", "entry", "entrylevel", "junior", "juniors", "jr", "jnr", "new grad",
+        "new grads", "newgrad", "fresh grad", "fresh graduate", "fresher", "freshers",
+        "graduate", "grads", "beginner", "beginners", "starting", "starting out", "first job",
+        "just starting", "early career", "intern", "interns", "0 yoe", "1 yoe", "no experience",
+    ),
+    "experienced": (
+        "experienced", "mid level", "mid", "midlevel", "mid career", "intermediate",
+        "few years", "some experience", "3 yoe", "4 yoe", "5 yoe", "yoe", "years of experience",
+    ),
+    "senior": (
+        "senior", "seniors", "sr", "snr", "staff", "tech lead", "technical lead", "lead",
+        "leads", "leadership", "10 yoe", "principal", "very experienced",
+    ),
+}
+# Words that show a question compares the two roles rather than asking about one.
+COMPARE_CUES = frozenset(
+    {"vs", "versus", "compare", "compared", "comparison", "comparing", "difference",
+     "differences", "differ", "different", "distinguish", "between", "than", "better"}
+)
+WHICH_CUES = frozenset({"which", "who", "whom"})
+# Short messages made of these words (plus roles/levels) lean on the previous turn.
+FOLLOW_UP_CUES = frozenset(
+    {"and", "what", "about", "how", "same", "for", "also", "too", "then", "other", "them",
+     "they", "their", "those", "ones", "one", "role", "side", "ok", "so", "as", "well", "the"}
+)
+PRONOUNS = frozenset({"they", "them", "their", "those", "these", "that", "this", "it", "he", "she", "theirs"})
+_OTHER = frozenset({"other", "opposite", "another"})
+# Plain words that are neither domain evidence nor a sign of an off-topic question.
+NEUTRAL = frozenset(
+    """
+    good bad best worst better right wrong big small easy hard harder easier difficult tough
+    need needs needed start started starting learn become becoming get into break work
+    working worked worth life year years month months week time lot lots little bit
+    kind sort type types example examples question questions answer info information
+    help idea ideas point points someone person people guy guys girl folks man bro dude
+    fr ngl tbh rn atm asap yall new old true false real really honestly exactly literally
+    normal typical common usual main important matter matters thing things stuff everything
+    anything something nothing mostly often always never sometimes maybe probably possible
+    say says said see look looking find found make made take takes took give gives go
+    need feel feels sure yes nah yeah hmm wait still already just currently today now
+    day getting wanna gonna want trying try use used using means
+    """.split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What we understood of one text."""
+
+    text: str
+    words: tuple[str, ...]
+    """All canonical tokens in order (roles as @ds/@mle, stop words kept)."""
+    content: tuple[str, ...]
+    """Stemmed content tokens without roles, levels and stop words: what is matched."""
+    roles: frozenset[str]
+    level: str | None
+    corrections: tuple[tuple[str, str], ...] = ()
+    unknown: tuple[str, ...] = ()
+    professions: tuple[str, ...] = ()
+    off_topic: tuple[str, ...] = ()
+    compare_cue: bool = False
+    which_cue: bool = False
+    other_role: bool = False
+    pronoun: bool = False
+    topic_scores: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def normalised(self) -> str:
+        return " ".join(self.content)
+
+    @property
+    def topic(self) -> str | None:
+        if not self.topic_scores:
+            return None
+        best = max(self.topic_scores.items(), key=lambda kv: kv[1])
+        return best[0] if best[1] > 0 else None
+
+    @property
+    def followup_shape(self) -> bool:
+        """Only roles, levels, cue words or pronouns: "and MLEs?", "what about senior?"."""
+        rest = [w for w in self.words if not w.startswith(("@", "#lvl")) and w not in FOLLOW_UP_CUES]
+        rest = [w for w in rest if w not in STOP_WORDS and w not in NEUTRAL]
+        return not rest
+
+
+class Analyzer:
+    """Built once per knowledge load; analysing a question is then pure lookups."""
+
+    def __init__(self, knowledge: Knowledge) -> None:
+        self._role_of = {mark: role for role, mark in ROLE_MARK.items()}
+        phrases: dict[tuple[str, ...], str] = {}
+        for role in knowledge.roles:
+            mark = ROLE_MARK.get(role.id, "@" + role.id)
+            self._role_of[mark] = role.id
+            for alias in (*role.aliases, role.name, role.short, role.slug):
+                phrases[tuple(tokens(alias))] = mark
+        for level, words in LEVEL_WORDS.items():
+            for word in words:
+                phrases.setdefault(tuple(tokens(word)), "#lvl:" + level)
+        for canonical, variants in knowledge.synonyms.items():
+            for variant in variants:
+                phrases.setdefault(tuple(tokens(variant)), canonical)
+        for prof in knowledge.other_professions:
+            phrases.setdefault(tuple(tokens(prof)), "#prof:" + "_".join(tokens(prof)))
+        self._phrases = phrases
+        self._max_phrase = max((len(k) for k in phrases), default=1)
+        self._off_topic = {tuple(tokens(p)) for p in knowledge.off_topic_phrases}
+
+        # Vocabulary the KB itself uses: the only words we correct misspellings towards.
+        vocab: Counter[str] = Counter()
+        for entry in knowledge.entries:
+            for text in (*entry.phrasings, entry.answer):
+                vocab.update(tokens(text))
+        for topic in knowledge.topics:
+            for word in topic.vocabulary:
+                vocab.update(tokens(word))
+        for key in phrases:
+            vocab.update(key)
+        self.vocabulary = frozenset(vocab) | STOP_WORDS | NEUTRAL
+        self._vocab_list = sorted(w for w in vocab if len(w) >= 4 and not w.isdigit())
+        self._vocab_freq = vocab
+        self._corrections: dict[str, str] = {}
+
+        # Topic vocabulary, analysed like everything else so synonyms line up.
+        self._topic_terms: dict[str, dict[str, float]] = defaultdict(dict)
+        owners: dict[str, set[str]] = defaultdict(set)
+        for topic in knowledge.topics:
+            for word in topic.vocabulary:
+                for term in self._canonical_terms(tokens(word)):
+                    owners[term].add(topic.id)
+        for term, topics in owners.items():
+            weight = 1.0 / len(topics)
+            for topic_id in topics:
+                self._topic_terms[term][topic_id] = weight
+        self.known_stems = frozenset(
+            stem(w) for w in self.vocabulary if not w.startswith(("@", "#"))
+        ) | frozenset(self._topic_terms)
+
+    # ------------------------------------------------------------------ pipeline
+
+    def _canonical_terms(self, words: list[str]) -> list[str]:
+        out = []
+        for w in self._rewrite(words):
+            if w.startswith(("@", "#")) or w in STOP_WORDS or w in NEUTRAL:
+                continue
+            out.append(stem(w))
+        return out
+
+    def _rewrite(self, words: list[str]) -> list[str]:
+        """Replace the longest known phrase at each position (aliases, synonyms, levels)."""
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            for size in range(min(self._max_phrase, len(words) - i), 0, -1):
+                key = tuple(words[i : i + size])
+                mark = self._phrases.get(key)
+                if mark is not None:
+                    out.append(mark)
+                    i += size
+                    break
+            else:
+                out.append(words[i])
+                i += 1
+        return out
+
+    def correct(self, word: str) -> str:
+        """The KB word ``word`` is a misspelling of, or ``word`` itself."""
+        if word in self.vocabulary or len(word) < 4 or not word.isalpha():
+            return word
+        return _correct(word, self)
+
+    def analyse(self, text: str) -> Analysis:
+        raw = tokens(text)
+        corrections: list[tuple[str, str]] = []
+        fixed: list[str] = []
+        for word in raw:
+            if word in self._vocab_freq or word in STOP_WORDS:
+                fixed.append(word)
+                continue
+            candidate = self.correct(word)
+            if candidate != word:
+                corrections.append((word, candidate))
+            fixed.append(candidate)
+        # "how much do MLEs make" is about salary; "what do MLEs make" is not clearly.
+        if {"make", "makes", "making", "earn"} & set(fixed) and {"much", "money", "dollar"} & set(fixed):
+            fixed = ["salary" if w in ("make", "makes", "making") else w for w in fixed]
+        words = self._rewrite(fixed)
+        off_topic = tuple(
+            " ".join(p) for p in self._off_topic if _contains(fixed, p)
+        )
+
+        roles: set[str] = set()
+        level: str | None = None
+        professions: list[str] = []
+        content: list[str] = []
+        unknown: list[str] = []
+        for w in words:
+            if w.startswith("@"):
+                roles.add(self._role_of[w])
+            elif w.startswith("#lvl:"):
+                level = level or w[5:]
+            elif w.startswith("#prof:"):
+                professions.append(w[6:].replace("_", " "))
+            elif w not in STOP_WORDS and w not in NEUTRAL:
+                s = stem(w)
+                content.append(s)
+                if s not in self.known_stems and w not in self.vocabulary:
+                    unknown.append(w)
+        topic_scores: dict[str, float] = defaultdict(float)
+        for term in content:
+            for topic_id, weight in self._topic_terms.get(term, {}).items():
+                topic_scores[topic_id] += weight
+        word_set = set(words)
+        return Analysis(
+            text=text,
+            words=tuple(words),
+            content=tuple(dict.fromkeys(content)),
+            roles=frozenset(roles),
+            level=level,
+            corrections=tuple(corrections),
+            unknown=tuple(unknown),
+            professions=tuple(professions),
+            off_topic=off_topic,
+            compare_cue=bool(word_set & COMPARE_CUES) or ("or" in word_set and len(roles) > 1),
+            which_cue=bool(word_set & WHICH_CUES),
+            other_role=bool(word_set & _OTHER),
+            pronoun=bool(word_set & PRONOUNS),
+            topic_scores=dict(topic_scores),
+        )
+
+
+def _contains(words: list[str], phrase: tuple[str, ...]) -> bool:
+    n = len(phrase)
+    return any(tuple(words[i : i + n]) == phrase for i in range(len(words) - n + 1))
+
+
+def _max_distance(word: str) -> int:
+    # Short words have many near neighbours: "nurse" is one edit from "course" and must
+    # not become it. Long words tolerate more edits.
+    if len(word) <= 5:
+        return 1
+    if len(word) <= 8:
+        return 2
+    return 3
+
+
+def _correct(word: str, analyzer: Analyzer) -> str:
+    hit = analyzer._corrections.get(word)
+    if hit is not None:
+        return hit
+    limit = _max_distance(word)
+    matches = process.extract(
+        word, analyzer._vocab_list, scorer=OSA.distance, score_cutoff=limit, limit=8
+    )
+    best = word
+    if matches:
+
+        def rank(match: tuple[str, float, int]) -> tuple[float, float]:
+            candidate, distance, _ = match
+            # "enginner" is "engineer", not "beginner": prefer the same first letter.
+            penalty = 0.0 if candidate[0] == word[0] else 0.75
+            return (distance + penalty, -math.log1p(analyzer._vocab_freq[candidate]))
+
+        candidate, distance, _ = min(matches, key=rank)
+        if candidate[0] == word[0] or (distance <= 1 and len(word) >= 6):
+            best = candidate
+    if len(analyzer._corrections) > 50_000:  # bounded: user text is unbounded
+        analyzer._corrections.clear()
+    analyzer._corrections[word] = best
+    return best
