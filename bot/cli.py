@@ -10,9 +10,15 @@ import argparse
 import json
 import sys
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from bot.core.knowledge import Knowledge, KnowledgeError, load_knowledge, uncited_paragraphs
+
+if TYPE_CHECKING:
+    from bot.core.engine import Engine, Explanation
+    from bot.core.reply import Reply
 
 
 class CliError(Exception):
@@ -128,6 +134,129 @@ def _kb_export(args: argparse.Namespace) -> int:
     return 0
 
 
+# ---------------------------------------------------------------------------- answering
+
+
+def _engine(args: argparse.Namespace) -> Engine:
+    from bot.core.engine import Engine
+
+    try:
+        return Engine.load(getattr(args, "kb", None))
+    except KnowledgeError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _print_reply(reply: Reply, as_json: bool, out: TextIO = sys.stdout) -> None:
+    if as_json:
+        out.write(json.dumps(reply.to_json(), ensure_ascii=False) + "\n")
+    else:
+        if reply.title and reply.status in ("answered", "compared"):
+            out.write(f"» {reply.title}\n\n")
+        out.write(reply.text + "\n\n")
+    out.flush()
+
+
+def _print_explanation(exp: Explanation, out: TextIO = sys.stdout) -> None:
+    out.write(f"  normalised : {exp.normalised!r}\n")
+    if exp.corrections:
+        out.write("  corrected  : " + ", ".join(f"{a}→{b}" for a, b in exp.corrections) + "\n")
+    if exp.unknown:
+        out.write("  unknown    : " + ", ".join(exp.unknown) + "\n")
+    out.write(f"  roles      : {', '.join(exp.roles) or '-'}\n")
+    out.write(f"  topic      : {exp.topic or '-'}   level: {exp.level or '-'}\n")
+    out.write(f"  outcome    : {exp.reply.status} (confidence {exp.reply.confidence:.2f})\n")
+    out.write("  candidates :\n")
+    for entry_id, score in exp.candidates:
+        out.write(f"    {score:6.3f}  {entry_id}\n")
+    out.write("\n")
+
+
+def _ask(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    for question in args.question:
+        if args.explain and not args.json:
+            exp = engine.explain(question)
+            print(f"? {question}")
+            _print_explanation(exp)
+            _print_reply(exp.reply, False)
+        else:
+            _print_reply(engine.ask(question), args.json)
+    return 0
+
+
+def _lines(stream: TextIO) -> Iterable[str]:
+    for line in stream:
+        yield line.rstrip("\n")
+
+
+def _chat(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    interactive = sys.stdin.isatty() and not args.json
+    conversation = "terminal"
+    if interactive:
+        print("CareerBot: ask about Data Scientist vs ML Engineer careers. Ctrl-D or 'quit' to leave.\n")
+
+    def prompt() -> Iterable[str]:
+        while True:
+            try:
+                yield input("you> ")
+            except EOFError:
+                print()
+                return
+
+    for line in prompt() if interactive else _lines(sys.stdin):
+        question = line.strip()
+        if not question:
+            continue
+        if interactive and question.lower() in ("quit", "exit", "/quit", "/exit"):
+            break
+        reply = engine.ask(question, conversation=conversation)
+        if interactive:
+            print()
+        _print_reply(reply, args.json)
+    return 0
+
+
+def _compare(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    reply = engine.compare(" ".join(args.topic))
+    _print_reply(reply, args.json)
+    return 0 if reply.status == "compared" else 1
+
+
+def _role(args: argparse.Namespace) -> int:
+    from bot.core.engine import UnknownRoleError
+
+    engine = _engine(args)
+    try:
+        card = engine.role_card(" ".join(args.role))
+    except UnknownRoleError as exc:
+        raise CliError(str(exc)) from None
+    print(card.text)
+    return 0
+
+
+def _topics(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    for topic in engine.topics():
+        print(f"{topic.id:<16} {topic.name:<24} e.g. \"{topic.example}\"")
+    return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from bot.core.evaluation import PARTS, default_eval_dir, evaluate, render
+
+    directory = Path(args.dir) if args.dir else default_eval_dir()
+    if not (directory / "dev.yaml").is_file():
+        raise CliError(f"no evaluation set in {directory} (pass --dir)")
+    results = evaluate(_engine(args), directory, [args.part] if args.part else PARTS)
+    if args.json:
+        print(json.dumps([r.to_json() for r in results], ensure_ascii=False, indent=2))
+    else:
+        print(render(results, show_failures=not args.quiet))
+    return 0
+
+
 # ---------------------------------------------------------------------------- parser
 
 
@@ -149,6 +278,37 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("dir", nargs="?", default=None, help="knowledge directory (default: shipped KB)")
         sub.set_defaults(func=func)
 
+    ask = commands.add_parser("ask", help="answer each question independently")
+    ask.add_argument("question", nargs="+", help="one or more questions (quote each)")
+    ask.add_argument("--json", action="store_true", help="one JSON object per line (stable keys)")
+    ask.add_argument("--explain", action="store_true", help="show normalisation, slots, top candidates")
+    ask.set_defaults(func=_ask)
+
+    chat = commands.add_parser("chat", help="one conversation: follow-ups work; reads stdin when piped")
+    chat.add_argument("--json", action="store_true", help="one JSON object per line (stable keys)")
+    chat.set_defaults(func=_chat)
+
+    compare = commands.add_parser("compare", help="both roles side by side on a topic")
+    compare.add_argument("topic", nargs="+", help="topic id or name, e.g. salary")
+    compare.add_argument("--json", action="store_true")
+    compare.set_defaults(func=_compare)
+
+    role = commands.add_parser("role", help="a role's cited summary card")
+    role.add_argument("role", nargs="+", help="data-scientist or ml-engineer")
+    role.set_defaults(func=_role)
+
+    topics = commands.add_parser("topics", help="what the bot knows about")
+    topics.set_defaults(func=_topics)
+
+    evaluate = commands.add_parser("eval", help="answer quality on the dev and held-out sets")
+    evaluate.add_argument("--dir", help="directory with dev.yaml and heldout.yaml (default tests/eval)")
+    evaluate.add_argument("--part", choices=("dev", "heldout"), help="only one part")
+    evaluate.add_argument("--json", action="store_true")
+    evaluate.add_argument("--quiet", action="store_true", help="figures only, no failure list")
+    evaluate.set_defaults(func=_eval)
+
+    for sub in (ask, chat, compare, role, topics, evaluate):
+        sub.add_argument("--kb", default=None, help="knowledge directory (default: shipped KB)")
     return parser
 
 
