@@ -29,6 +29,13 @@ ANSWER_AT = 0.5
 CLARIFY_AT = 0.32
 CLARIFY_MARGIN = 0.04
 SMALLTALK_CUTOFF = 88.0
+# Words that may surround small talk without making it a question.
+SMALLTALK_FILLER = frozenset(
+    "careerbot bot everyone everybody all guys yall folks team friends again there so much "
+    "very really lot lots man bro dude mate fam : ) ( ! xd lol".split()
+)
+# Words small-talk patterns share with real questions; they never decide the item.
+SMALLTALK_GLUE = frozenset("how do i you what is are the a this to can me my your that it".split())
 UNKNOWN_HINT = (
     "I can only answer questions about Data Scientist and ML Engineer careers "
     "(pay, skills, education, career path, daily work, tools, remote work, outlook)."
@@ -68,6 +75,10 @@ class _Brain:
             " ".join(tokens(p)): item for item in knowledge.smalltalk for p in item.patterns
         }
         self.smalltalk_keys = list(self.smalltalk)
+        self.smalltalk_vocab = {
+            item.id: {w for p in item.patterns for w in tokens(p)} for item in knowledge.smalltalk
+        }
+        self.smalltalk_words = set().union(*self.smalltalk_vocab.values(), SMALLTALK_GLUE)
         self.counterparts = {e.id: self._find_counterpart(e) for e in knowledge.entries}
         self.questions = [e.question for e in knowledge.entries]
 
@@ -208,7 +219,11 @@ class Engine:
         best = candidates[0]
         topic = best.entry.topic
         intro = next(
-            (c.entry for c in candidates[:5] if len(c.entry.roles) > 1 and c.entry.topic == topic),
+            (
+                c.entry
+                for c in candidates[:5]
+                if len(c.entry.roles) > 1 and c.entry.topic == topic and c.score >= best.score - 0.1
+            ),
             None,
         )
         pair = self._pair(topic, analysis.level)
@@ -284,9 +299,10 @@ class Engine:
         )
 
     def _smalltalk(self, text: str) -> Reply | None:
+        """A message made only of small-talk words ("thx that helped", "gm everyone")."""
         brain = self._brain
-        words = [w for w in tokens(text) if w not in ("careerbot", "bot")]
-        if not words or len(words) > 6:
+        words = [w for w in tokens(text) if w not in SMALLTALK_FILLER]
+        if not words or len(words) > 8:
             return None
         key = " ".join(words)
         item = brain.smalltalk.get(key)
@@ -295,6 +311,14 @@ class Engine:
                 key, brain.smalltalk_keys, scorer=fuzz.ratio, score_cutoff=SMALLTALK_CUTOFF
             )
             item = brain.smalltalk[match[0]] if match else None
+        if item is None and all(w in brain.smalltalk_words for w in words):
+            # Every word is small talk: pick the item whose words it uses most, the
+            # later one on a tie ("ok cool bye" is a goodbye).
+            best_score = 0
+            for candidate in brain.knowledge.smalltalk:
+                score = sum(w in brain.smalltalk_vocab[candidate.id] for w in words if w not in SMALLTALK_GLUE)
+                if score and score >= best_score:
+                    best_score, item = score, candidate
         if item is None:
             return None
         return compose.simple_reply(text, "smalltalk", item.reply, confidence=1.0)
@@ -309,10 +333,10 @@ class Engine:
         topic = analysis.topic or "role"
         entry = None
         if analysis.level:
-            entry = next(
-                (e for e in self.knowledge.entries if e.topic == topic and e.roles == (role,) and e.level == analysis.level),
-                None,
-            )
+            # "what does a junior MLE do": the level's entry, career path first.
+            levelled = [e for e in self.knowledge.entries if e.roles == (role,) and e.level == analysis.level]
+            levelled.sort(key=lambda e: (e.topic != topic, e.topic != "career-path"))
+            entry = levelled[0] if levelled else None
         entry = entry or self.knowledge.primary(topic, role) or self.knowledge.primary("role", role)
         if entry is None:
             return self._decline(question)
@@ -476,10 +500,7 @@ def _confidence(analysis: Analysis, candidates: list[Candidate], index: Index) -
     understand at all: an answer that fits half the question is not half right.
     """
     best = candidates[0]
-    weights = [index.weight(t) for t in analysis.content]
-    total = sum(weights) or 1.0
-    unknown = sum(index.weight(t) for t in analysis.content if t in set(analysis.unknown) or t not in index.idf)
-    known_share = 1.0 - unknown / total
+    known_share = analysis.known_share
     evidence = 1.0 if (analysis.roles or analysis.topic) else 0.75
     margin = best.score - candidates[1].score if len(candidates) > 1 else 0.3
     raw = (0.75 * best.lexical + 0.25 * best.fuzzy + max(best.slots, 0.0)) * (known_share**1.5) * evidence

@@ -82,9 +82,9 @@ class Index:
         self.by_id = {doc.entry.id: i for i, doc in enumerate(docs)}
 
     def weight(self, term: str) -> float:
-        """How much a query word says: rare in the KB says a lot; unknown says most,
-        because an unknown word is a part of the question we cannot answer."""
-        return self.idf.get(term, self.max_idf)
+        """How much a query word says: rare in the KB says a lot. Words the KB never
+        uses weigh nothing here; the confidence accounts for them instead."""
+        return self.idf.get(term, 0.0)
 
     def search(self, analysis: Analysis, limit: int = SHORTLIST) -> list[Candidate]:
         terms = analysis.content

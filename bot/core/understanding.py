@@ -9,6 +9,7 @@ and misspellings are corrected against the KB's own vocabulary.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -61,7 +62,7 @@ NEUTRAL = frozenset(
     anything something nothing mostly often always never sometimes maybe probably possible
     say says said see look looking find found make made take takes took give gives go
     need feel feels sure yes nah yeah hmm wait still already just currently today now
-    day getting wanna gonna want trying try use used using means
+    getting wanna gonna want trying try use used using means
     """.split()
 )
 
@@ -86,6 +87,20 @@ class Analysis:
     other_role: bool = False
     pronoun: bool = False
     topic_scores: dict[str, float] = field(default_factory=dict)
+    domain_terms: int = 0
+
+    @property
+    def known_share(self) -> float:
+        """How much of the question we understand, with domain words weighing double.
+
+        Off-topic questions are told apart by this, not by a score cut-off: "weather
+        in london" has no word we know, "experienced mle comp in usd" only one.
+        """
+        unknown = len(self.unknown)
+        plain = len(self.content) - unknown - self.domain_terms
+        known = 2.0 * (self.domain_terms + len(self.roles)) + plain + (1.0 if self.level else 0.0)
+        total = known + unknown
+        return known / total if total else 0.0
 
     @property
     def normalised(self) -> str:
@@ -130,6 +145,8 @@ class Analyzer:
         self._off_topic = {tuple(tokens(p)) for p in knowledge.off_topic_phrases}
 
         # Vocabulary the KB itself uses: the only words we correct misspellings towards.
+        # Misspelt aliases ("enginer") are left out of it, so a question with two typos
+        # is corrected word by word and then meets the correctly spelt alias.
         vocab: Counter[str] = Counter()
         for entry in knowledge.entries:
             for text in (*entry.phrasings, entry.answer):
@@ -137,11 +154,16 @@ class Analyzer:
         for topic in knowledge.topics:
             for word in topic.vocabulary:
                 vocab.update(tokens(word))
-        for key in phrases:
-            vocab.update(key)
-        self.vocabulary = frozenset(vocab) | STOP_WORDS | NEUTRAL
-        self._vocab_list = sorted(w for w in vocab if len(w) >= 4 and not w.isdigit())
+        for canonical, variants in knowledge.synonyms.items():
+            vocab.update(tokens(canonical))
+        for role in knowledge.roles:
+            vocab.update(tokens(f"{role.name} {role.short} {role.slug}"))
+        protected = {w for p in (*knowledge.other_professions, *knowledge.off_topic_phrases) for w in tokens(p)}
+        self._protected = frozenset(protected)
+        self.vocabulary = frozenset(vocab) | STOP_WORDS | NEUTRAL | self._protected
+        self._vocab_list = sorted(w for w in vocab if len(w) >= 5 and not w.isdigit())
         self._vocab_freq = vocab
+        self._alias_words = frozenset(w for key in phrases for w in key)
         self._corrections: dict[str, str] = {}
 
         # Topic vocabulary, analysed like everything else so synonyms line up.
@@ -149,8 +171,11 @@ class Analyzer:
         owners: dict[str, set[str]] = defaultdict(set)
         for topic in knowledge.topics:
             for word in topic.vocabulary:
-                for term in self._canonical_terms(tokens(word)):
-                    owners[term].add(topic.id)
+                terms = self._canonical_terms(tokens(word))
+                # A phrase like "more money" must not make "more" a salary word: only
+                # phrases that reduce to one term count.
+                if len(terms) == 1:
+                    owners[terms[0]].add(topic.id)
         for term, topics in owners.items():
             weight = 1.0 / len(topics)
             for topic_id in topics:
@@ -188,7 +213,7 @@ class Analyzer:
 
     def correct(self, word: str) -> str:
         """The KB word ``word`` is a misspelling of, or ``word`` itself."""
-        if word in self.vocabulary or len(word) < 4 or not word.isalpha():
+        if word in self.vocabulary or len(word) < 5 or not word.isalpha():
             return word
         return _correct(word, self)
 
@@ -196,8 +221,9 @@ class Analyzer:
         raw = tokens(text)
         corrections: list[tuple[str, str]] = []
         fixed: list[str] = []
+        raw = _mark_r_language(text, raw)
         for word in raw:
-            if word in self._vocab_freq or word in STOP_WORDS:
+            if word in self.vocabulary:
                 fixed.append(word)
                 continue
             candidate = self.correct(word)
@@ -208,9 +234,7 @@ class Analyzer:
         if {"make", "makes", "making", "earn"} & set(fixed) and {"much", "money", "dollar"} & set(fixed):
             fixed = ["salary" if w in ("make", "makes", "making") else w for w in fixed]
         words = self._rewrite(fixed)
-        off_topic = tuple(
-            " ".join(p) for p in self._off_topic if _contains(fixed, p)
-        )
+        off_topic = tuple(" ".join(p) for p in self._off_topic if _contains(fixed, p))
 
         roles: set[str] = set()
         level: str | None = None
@@ -223,21 +247,31 @@ class Analyzer:
             elif w.startswith("#lvl:"):
                 level = level or w[5:]
             elif w.startswith("#prof:"):
+                # Kept as one content term too: "how much data engineering do DSs
+                # need" is a fair question even though "data engineering" is a field.
                 professions.append(w[6:].replace("_", " "))
+                content.append(stem(w[6:]))
             elif w not in STOP_WORDS and w not in NEUTRAL:
                 s = stem(w)
                 content.append(s)
-                if s not in self.known_stems and w not in self.vocabulary:
+                if s not in self.known_stems and w not in self.vocabulary and w not in self._alias_words:
                     unknown.append(w)
+        if content in (["make"], ["earn"]):
+            content = ["salary"]  # "what do they make" after a pay question
         topic_scores: dict[str, float] = defaultdict(float)
+        content = list(dict.fromkeys(content))
+        domain_terms = 0
         for term in content:
-            for topic_id, weight in self._topic_terms.get(term, {}).items():
-                topic_scores[topic_id] += weight
+            owners = self._topic_terms.get(term)
+            if owners:
+                domain_terms += 1
+                for topic_id, weight in owners.items():
+                    topic_scores[topic_id] += weight
         word_set = set(words)
         return Analysis(
             text=text,
             words=tuple(words),
-            content=tuple(dict.fromkeys(content)),
+            content=tuple(content),
             roles=frozenset(roles),
             level=level,
             corrections=tuple(corrections),
@@ -249,6 +283,7 @@ class Analyzer:
             other_role=bool(word_set & _OTHER),
             pronoun=bool(word_set & PRONOUNS),
             topic_scores=dict(topic_scores),
+            domain_terms=domain_terms,
         )
 
 
@@ -258,13 +293,30 @@ def _contains(words: list[str], phrase: tuple[str, ...]) -> bool:
 
 
 def _max_distance(word: str) -> int:
-    # Short words have many near neighbours: "nurse" is one edit from "course" and must
-    # not become it. Long words tolerate more edits.
-    if len(word) <= 5:
+    # Short words have many near neighbours ("nurse" is one edit from "course"), and
+    # real words sit two or three edits from KB words ("realistic"/"realised"): only
+    # long words get more than one edit.
+    if len(word) <= 7:
         return 1
-    if len(word) <= 8:
+    if len(word) <= 11:
         return 2
     return 3
+
+
+def _mark_r_language(text: str, words: list[str]) -> list[str]:
+    """"R" the language is a one-letter word that chat also uses for "are"."""
+    if "r" not in words:
+        return words
+    capital_r = re.search(r"(?<![\w'])R(?![\w'])", text) is not None
+    beside = {"python", "sql", "language", "use", "used", "learn", "still", "dead", "studio", "rstudio", "or", "vs"}
+    out = []
+    for i, w in enumerate(words):
+        near = set(words[max(0, i - 2) : i + 3])
+        if w == "r" and (capital_r or near & beside):
+            out.append("rlang")
+        else:
+            out.append(w)
+    return out
 
 
 def _correct(word: str, analyzer: Analyzer) -> str:

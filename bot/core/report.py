@@ -1,0 +1,430 @@
+"""The maintainers' report: what people asked that the KB could not answer, which
+answers people dislike, and where the questions go.
+
+This is how the KB gets better, so the report must put *one* gap on *one* line: the
+same missing question arrives in many wordings ("dentist salary", "salary of
+dentists", "how much do dentists make"), and ten lines of one question hide the next
+gap. Questions are therefore grouped by meaning before counting:
+
+1. :func:`group_key` turns a question into a canonical key: the shared normaliser
+   (``bot.core.text``, the same one the matcher uses), a light stemmer, a handful of
+   pay synonyms folded into ``salary`` (the single most common paraphrase family in a
+   careers channel), duplicates dropped and tokens sorted, so word order and
+   "dentist"/"dentists" stop mattering.
+2. :func:`similarity` compares keys with RapidFuzz: ``token_sort_ratio`` (catches
+   typos) and, when both keys have two or more tokens, ``token_set_ratio`` (catches an
+   extra word). The two-token guard avoids ``token_set_ratio``'s trap of scoring 100
+   whenever one side is a subset, which would merge every "X salary" into "salary".
+3. Keys are grouped greedily, most frequent first: each joins the first group whose
+   leader scores at least ``threshold`` (default :data:`GROUP_THRESHOLD`), else leads a
+   new group. Most-frequent-first makes the leader the wording people actually use.
+
+Each group also names the nearest KB entry (same key and scorer over every phrasing)
+so a maintainer sees at once whether to add an alternate or write a new entry.
+
+``build_report`` reads a :class:`~bot.core.sqlite_store.SqliteStore` (or a database
+path); ``compile_report`` does the same from plain query results, for tests and
+front ends that already hold them. ``render_text`` and ``to_json`` present it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from bot.core.knowledge import Knowledge
+from bot.core.sqlite_store import (
+    DAY,
+    QuestionRecord,
+    SqliteStore,
+    TopicVolume,
+    VoteCount,
+)
+from bot.core.text import content_tokens, stem
+
+GROUP_THRESHOLD = 85.0
+"""Measured on paraphrase pairs: same-question wordings and typos score 96-100,
+different questions sharing a word ("data analyst career"/"data analyst salary") 79."""
+DEFAULT_LIMIT = 20
+DEFAULT_MIN_VOTES = 3
+EXAMPLES_PER_GROUP = 3
+UNROUTED = "(no topic)"
+
+# Pay words, after stemming. Only these are folded: folding a topic's whole vocabulary
+# (python, sql, docker... -> "skills") would merge distinct gaps such as "rust for ml"
+# and "julia for ml". "make" costs a little ("make the switch" becomes a pay word) but
+# "how much do X make" is how pay questions are typed.
+_PAY_WORDS = frozenset(
+    (
+        "salary", "pay", "paid", "earn", "earning", "make", "making", "comp", "compensation",
+        "income", "wage", "money", "dollar", "tc", "buck", "package",
+    )
+)  # fmt: skip
+
+
+class ReportError(Exception):
+    """The report cannot be built (for example, there is no database at that path)."""
+
+
+# ---------------------------------------------------------------------------- model
+
+
+@dataclass(frozen=True, slots=True)
+class NearestEntry:
+    entry_id: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class GapGroup:
+    """Paraphrases of one unanswered question, counted together."""
+
+    representative: str
+    count: int
+    statuses: Mapping[str, int]
+    examples: tuple[str, ...]
+    guilds: int
+    last_seen: float
+    nearest: NearestEntry | None
+
+
+@dataclass(frozen=True, slots=True)
+class EntryRating:
+    entry_id: str
+    question: str | None
+    """The entry's canonical question, or None if it is no longer in the KB."""
+    up: int
+    down: int
+
+    @property
+    def total(self) -> int:
+        return self.up + self.down
+
+    @property
+    def down_share(self) -> float:
+        return self.down / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class TopicLine:
+    topic: str | None
+    name: str
+    questions: int
+    unanswered: int
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    generated_at: float
+    guild_id: int | None
+    since: float | None
+    questions: int
+    unanswered: int
+    gaps: tuple[GapGroup, ...]
+    worst: tuple[EntryRating, ...]
+    topics: tuple[TopicLine, ...]
+    min_votes: int
+
+
+# ---------------------------------------------------------------------------- grouping
+
+
+def group_key(text: str) -> str:
+    """Canonical key of a question: content tokens, stemmed, pay words folded, sorted."""
+    tokens = (stem(t) for t in content_tokens(text))
+    folded = ("salary" if t in _PAY_WORDS else t for t in tokens)
+    return " ".join(sorted(dict.fromkeys(folded)))
+
+
+def similarity(a: str, b: str, **_: Any) -> float:
+    """How alike two keys are (0-100). Accepts RapidFuzz's scorer keyword arguments."""
+    score = fuzz.token_sort_ratio(a, b, processor=None)
+    if a.count(" ") >= 1 and b.count(" ") >= 1:
+        score = max(score, fuzz.token_set_ratio(a, b, processor=None))
+    return float(score)
+
+
+def group_questions(
+    records: Iterable[QuestionRecord],
+    knowledge: Knowledge | None = None,
+    *,
+    threshold: float = GROUP_THRESHOLD,
+) -> list[GapGroup]:
+    """Group unanswered questions by meaning (see module docstring), biggest first."""
+    by_key: dict[str, list[QuestionRecord]] = {}
+    for record in records:
+        key = group_key(record.normalised)
+        if key:
+            by_key.setdefault(key, []).append(record)
+
+    leaders: list[str] = []
+    members: dict[str, list[str]] = {}
+    for key in sorted(by_key, key=lambda k: (-len(by_key[k]), k)):
+        match = process.extractOne(
+            key, leaders, scorer=similarity, processor=None, score_cutoff=threshold
+        )
+        if match is None:
+            leaders.append(key)
+            members[key] = [key]
+        else:
+            members[match[0]].append(key)
+
+    nearest = _EntryIndex(knowledge) if knowledge is not None else None
+    groups = []
+    for leader in leaders:
+        rows = [r for key in members[leader] for r in by_key[key]]
+        texts = Counter(r.normalised for r in rows)
+        # The leader's own wordings come first: the leader is the most frequent canonical
+        # form, so a one-off typo in a joined key never becomes the headline.
+        own = {r.normalised for r in by_key[leader]}
+        ordered = sorted(texts, key=lambda t: (t not in own, -texts[t], len(t), t))
+        groups.append(
+            GapGroup(
+                representative=ordered[0],
+                count=len(rows),
+                statuses=dict(Counter(r.status for r in rows).most_common()),
+                examples=tuple(ordered[1 : 1 + EXAMPLES_PER_GROUP]),
+                guilds=len({r.guild_id for r in rows}),
+                last_seen=max(r.created for r in rows),
+                nearest=nearest.find(leader) if nearest else None,
+            )
+        )
+    groups.sort(key=lambda g: (-g.count, -g.last_seen, g.representative))
+    return groups
+
+
+class _EntryIndex:
+    """Every KB phrasing keyed once, so each group costs one RapidFuzz scan."""
+
+    def __init__(self, knowledge: Knowledge) -> None:
+        self.keys: list[str] = []
+        self.ids: list[str] = []
+        for entry in knowledge.entries:
+            for phrasing in entry.phrasings:
+                key = group_key(phrasing)
+                if key:
+                    self.keys.append(key)
+                    self.ids.append(entry.id)
+
+    def find(self, key: str) -> NearestEntry | None:
+        match = process.extractOne(key, self.keys, scorer=similarity, processor=None)
+        if match is None:
+            return None
+        _, score, index = match
+        return NearestEntry(self.ids[index], round(float(score), 1))
+
+
+# ---------------------------------------------------------------------------- report
+
+
+def compile_report(
+    unanswered: Sequence[QuestionRecord],
+    feedback: Mapping[str, VoteCount],
+    volume: Sequence[TopicVolume],
+    knowledge: Knowledge,
+    *,
+    guild_id: int | None = None,
+    since: float | None = None,
+    limit: int = DEFAULT_LIMIT,
+    min_votes: int = DEFAULT_MIN_VOTES,
+    threshold: float = GROUP_THRESHOLD,
+    now: float | None = None,
+) -> Report:
+    """Build a :class:`Report` from query results (no I/O)."""
+    gaps = group_questions(unanswered, knowledge, threshold=threshold)[:limit]
+    ratings = [
+        EntryRating(
+            entry_id,
+            knowledge.by_id[entry_id].question if entry_id in knowledge.by_id else None,
+            votes.up,
+            votes.down,
+        )
+        for entry_id, votes in feedback.items()
+        if votes.total >= min_votes and votes.down > 0
+    ]
+    ratings.sort(key=lambda r: (-r.down_share, -r.down, r.entry_id))
+    names = {t.id: t.name for t in knowledge.topics}
+    topics = tuple(
+        TopicLine(
+            v.topic,
+            names.get(v.topic, v.topic) if v.topic else UNROUTED,
+            v.total,
+            v.unanswered,
+        )
+        for v in volume
+    )
+    return Report(
+        generated_at=time.time() if now is None else now,
+        guild_id=guild_id,
+        since=since,
+        questions=sum(t.questions for t in topics),
+        unanswered=sum(t.unanswered for t in topics),
+        gaps=tuple(gaps),
+        worst=tuple(ratings[:limit]),
+        topics=topics,
+        min_votes=min_votes,
+    )
+
+
+async def build_report(
+    source: SqliteStore | str | os.PathLike[str],
+    knowledge: Knowledge,
+    *,
+    guild_id: int | None = None,
+    days: float | None = None,
+    limit: int = DEFAULT_LIMIT,
+    min_votes: int = DEFAULT_MIN_VOTES,
+    threshold: float = GROUP_THRESHOLD,
+) -> Report:
+    """Read the store (or open the database at a path, read it, close it) and report.
+
+    ``guild_id`` limits everything to one server (``/kb gaps``); ``days`` to a recent
+    window. A path that does not exist raises :class:`ReportError` rather than
+    creating an empty database the bot would never use.
+    """
+    now = time.time()
+    since = now - days * DAY if days is not None else None
+    if isinstance(source, SqliteStore):
+        return await _report_from(source, knowledge, guild_id, since, limit, min_votes, threshold)
+    path = Path(source)
+    if not await asyncio.to_thread(path.is_file):
+        raise ReportError(f"no database at {path} (set CAREERBOT_DB or pass --db)")
+    store = SqliteStore(path)
+    try:
+        if not await store.wait_ready():
+            raise ReportError(f"cannot open the database at {path}")
+        return await _report_from(store, knowledge, guild_id, since, limit, min_votes, threshold)
+    finally:
+        await store.close()
+
+
+async def _report_from(
+    store: SqliteStore,
+    knowledge: Knowledge,
+    guild_id: int | None,
+    since: float | None,
+    limit: int,
+    min_votes: int,
+    threshold: float,
+) -> Report:
+    unanswered = await store.unanswered(guild_id=guild_id, since=since)
+    feedback = await store.feedback_stats(guild_id=guild_id, since=since)
+    volume = await store.topic_volume(guild_id=guild_id, since=since)
+    return compile_report(
+        unanswered,
+        feedback,
+        volume,
+        knowledge,
+        guild_id=guild_id,
+        since=since,
+        limit=limit,
+        min_votes=min_votes,
+        threshold=threshold,
+    )
+
+
+# ---------------------------------------------------------------------------- output
+
+
+def _when(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _iso(ts: float | None) -> str | None:
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds") if ts else None
+
+
+def render_text(report: Report) -> str:
+    """The report as plain text for a terminal (and a Discord code block)."""
+    scope = f"server {report.guild_id}" if report.guild_id is not None else "all servers"
+    window = f"since {_when(report.since)}" if report.since is not None else "all retained data"
+    lines = [
+        f"CareerBot report: {scope}, {window} (generated {_when(report.generated_at)})",
+        f"{report.questions} questions, {report.unanswered} not answered "
+        "(declined or asked to clarify)",
+        "",
+        "Most frequent unanswered questions",
+    ]
+    if not report.gaps:
+        lines.append("  (none)")
+    for i, gap in enumerate(report.gaps, 1):
+        statuses = ", ".join(f"{s} {n}" for s, n in gap.statuses.items())
+        nearest = (
+            f"nearest: {gap.nearest.entry_id} ({gap.nearest.score:.0f})"
+            if gap.nearest
+            else "nearest: -"
+        )
+        lines.append(f"  {i:>2}. {gap.count:>4}x  {gap.representative}")
+        lines.append(f"              {statuses}; {nearest}")
+        if gap.examples:
+            lines.append(f"              also asked as: {'; '.join(gap.examples)}")
+
+    lines += ["", f"Entries ranked by 👎 share (at least {report.min_votes} votes)"]
+    if not report.worst:
+        lines.append("  (none)")
+    for rating in report.worst:
+        question = rating.question or "(no longer in the KB)"
+        lines.append(
+            f"  {rating.down_share:>4.0%} 👎  {rating.down:>3} 👎 {rating.up:>3} 👍  "
+            f"{rating.entry_id}: {question}"
+        )
+
+    lines += ["", "Questions per topic"]
+    if not report.topics:
+        lines.append("  (none)")
+    width = max((len(t.name) for t in report.topics), default=0)
+    for topic in report.topics:
+        lines.append(
+            f"  {topic.name:<{width}}  {topic.questions:>5}  ({topic.unanswered} unanswered)"
+        )
+    return "\n".join(lines)
+
+
+def to_json(report: Report) -> dict[str, Any]:
+    """The report as JSON-ready data. Server ids are strings, as in Discord's API,
+    because they exceed the integers JavaScript can represent exactly."""
+    return {
+        "generated_at": _iso(report.generated_at),
+        "guild_id": str(report.guild_id) if report.guild_id is not None else None,
+        "since": _iso(report.since),
+        "questions": report.questions,
+        "unanswered": report.unanswered,
+        "unanswered_groups": [
+            {
+                "representative": g.representative,
+                "count": g.count,
+                "statuses": dict(g.statuses),
+                "examples": list(g.examples),
+                "guilds": g.guilds,
+                "last_seen": _iso(g.last_seen),
+                "nearest_entry": (
+                    {"id": g.nearest.entry_id, "score": g.nearest.score} if g.nearest else None
+                ),
+            }
+            for g in report.gaps
+        ],
+        "worst_rated": [
+            {
+                "entry_id": r.entry_id,
+                "question": r.question,
+                "up": r.up,
+                "down": r.down,
+                "down_share": round(r.down_share, 4),
+            }
+            for r in report.worst
+        ],
+        "min_votes": report.min_votes,
+        "topics": [
+            {"topic": t.topic, "name": t.name, "questions": t.questions, "unanswered": t.unanswered}
+            for t in report.topics
+        ],
+    }

@@ -1,0 +1,725 @@
+"""The durable :class:`~bot.core.store.Store`: one SQLite file, written by one thread.
+
+Why it is built this way:
+
+- **One dedicated thread owns the connection.** SQLite calls block, and the Discord
+  gateway heartbeat must never wait behind a disk flush, so every query runs on a
+  worker thread and the event loop only awaits a future. One connection in one thread
+  also means writes are applied in the order they were made, with no lock juggling.
+- **Group commit.** The worker drains whatever queued up while it was busy and commits
+  it in one transaction (one fsync), so a burst of votes costs one disk flush instead
+  of hundreds. An await returns only after its transaction committed: "recorded" means
+  on disk.
+- **WAL mode, ``synchronous=FULL`` by default.** Readers (``careerbot report``, the
+  health check) never block the bot, and a crash or power cut never loses a committed
+  vote or corrupts the file.
+- **Failures never reach the caller.** A vote that cannot be saved must not stop the bot
+  answering: the failure is counted in :attr:`SqliteStore.failed_writes` and logged as
+  one WARNING line (then at most one a minute while it persists), and the call returns
+  normally. Reads return empty values. If the file cannot even be opened, the store
+  keeps retrying every :data:`REOPEN_INTERVAL` seconds, so it heals when the disk does.
+- **Nothing identifies a person**: no user ids, only entry ids, votes, server ids,
+  outcomes and the normalised text of questions the bot could not answer.
+- **Bounded retention**: votes and question logs older than ``retention_days`` are
+  deleted on open and then daily; per-server settings are kept.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import logging
+import os
+import queue
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+from bot.core.store import CooldownSetting, Vote
+
+log = logging.getLogger(__name__)
+
+DB_ENV = "CAREERBOT_DB"
+RETENTION_ENV = "CAREERBOT_RETENTION_DAYS"
+DEFAULT_DB_NAME = "careerbot.sqlite3"
+DEFAULT_RETENTION_DAYS = 180.0
+BUSY_TIMEOUT_SECONDS = 5.0
+"""How long a write waits for another process (``careerbot report``) to release a lock."""
+REOPEN_INTERVAL = 30.0
+"""Seconds between attempts to open a database that could not be opened."""
+PRUNE_INTERVAL = 24 * 3600.0
+WARN_INTERVAL = 60.0
+"""At most one failure warning per this many seconds, so a full disk cannot flood logs."""
+MAX_BATCH = 512
+QUEUE_LIMIT = 20_000
+"""Pending operations beyond this are refused (and counted) rather than eating memory."""
+UNANSWERED_STATUSES = ("declined", "clarify")
+NORMALISED_LIMIT = 300
+"""Longest normalised question kept: enough to see the gap, not a pasted essay."""
+DAY = 86400.0
+
+Synchronous = Literal["OFF", "NORMAL", "FULL", "EXTRA"]
+T = TypeVar("T")
+
+
+class SchemaError(Exception):
+    """The database file was written by a newer CareerBot; we refuse to touch it."""
+
+
+# ---------------------------------------------------------------------------- config
+
+
+def default_db_path() -> Path:
+    """``$CAREERBOT_DB``, else ``careerbot.sqlite3`` in the working directory.
+
+    The working directory is the right default for a database (unlike the KB): it is
+    where the operator ran the bot, and in Docker ``CAREERBOT_DB`` points at the volume.
+    """
+    override = os.environ.get(DB_ENV, "").strip()
+    return Path(override).expanduser() if override else Path.cwd() / DEFAULT_DB_NAME
+
+
+def default_retention_days() -> float:
+    """``$CAREERBOT_RETENTION_DAYS`` if it is a positive number, else 180."""
+    raw = os.environ.get(RETENTION_ENV, "").strip()
+    if raw:
+        try:
+            days = float(raw)
+        except ValueError:
+            days = 0.0
+        if days > 0:
+            return days
+        log.warning("ignoring %s=%r: not a positive number of days", RETENTION_ENV, raw)
+    return DEFAULT_RETENTION_DAYS
+
+
+# ---------------------------------------------------------------------------- schema
+
+
+def _v1(conn: sqlite3.Connection) -> None:
+    """The first schema: votes, question outcomes and auto-answer channels."""
+    conn.execute(
+        """CREATE TABLE feedback (
+            id INTEGER PRIMARY KEY,
+            entry_id TEXT NOT NULL,
+            vote INTEGER NOT NULL CHECK (vote IN (1, -1)),
+            guild_id INTEGER,
+            created REAL NOT NULL
+        )"""
+    )
+    conn.execute(
+        """CREATE TABLE questions (
+            id INTEGER PRIMARY KEY,
+            status TEXT NOT NULL,
+            topic TEXT,
+            normalised TEXT NOT NULL DEFAULT '',
+            guild_id INTEGER,
+            created REAL NOT NULL
+        )"""
+    )
+    conn.execute(
+        """CREATE TABLE auto_channels (
+            guild_id INTEGER NOT NULL,
+            channel_id INTEGER NOT NULL,
+            PRIMARY KEY (guild_id, channel_id)
+        )"""
+    )
+
+
+def _v2(conn: sqlite3.Connection) -> None:
+    """Per-server cooldown overrides (``/config cooldown``)."""
+    conn.execute(
+        """CREATE TABLE cooldowns (
+            guild_id INTEGER PRIMARY KEY,
+            rate INTEGER NOT NULL CHECK (rate > 0),
+            per REAL NOT NULL CHECK (per > 0)
+        )"""
+    )
+
+
+def _v3(conn: sqlite3.Connection) -> None:
+    """Indexes for retention pruning and the report, which otherwise scan every row."""
+    conn.execute("CREATE INDEX feedback_created ON feedback (created)")
+    conn.execute("CREATE INDEX feedback_entry ON feedback (entry_id)")
+    conn.execute("CREATE INDEX questions_created ON questions (created)")
+    conn.execute("CREATE INDEX questions_status ON questions (status, created)")
+
+
+MIGRATIONS: tuple[tuple[int, Callable[[sqlite3.Connection], None]], ...] = (
+    (1, _v1),
+    (2, _v2),
+    (3, _v3),
+)
+"""Ordered forward migrations: ``(version it produces, step)``. Never edit a released
+step; append a new one, so every existing database takes the same path forward."""
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring ``conn``'s database up to :data:`SCHEMA_VERSION`; return the version it had.
+
+    Each step runs in its own transaction together with its ``user_version`` bump, so a
+    crash mid-migration leaves the file at the previous version, never in between.
+    """
+    found = conn.execute("PRAGMA user_version").fetchone()[0]
+    if found > SCHEMA_VERSION:
+        raise SchemaError(
+            f"database schema v{found} is newer than this CareerBot understands "
+            f"(v{SCHEMA_VERSION}); upgrade CareerBot or use another CAREERBOT_DB"
+        )
+    for version, step in MIGRATIONS:
+        if version <= found:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            step(conn)
+            conn.execute(f"PRAGMA user_version = {int(version)}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        log.info("database migrated to schema v%d", version)
+    return found
+
+
+# ---------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionRecord:
+    """One question the bot declined or asked to clarify (the raw material of gaps)."""
+
+    status: str
+    normalised: str
+    guild_id: int | None
+    created: float
+
+
+@dataclass(frozen=True, slots=True)
+class VoteCount:
+    up: int = 0
+    down: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.up + self.down
+
+
+@dataclass(frozen=True, slots=True)
+class TopicVolume:
+    """How many questions a topic got, by outcome (``topic`` is None when unrouted)."""
+
+    topic: str | None
+    by_status: Mapping[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+    @property
+    def unanswered(self) -> int:
+        return sum(self.by_status.get(s, 0) for s in UNANSWERED_STATUSES)
+
+
+# ---------------------------------------------------------------------------- store
+
+
+@dataclass(slots=True)
+class _Job:
+    fn: Callable[[sqlite3.Connection], Any]
+    write: bool
+    default: Any
+    what: str
+    future: concurrent.futures.Future[Any]
+
+
+_STOP = object()
+
+
+class SqliteStore:
+    """A :class:`~bot.core.store.Store` backed by one SQLite file (see module docstring).
+
+    Construct it anywhere (no event loop needed); the worker thread opens the file in
+    the background. ``await store.wait_ready()`` (or use :func:`open_store`) to know
+    whether it opened. ``await store.close()`` flushes every pending write.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        retention_days: float | None = None,
+        synchronous: Synchronous = "FULL",
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.path = Path(path) if path is not None else default_db_path()
+        self.retention_days = (
+            float(retention_days) if retention_days is not None else default_retention_days()
+        )
+        if self.retention_days <= 0:
+            raise ValueError("retention_days must be positive")
+        if synchronous not in ("OFF", "NORMAL", "FULL", "EXTRA"):
+            raise ValueError(f"unknown synchronous mode {synchronous!r}")
+        self.synchronous = synchronous
+        self.failed_writes = 0
+        """Writes that could not be saved since start-up (for logs, health and tests)."""
+        self._clock = clock
+        self._queue: queue.Queue[Any] = queue.Queue(maxsize=QUEUE_LIMIT)
+        self._conn: sqlite3.Connection | None = None
+        self._open_error: BaseException | None = None
+        self._next_open = 0.0
+        self._next_prune = 0.0
+        self._last_warning: dict[str, float] = {}
+        self._suppressed: dict[str, int] = {}
+        self._failing = False
+        self._closed = False
+        self._lock = threading.Lock()  # failures are counted from both threads
+        self._thread = threading.Thread(
+            target=self._run, name=f"sqlite-store:{self.path.name}", daemon=True
+        )
+        self._thread.start()
+
+    def __repr__(self) -> str:
+        return f"<SqliteStore {str(self.path)!r} failed_writes={self.failed_writes}>"
+
+    @property
+    def available(self) -> bool:
+        """Whether the database is open right now (False while degraded)."""
+        return self._conn is not None
+
+    # ------------------------------------------------------------------ Store API
+
+    async def record_feedback(self, entry_id: str, vote: Vote, guild_id: int | None) -> None:
+        """Store one 👍 (1) or 👎 (-1) on an entry. Returns once it is committed."""
+        created = self._clock()
+
+        def write(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "INSERT INTO feedback (entry_id, vote, guild_id, created) VALUES (?, ?, ?, ?)",
+                (entry_id, int(vote), guild_id, created),
+            )
+
+        await self._submit(write, write=True, default=None, what=f"vote on {entry_id}")
+
+    async def record_question(
+        self,
+        *,
+        status: str,
+        topic: str | None,
+        normalised: str,
+        guild_id: int | None,
+    ) -> None:
+        """Log one question's outcome; the text is kept only when it was not answered."""
+        created = self._clock()
+        kept = normalised[:NORMALISED_LIMIT] if status in UNANSWERED_STATUSES else ""
+
+        def write(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "INSERT INTO questions (status, topic, normalised, guild_id, created)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (status, topic, kept, guild_id, created),
+            )
+
+        await self._submit(write, write=True, default=None, what=f"{status} question")
+
+    async def auto_channels(self, guild_id: int) -> frozenset[int]:
+        def read(conn: sqlite3.Connection) -> frozenset[int]:
+            rows = conn.execute(
+                "SELECT channel_id FROM auto_channels WHERE guild_id = ?", (guild_id,)
+            )
+            return frozenset(r[0] for r in rows)
+
+        return await self._submit(read, write=False, default=frozenset(), what="auto channels")
+
+    async def all_auto_channels(self) -> dict[int, frozenset[int]]:
+        def read(conn: sqlite3.Connection) -> dict[int, frozenset[int]]:
+            out: dict[int, set[int]] = {}
+            for guild, channel in conn.execute("SELECT guild_id, channel_id FROM auto_channels"):
+                out.setdefault(guild, set()).add(channel)
+            return {g: frozenset(c) for g, c in out.items()}
+
+        return await self._submit(read, write=False, default={}, what="auto channels")
+
+    async def add_auto_channel(self, guild_id: int, channel_id: int) -> bool:
+        """True if the channel was added; False if it was already there or saving failed."""
+
+        def write(conn: sqlite3.Connection) -> bool:
+            cur = conn.execute(
+                "INSERT OR IGNORE INTO auto_channels (guild_id, channel_id) VALUES (?, ?)",
+                (guild_id, channel_id),
+            )
+            return cur.rowcount == 1
+
+        return await self._submit(write, write=True, default=False, what="auto channel")
+
+    async def remove_auto_channel(self, guild_id: int, channel_id: int) -> bool:
+        """True if the channel was removed; False if it was not there or saving failed."""
+
+        def write(conn: sqlite3.Connection) -> bool:
+            cur = conn.execute(
+                "DELETE FROM auto_channels WHERE guild_id = ? AND channel_id = ?",
+                (guild_id, channel_id),
+            )
+            return cur.rowcount == 1
+
+        return await self._submit(write, write=True, default=False, what="auto channel")
+
+    async def cooldown(self, guild_id: int) -> CooldownSetting | None:
+        def read(conn: sqlite3.Connection) -> CooldownSetting | None:
+            row = conn.execute(
+                "SELECT rate, per FROM cooldowns WHERE guild_id = ?", (guild_id,)
+            ).fetchone()
+            return CooldownSetting(int(row[0]), float(row[1])) if row else None
+
+        return await self._submit(read, write=False, default=None, what="cooldown")
+
+    async def set_cooldown(self, guild_id: int, setting: CooldownSetting | None) -> None:
+        """Set or clear (None) a server's cooldown override.
+
+        The Store protocol returns None here; a caller that must tell the admin whether
+        it was saved compares :attr:`failed_writes` before and after.
+        """
+
+        def write(conn: sqlite3.Connection) -> None:
+            if setting is None:
+                conn.execute("DELETE FROM cooldowns WHERE guild_id = ?", (guild_id,))
+            else:
+                conn.execute(
+                    "INSERT INTO cooldowns (guild_id, rate, per) VALUES (?, ?, ?)"
+                    " ON CONFLICT (guild_id) DO UPDATE SET rate = excluded.rate,"
+                    " per = excluded.per",
+                    (guild_id, setting.rate, setting.per),
+                )
+
+        await self._submit(write, write=True, default=None, what="cooldown")
+
+    async def close(self) -> None:
+        """Flush every pending write, then close the file. Safe to call twice."""
+        if not self._closed:
+            self._closed = True
+            self._queue.put(_STOP)  # blocking put: the stop marker must not be dropped
+        await asyncio.to_thread(self._thread.join)
+
+    # ------------------------------------------------------------------ extras
+
+    async def wait_ready(self) -> bool:
+        """Wait for the worker to try opening the file; True if the database is usable."""
+        return bool(await self._submit(lambda conn: True, write=False, default=False, what="open"))
+
+    async def prune(self) -> int:
+        """Delete votes and question logs past retention now; return how many went."""
+        return await self._submit(self._prune, write=False, default=0, what="prune")
+
+    async def unanswered(
+        self,
+        *,
+        guild_id: int | None = None,
+        since: float | None = None,
+        until: float | None = None,
+        limit: int | None = None,
+    ) -> list[QuestionRecord]:
+        """Declined and clarify questions, newest first, for the gaps report."""
+        where, params = _window(guild_id, since, until)
+        marks = ", ".join("?" for _ in UNANSWERED_STATUSES)
+        sql = (
+            "SELECT status, normalised, guild_id, created FROM questions"
+            f" WHERE status IN ({marks}) AND normalised != ''{where}"
+            " ORDER BY created DESC"
+        )
+        args: list[Any] = [*UNANSWERED_STATUSES, *params]
+        if limit is not None:
+            sql += " LIMIT ?"
+            args.append(int(limit))
+
+        def read(conn: sqlite3.Connection) -> list[QuestionRecord]:
+            return [QuestionRecord(*row) for row in conn.execute(sql, args)]
+
+        return await self._submit(read, write=False, default=[], what="unanswered questions")
+
+    async def feedback_stats(
+        self, *, guild_id: int | None = None, since: float | None = None
+    ) -> dict[str, VoteCount]:
+        """👍/👎 counts per entry id."""
+        where, params = _window(guild_id, since, None)
+        sql = (
+            "SELECT entry_id, SUM(vote = 1), SUM(vote = -1) FROM feedback"
+            f" WHERE 1 = 1{where} GROUP BY entry_id"
+        )
+
+        def read(conn: sqlite3.Connection) -> dict[str, VoteCount]:
+            return {e: VoteCount(int(u), int(d)) for e, u, d in conn.execute(sql, params)}
+
+        return await self._submit(read, write=False, default={}, what="feedback stats")
+
+    async def topic_volume(
+        self, *, guild_id: int | None = None, since: float | None = None
+    ) -> list[TopicVolume]:
+        """Question counts per topic and outcome, busiest topic first."""
+        where, params = _window(guild_id, since, None)
+        sql = (
+            "SELECT topic, status, COUNT(*) FROM questions"
+            f" WHERE 1 = 1{where} GROUP BY topic, status"
+        )
+
+        def read(conn: sqlite3.Connection) -> list[TopicVolume]:
+            counts: dict[str | None, dict[str, int]] = {}
+            for topic, status, n in conn.execute(sql, params):
+                counts.setdefault(topic, {})[status] = int(n)
+            volumes = [TopicVolume(t, s) for t, s in counts.items()]
+            return sorted(volumes, key=lambda v: (-v.total, v.topic or ""))
+
+        return await self._submit(read, write=False, default=[], what="topic volume")
+
+    # ------------------------------------------------------------------ plumbing
+
+    async def _submit(
+        self, fn: Callable[[sqlite3.Connection], T], *, write: bool, default: T, what: str
+    ) -> T:
+        """Queue ``fn`` for the worker and await its result without blocking the loop."""
+        future: concurrent.futures.Future[Any] = concurrent.futures.Future()
+        job = _Job(fn, write, default, what, future)
+        if self._closed:
+            self._fail(job, RuntimeError("the store is closed"))
+        else:
+            try:
+                self._queue.put_nowait(job)
+            except queue.Full:
+                self._fail(job, RuntimeError(f"{QUEUE_LIMIT} operations already queued"))
+        return await asyncio.wrap_future(future)
+
+    def _run(self) -> None:
+        """The worker thread: open, then execute queued jobs in batches until stopped."""
+        self._connection()
+        stopping = False
+        while not stopping:
+            try:
+                first = self._queue.get(timeout=self._idle_timeout())
+            except queue.Empty:
+                self._maybe_prune()
+                continue
+            batch: list[_Job] = []
+            item = first
+            while True:
+                if item is _STOP:
+                    stopping = True
+                    break
+                batch.append(item)
+                if len(batch) >= MAX_BATCH:
+                    break
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+            if batch:
+                self._execute(batch)
+            self._maybe_prune()
+        self._drain_after_stop()
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except sqlite3.Error as exc:
+                log.warning("closing the database failed: %s", exc)
+            self._conn = None
+
+    def _drain_after_stop(self) -> None:
+        """Anything queued behind the stop marker is refused, never left hanging."""
+        while True:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            if isinstance(item, _Job):
+                self._fail(item, RuntimeError("the store is closed"))
+
+    def _idle_timeout(self) -> float:
+        if self._conn is None:
+            return REOPEN_INTERVAL
+        return max(1.0, min(3600.0, self._next_prune - time.monotonic()))
+
+    def _execute(self, jobs: list[_Job]) -> None:
+        """Run ``jobs`` in one transaction; if it fails, retry each alone to isolate it."""
+        conn = self._connection()
+        if conn is None:
+            for job in jobs:
+                self._fail(job, self._open_error or RuntimeError("database unavailable"))
+            return
+        results: list[Any] = []
+        try:
+            conn.execute("BEGIN IMMEDIATE" if any(j.write for j in jobs) else "BEGIN")
+            results = [job.fn(conn) for job in jobs]
+            conn.execute("COMMIT")
+        except Exception as exc:  # a failed write must never kill the worker
+            _rollback(conn)
+            if len(jobs) > 1:
+                for job in jobs:
+                    self._execute([job])
+                return
+            if not isinstance(exc, sqlite3.Error):
+                log.error("bug in a storage query (%s)", jobs[0].what, exc_info=exc)
+            self._fail(jobs[0], exc)
+            return
+        if self._failing and any(j.write for j in jobs):
+            self._failing = False
+            log.warning(
+                "database writes are working again (%d failed in total)", self.failed_writes
+            )
+        for job, result in zip(jobs, results, strict=True):
+            _resolve(job.future, result)
+
+    def _fail(self, job: _Job, exc: BaseException) -> None:
+        """Count and report a failed job; its caller gets the default value."""
+        with self._lock:
+            if job.write:
+                self.failed_writes += 1
+                self._failing = True
+                self._warn("write", f"could not save {job.what} to {self.path}: {_describe(exc)}")
+            elif job.what not in ("open", "prune"):
+                self._warn("read", f"could not read {job.what} from {self.path}: {_describe(exc)}")
+        _resolve(job.future, job.default)
+
+    def _warn(self, kind: str, message: str) -> None:
+        """One WARNING line per kind of failure (open, write, read), then at most one per
+        :data:`WARN_INTERVAL` while it persists, with a count instead of a traceback."""
+        now = time.monotonic()
+        last = self._last_warning.get(kind)
+        if last is not None and now - last < WARN_INTERVAL:
+            self._suppressed[kind] = self._suppressed.get(kind, 0) + 1
+            return
+        skipped = self._suppressed.pop(kind, 0)
+        extra = f"; {skipped} similar warnings suppressed" if skipped else ""
+        log.warning("%s (%d failed writes so far%s)", message, self.failed_writes, extra)
+        self._last_warning[kind] = now
+
+    def _connection(self) -> sqlite3.Connection | None:
+        """The open connection, opening (or re-trying to open) it if needed."""
+        if self._conn is not None:
+            return self._conn
+        if time.monotonic() < self._next_open:
+            return None
+        conn: sqlite3.Connection | None = None
+        try:
+            if not self.path.parent.exists():
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = self._connect()
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute(f"PRAGMA synchronous = {self.synchronous}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            migrate(conn)
+        except (sqlite3.Error, OSError, SchemaError) as exc:
+            if conn is not None:
+                conn.close()
+            self._open_error = exc
+            self._next_open = time.monotonic() + REOPEN_INTERVAL
+            self._warn("open", f"database {self.path} is unavailable: {_describe(exc)}")
+            return None
+        self._conn = conn
+        self._open_error = None
+        self._prune(conn)
+        return conn
+
+    def _connect(self) -> sqlite3.Connection:
+        """Open the file. A seam for tests that need a connection which refuses writes."""
+        return sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+
+    def _maybe_prune(self) -> None:
+        if self._conn is not None and time.monotonic() >= self._next_prune:
+            self._prune(self._conn)
+
+    def _prune(self, conn: sqlite3.Connection) -> int:
+        """Delete rows past retention. Runs in the worker; failure only postpones it."""
+        self._next_prune = time.monotonic() + PRUNE_INTERVAL
+        cutoff = self._clock() - self.retention_days * DAY
+        in_transaction = conn.in_transaction
+        try:
+            if not in_transaction:
+                conn.execute("BEGIN IMMEDIATE")
+            removed = conn.execute("DELETE FROM feedback WHERE created < ?", (cutoff,)).rowcount
+            removed += conn.execute("DELETE FROM questions WHERE created < ?", (cutoff,)).rowcount
+            if not in_transaction:
+                conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if not in_transaction:
+                _rollback(conn)
+            self._next_prune = time.monotonic() + REOPEN_INTERVAL
+            log.warning("could not prune old rows from %s: %s", self.path, _describe(exc))
+            return 0
+        if removed:
+            log.info("pruned %d votes/questions older than %g days", removed, self.retention_days)
+        return removed
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def _window(
+    guild_id: int | None, since: float | None, until: float | None
+) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if guild_id is not None:
+        clauses.append("guild_id = ?")
+        params.append(guild_id)
+    if since is not None:
+        clauses.append("created >= ?")
+        params.append(since)
+    if until is not None:
+        clauses.append("created < ?")
+        params.append(until)
+    return "".join(f" AND {c}" for c in clauses), params
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    # After SQLITE_FULL SQLite may already have rolled back; then there is nothing to undo.
+    if conn.in_transaction:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+
+
+def _resolve(future: concurrent.futures.Future[Any], value: Any) -> None:
+    if not future.done():
+        future.set_result(value)
+
+
+def _describe(exc: BaseException) -> str:
+    """A one-line reason: the exception's message, never its traceback."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return f"{type(exc).__name__}: {text}"
+
+
+def schema_tables(conn: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
+    """Table name → column names; used by tests that guard "no user ids anywhere"."""
+    names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    return {
+        name: tuple(r[1] for r in conn.execute(f"PRAGMA table_info({name})"))
+        for name in names
+        if not name.startswith("sqlite_")
+    }
+
+
+async def open_store(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    retention_days: float | None = None,
+    synchronous: Synchronous = "FULL",
+) -> SqliteStore:
+    """Open the durable store and wait until it has tried the file.
+
+    Always returns a :class:`SqliteStore`, even when the file cannot be opened: it then
+    runs degraded (writes counted as failed, reads empty, one warning logged) and keeps
+    retrying, so the bot still answers and recovers by itself when the disk does. We do
+    not fall back to memory: settings that silently vanish on restart are worse than a
+    ``/config`` that says it could not save.
+    """
+    store = SqliteStore(path, retention_days=retention_days, synchronous=synchronous)
+    if not await store.wait_ready():
+        log.warning(
+            "running without durable storage: votes, unanswered questions and settings "
+            "will not be saved until %s can be opened",
+            store.path,
+        )
+    return store
