@@ -146,7 +146,8 @@ def _engine(args: argparse.Namespace) -> Engine:
         raise CliError(str(exc)) from None
 
 
-def _print_reply(reply: Reply, as_json: bool, out: TextIO = sys.stdout) -> None:
+def _print_reply(reply: Reply, as_json: bool, out: TextIO | None = None) -> None:
+    out = out or sys.stdout
     if as_json:
         out.write(json.dumps(reply.to_json(), ensure_ascii=False) + "\n")
     else:
@@ -156,7 +157,8 @@ def _print_reply(reply: Reply, as_json: bool, out: TextIO = sys.stdout) -> None:
     out.flush()
 
 
-def _print_explanation(exp: Explanation, out: TextIO = sys.stdout) -> None:
+def _print_explanation(exp: Explanation, out: TextIO | None = None) -> None:
+    out = out or sys.stdout
     out.write(f"  normalised : {exp.normalised!r}\n")
     if exp.corrections:
         out.write("  corrected  : " + ", ".join(f"{a}→{b}" for a, b in exp.corrections) + "\n")

@@ -12,9 +12,10 @@ gap. Questions are therefore grouped by meaning before counting:
    careers channel), duplicates dropped and tokens sorted, so word order and
    "dentist"/"dentists" stop mattering.
 2. :func:`similarity` compares keys with RapidFuzz: ``token_sort_ratio`` (catches
-   typos) and, when both keys have two or more tokens, ``token_set_ratio`` (catches an
-   extra word). The two-token guard avoids ``token_set_ratio``'s trap of scoring 100
-   whenever one side is a subset, which would merge every "X salary" into "salary".
+   typos) and, when both keys have two or more tokens and differ by at most one,
+   ``token_set_ratio`` (forgives one extra word). The guards avoid ``token_set_ratio``'s
+   trap of scoring 100 whenever one side is a subset, which would merge every
+   "X salary" into "salary" and every ML-engineer question into "ml engineer".
 3. Keys are grouped greedily, most frequent first: each joins the first group whose
    leader scores at least ``threshold`` (default :data:`GROUP_THRESHOLD`), else leads a
    new group. Most-frequent-first makes the leader the wording people actually use.
@@ -146,9 +147,16 @@ def group_key(text: str) -> str:
 
 
 def similarity(a: str, b: str, **_: Any) -> float:
-    """How alike two keys are (0-100). Accepts RapidFuzz's scorer keyword arguments."""
+    """How alike two keys are (0-100). Accepts RapidFuzz's scorer keyword arguments.
+
+    ``token_set_ratio`` is consulted only when both keys have two or more tokens and
+    differ in length by at most one: it then forgives one extra word ("dentist salary
+    uk") without its subset trap, where "ml engineer" would score 100 against every
+    question that mentions ML engineers.
+    """
     score = fuzz.token_sort_ratio(a, b, processor=None)
-    if a.count(" ") >= 1 and b.count(" ") >= 1:
+    na, nb = a.count(" ") + 1, b.count(" ") + 1
+    if min(na, nb) >= 2 and abs(na - nb) <= 1:
         score = max(score, fuzz.token_set_ratio(a, b, processor=None))
     return float(score)
 
@@ -374,7 +382,7 @@ def render_text(report: Report) -> str:
     for rating in report.worst:
         question = rating.question or "(no longer in the KB)"
         lines.append(
-            f"  {rating.down_share:>4.0%} 👎  {rating.down:>3} 👎 {rating.up:>3} 👍  "
+            f"  {rating.down_share:>4.0%} 👎 ({rating.down} 👎, {rating.up} 👍)  "
             f"{rating.entry_id}: {question}"
         )
 

@@ -45,7 +45,8 @@ WHICH_CUES = frozenset({"which", "who", "whom"})
 # Short messages made of these words (plus roles/levels) lean on the previous turn.
 FOLLOW_UP_CUES = frozenset(
     {"and", "what", "about", "how", "same", "for", "also", "too", "then", "other", "them",
-     "they", "their", "those", "ones", "one", "role", "side", "ok", "so", "as", "well", "the"}
+     "they", "their", "those", "ones", "one", "role", "job", "side", "ok", "so", "as", "well",
+     "the", "case", "people", "folks", "guys"}
 )
 PRONOUNS = frozenset({"they", "them", "their", "those", "these", "that", "this", "it", "he", "she", "theirs"})
 _OTHER = frozenset({"other", "opposite", "another"})
@@ -55,7 +56,7 @@ NEUTRAL = frozenset(
     good bad best worst better right wrong big small easy hard harder easier difficult tough
     need needs needed start started starting learn become becoming get into break work
     working worked worth life year years month months week time lot lots little bit
-    kind sort type types example examples question questions answer info information
+    kind sort type types example examples question questions answer come comes coming came
     help idea ideas point points someone person people guy guys girl folks man bro dude
     fr ngl tbh rn atm asap yall new old true false real really honestly exactly literally
     normal typical common usual main important matter matters thing things stuff everything
@@ -97,7 +98,7 @@ class Analysis:
         in london" has no word we know, "experienced mle comp in usd" only one.
         """
         unknown = len(self.unknown)
-        plain = len(self.content) - unknown - self.domain_terms
+        plain = max(0, len(self.content) - unknown - self.domain_terms)
         known = 2.0 * (self.domain_terms + len(self.roles)) + plain + (1.0 if self.level else 0.0)
         total = known + unknown
         return known / total if total else 0.0
@@ -251,13 +252,13 @@ class Analyzer:
                 # need" is a fair question even though "data engineering" is a field.
                 professions.append(w[6:].replace("_", " "))
                 content.append(stem(w[6:]))
-            elif w not in STOP_WORDS and w not in NEUTRAL:
+            elif w not in STOP_WORDS and w not in NEUTRAL and w not in COMPARE_CUES:
                 s = stem(w)
                 content.append(s)
                 if s not in self.known_stems and w not in self.vocabulary and w not in self._alias_words:
-                    unknown.append(w)
-        if content in (["make"], ["earn"]):
-            content = ["salary"]  # "what do they make" after a pay question
+                    unknown.append(s)
+        if not content and {"make", "makes", "making"} & set(words):
+            content = ["salary"]  # "what do they make", "what do MLEs make"
         topic_scores: dict[str, float] = defaultdict(float)
         content = list(dict.fromkeys(content))
         domain_terms = 0
@@ -275,7 +276,7 @@ class Analyzer:
             roles=frozenset(roles),
             level=level,
             corrections=tuple(corrections),
-            unknown=tuple(unknown),
+            unknown=tuple(dict.fromkeys(unknown)),
             professions=tuple(professions),
             off_topic=off_topic,
             compare_cue=bool(word_set & COMPARE_CUES) or ("or" in word_set and len(roles) > 1),

@@ -1,0 +1,157 @@
+"""Question in, reply out: the path every way of asking shares.
+
+Slash commands, the context menu, buttons, mentions, DMs and auto-answer channels
+all come through here, so length checks, the rate limit, rendering and recording
+the outcome are written once. Storage is best effort: a failing or slow store is
+logged and the person still gets their answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import discord
+
+from bot.core.reply import Reply
+from bot.core.text import normalise
+from bot.ui.embeds import cooldown_text, reply_embed, too_long_text
+from bot.ui.views import reply_view
+
+if TYPE_CHECKING:
+    from bot.discord_bot import CareerBot
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+STORE_TIMEOUT = 2.0
+"""Seconds a storage call may take before the bot carries on without it."""
+COOLDOWN_REACTION = "⏳"
+KEPT_TEXT = frozenset({"declined", "clarify"})
+"""Outcomes whose (normalised) question text is worth keeping: the KB's gaps."""
+
+Conversation = tuple[int, int]
+
+
+def conversation_key(channel_id: int | None, user_id: int) -> Conversation:
+    """Follow-ups are per person per channel: two people in one channel don't mix."""
+    return (channel_id or 0, user_id)
+
+
+async def safely(awaitable: Awaitable[T], default: T, what: str) -> T:
+    """Await a storage call; on error or timeout log it and return ``default``."""
+    try:
+        return await asyncio.wait_for(awaitable, STORE_TIMEOUT)
+    except Exception:
+        log.warning("Storage failed while %s; carrying on without it", what, exc_info=True)
+        return default
+
+
+async def retry_after(bot: CareerBot, user_id: int, guild_id: int | None) -> float | None:
+    """Seconds this person must wait, or ``None``; servers may set their own rate."""
+    rate = per = None
+    if guild_id is not None:
+        setting = await safely(bot.store.cooldown(guild_id), None, "reading the cooldown")
+        if setting is not None:
+            rate, per = setting.rate, setting.per
+    return bot.cooldowns.hit((guild_id or 0, user_id), rate=rate, per=per)
+
+
+async def record(bot: CareerBot, reply: Reply, guild_id: int | None, started: float) -> None:
+    """Log the outcome for the unanswered-questions report; never the asker or the text."""
+    latency_ms = (time.perf_counter() - started) * 1000
+    kept = normalise(reply.question) if reply.status in KEPT_TEXT else ""
+    await safely(
+        bot.store.record_question(
+            status=reply.status, topic=reply.topic, normalised=kept, guild_id=guild_id
+        ),
+        None,
+        "recording a question",
+    )
+    log.info(
+        "Answered a question: status=%s topic=%s confidence=%.2f latency_ms=%.1f",
+        reply.status,
+        reply.topic,
+        reply.confidence,
+        latency_ms,
+    )
+
+
+def render(bot: CareerBot, reply: Reply, asker_id: int | None) -> dict[str, Any]:
+    """The keyword arguments that send ``reply``: an embed and, if any, its buttons."""
+    knowledge = bot.engine.knowledge
+    kwargs: dict[str, Any] = {"embed": reply_embed(reply, knowledge)}
+    view = reply_view(reply, knowledge, asker_id=asker_id)
+    if view is not None:
+        kwargs["view"] = view
+    return kwargs
+
+
+async def answer_interaction(
+    bot: CareerBot,
+    interaction: discord.Interaction,
+    *,
+    question: str | None = None,
+    entry_id: str | None = None,
+    conversation: Conversation | None = None,
+) -> Reply | None:
+    """Answer a question (or one KB entry) as the response to ``interaction``.
+
+    Too long or too fast gets an ephemeral note instead; the reply itself is public,
+    since answers are meant to be shared, and carries a 🗑 for the asker.
+    """
+    started = time.perf_counter()
+    if question is not None and len(question) > bot.settings.max_question:
+        await interaction.response.send_message(
+            too_long_text(len(question), bot.settings.max_question), ephemeral=True
+        )
+        return None
+    wait = await retry_after(bot, interaction.user.id, interaction.guild_id)
+    if wait is not None:
+        await interaction.response.send_message(cooldown_text(wait), ephemeral=True)
+        return None
+    if conversation is None:
+        conversation = conversation_key(interaction.channel_id, interaction.user.id)
+    if entry_id is not None:
+        reply = bot.engine.answer_entry(entry_id, conversation)
+    else:
+        reply = bot.engine.ask(question or "", conversation)
+    await interaction.response.send_message(**render(bot, reply, interaction.user.id))
+    await record(bot, reply, interaction.guild_id, started)
+    return reply
+
+
+async def answer_message(
+    bot: CareerBot, message: discord.Message, question: str, *, quiet: bool = False
+) -> Reply | None:
+    """Reply to a message with the answer to ``question``.
+
+    ``quiet`` is for auto-answer channels, where most messages are conversation, not
+    questions for the bot: there it stays silent unless it has an answer, and never
+    lectures anyone about length.
+    """
+    started = time.perf_counter()
+    limit = bot.settings.max_question
+    if len(question) > limit:
+        if not quiet:
+            await message.reply(too_long_text(len(question), limit), mention_author=False)
+        return None
+    guild_id = message.guild.id if message.guild else None
+    key = (guild_id or 0, message.author.id)
+    if await retry_after(bot, message.author.id, guild_id) is not None:
+        # A reaction, once per burst: no extra message in the channel.
+        if bot.cooldowns.first_warning(key):
+            try:
+                await message.add_reaction(COOLDOWN_REACTION)
+            except discord.HTTPException:
+                log.debug("Could not add the cooldown reaction", exc_info=True)
+        return None
+    reply = bot.engine.ask(question, conversation_key(message.channel.id, message.author.id))
+    if quiet and reply.status not in ("answered", "compared", "clarify"):
+        return None
+    await message.reply(mention_author=False, **render(bot, reply, message.author.id))
+    await record(bot, reply, guild_id, started)
+    return reply

@@ -1,0 +1,116 @@
+"""``/ask`` with autocomplete, and the "Ask CareerBot" message context menu."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.exts._answering import answer_interaction, conversation_key
+from bot.settings import DEFAULT_MAX_QUESTION
+from bot.ui.embeds import NO_TEXT_TEXT
+from bot.ui.limits import AUTOCOMPLETE_CHOICES_LIMIT, CHOICE_NAME_LIMIT, CHOICE_VALUE_LIMIT, truncate
+
+if TYPE_CHECKING:
+    from bot.discord_bot import CareerBot
+
+log = logging.getLogger(__name__)
+
+ENTRY_CHOICE_PREFIX = "id:"
+"""Autocomplete choices carry the entry id, so picking one answers exactly that entry."""
+CONTEXT_MENU_NAME = "Ask CareerBot"
+
+
+def entry_choice(entry_id: str) -> str:
+    return f"{ENTRY_CHOICE_PREFIX}{entry_id}"
+
+
+def chosen_entry(value: str, known: set[str] | Any) -> str | None:
+    """The entry id behind an autocomplete pick, or ``None`` for free text."""
+    if value.startswith(ENTRY_CHOICE_PREFIX):
+        entry_id = value[len(ENTRY_CHOICE_PREFIX) :]
+        if entry_id in known:
+            return entry_id
+    return None
+
+
+def limit_option_length(command: app_commands.Command[Any, ..., Any], name: str, limit: int) -> None:
+    """Make Discord itself stop people typing more than ``limit`` characters.
+
+    ``Range`` is fixed when the class is defined, but the limit is a setting. Each cog
+    instance owns a copy of its commands' parameter table, so replacing the parameter
+    there changes this bot's synced payload only.
+    """
+    params = command._params  # no public setter exists in discord.py 2.x
+    params[name] = dataclasses.replace(params[name], max_value=limit)
+
+
+class AskCog(commands.Cog):
+    """Free-text questions: the slash command and the message context menu."""
+
+    def __init__(self, bot: CareerBot) -> None:
+        self.bot = bot
+        limit_option_length(self.ask, "question", bot.settings.max_question)
+        self.context_menu = app_commands.ContextMenu(
+            name=CONTEXT_MENU_NAME, callback=self.ask_about_message
+        )
+
+    async def cog_load(self) -> None:
+        # Context menus cannot be declared inside a cog class; they are added by hand.
+        self.bot.tree.add_command(self.context_menu)
+
+    async def cog_unload(self) -> None:
+        self.bot.tree.remove_command(self.context_menu.name, type=self.context_menu.type)
+
+    @app_commands.command(name="ask")
+    @app_commands.describe(question="Your question, e.g. how much do ML engineers make?")
+    async def ask(
+        self,
+        interaction: discord.Interaction[CareerBot],
+        question: app_commands.Range[str, 1, DEFAULT_MAX_QUESTION],
+    ) -> None:
+        """Ask about Data Scientist or ML Engineer careers: pay, skills, paths and more."""
+        entry_id = chosen_entry(question, self.bot.engine.knowledge.by_id)
+        if entry_id is not None:
+            await answer_interaction(self.bot, interaction, entry_id=entry_id)
+        else:
+            await answer_interaction(self.bot, interaction, question=question)
+
+    @ask.autocomplete("question")
+    async def ask_autocomplete(
+        self, interaction: discord.Interaction[CareerBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        """The KB questions closest to what has been typed so far (at most 25)."""
+        entries = self.bot.engine.autocomplete_entries(
+            current[: self.bot.settings.max_question], limit=AUTOCOMPLETE_CHOICES_LIMIT
+        )
+        choices = [
+            app_commands.Choice(name=truncate(e.question, CHOICE_NAME_LIMIT), value=entry_choice(e.id))
+            for e in entries
+            if len(entry_choice(e.id)) <= CHOICE_VALUE_LIMIT
+        ]
+        return choices[:AUTOCOMPLETE_CHOICES_LIMIT]
+
+    async def ask_about_message(
+        self, interaction: discord.Interaction[CareerBot], message: discord.Message
+    ) -> None:
+        """Answer the question in someone's message (the answer pings no one)."""
+        question = message.content.strip()
+        if not question:
+            await interaction.response.send_message(NO_TEXT_TEXT, ephemeral=True)
+            return
+        # The question is the author's, so a follow-up from them continues it.
+        await answer_interaction(
+            self.bot,
+            interaction,
+            question=question,
+            conversation=conversation_key(interaction.channel_id, message.author.id),
+        )
+
+
+async def setup(bot: CareerBot) -> None:
+    await bot.add_cog(AskCog(bot))

@@ -1,0 +1,202 @@
+"""Run-time settings, read once from the environment (and a ``.env`` file) at start-up.
+
+Nothing here runs at import time: importing the package never needs a token. A bad
+value raises :class:`SettingsError` whose message is one line naming the variable, so
+``careerbot run`` can print it instead of a traceback. The token is kept out of
+``repr`` so it cannot leak into logs or error reports.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+TOKEN_ENV = "DISCORD_TOKEN"
+DEFAULT_ENV_FILE = Path(".env")
+DEFAULT_SYNC_STATE = Path(".careerbot-sync-hash")
+DEFAULT_DB = Path("careerbot.db")
+DEFAULT_COOLDOWN_RATE = 5
+DEFAULT_COOLDOWN_PER = 30.0
+DEFAULT_MAX_QUESTION = 500
+DEFAULT_CONVERSATION_TTL = 15 * 60.0
+# A question longer than a Discord message is never a question; 20 characters is the
+# shortest sensible cap ("how much do mles make" is 21).
+MAX_QUESTION_RANGE = (20, 2000)
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off", ""})
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; ``str()`` is one line fit for a terminal."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the bot reads from its environment. See ``docs/_fragments/discord.md``."""
+
+    token: str = field(default="", repr=False)
+    dev_guild: int | None = None
+    owner_ids: frozenset[int] = frozenset()
+    cooldown_rate: int = DEFAULT_COOLDOWN_RATE
+    cooldown_per: float = DEFAULT_COOLDOWN_PER
+    message_content: bool = False
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
+    max_question: int = DEFAULT_MAX_QUESTION
+    sync_state: Path = DEFAULT_SYNC_STATE
+    db_path: Path = DEFAULT_DB
+    knowledge_dir: Path | None = None
+    conversation_ttl: float = DEFAULT_CONVERSATION_TTL
+
+    def __repr__(self) -> str:
+        # Written out rather than generated so the token stays redacted even if a
+        # refactor drops field(repr=False), while still showing whether one is set.
+        shown = ", ".join(
+            f"{name}={getattr(self, name)!r}" for name in self.__dataclass_fields__ if name != "token"
+        )
+        token = "'***'" if self.token else "''"
+        return f"Settings(token={token}, {shown})"
+
+    def require_token(self) -> str:
+        """The token, or a :class:`SettingsError` that says how to provide one."""
+        if not self.token:
+            raise SettingsError(
+                f"{TOKEN_ENV} is not set: put the bot token in the environment or in a .env file"
+            )
+        return self.token
+
+    @classmethod
+    def from_env(
+        cls,
+        environ: Mapping[str, str] | None = None,
+        env_file: Path | None = DEFAULT_ENV_FILE,
+    ) -> Settings:
+        """Build settings from ``environ`` (default ``os.environ``) over ``env_file``.
+
+        The environment wins over the file, so a deployment can override one value
+        without editing the file.
+        """
+        values: dict[str, str] = {}
+        if env_file is not None:
+            values.update(read_env_file(env_file))
+        values.update(os.environ if environ is None else environ)
+        env = _Reader(values)
+        shard_count = env.integer("SHARD_COUNT", minimum=1)
+        shard_ids = env.integers("SHARD_IDS")
+        if shard_ids is not None:
+            if shard_count is None:
+                raise SettingsError("SHARD_IDS needs SHARD_COUNT (the total number of shards)")
+            bad = [i for i in shard_ids if not 0 <= i < shard_count]
+            if bad:
+                raise SettingsError(
+                    f"SHARD_IDS: shard {bad[0]} is out of range for SHARD_COUNT={shard_count}"
+                )
+        low, high = MAX_QUESTION_RANGE
+        knowledge = env.text("CAREERBOT_KNOWLEDGE_DIR")
+        return cls(
+            token=env.text(TOKEN_ENV).strip(),
+            dev_guild=env.integer("CAREERBOT_DEV_GUILD", minimum=1),
+            owner_ids=frozenset(env.integers("CAREERBOT_OWNER_IDS") or ()),
+            cooldown_rate=env.integer("CAREERBOT_COOLDOWN_RATE", minimum=1)
+            or DEFAULT_COOLDOWN_RATE,
+            cooldown_per=env.number("CAREERBOT_COOLDOWN_PER", DEFAULT_COOLDOWN_PER),
+            message_content=env.flag("CAREERBOT_MESSAGE_CONTENT"),
+            shard_count=shard_count,
+            shard_ids=shard_ids,
+            max_question=env.integer("CAREERBOT_MAX_QUESTION", minimum=low, maximum=high)
+            or DEFAULT_MAX_QUESTION,
+            sync_state=Path(env.text("CAREERBOT_SYNC_STATE") or DEFAULT_SYNC_STATE),
+            db_path=Path(env.text("CAREERBOT_DB") or DEFAULT_DB),
+            knowledge_dir=Path(knowledge).expanduser() if knowledge else None,
+            conversation_ttl=env.number("CAREERBOT_CONVERSATION_TTL", DEFAULT_CONVERSATION_TTL),
+        )
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """Parse a ``.env`` file of ``KEY=VALUE`` lines (no python-dotenv needed).
+
+    Blank lines and ``#`` comments are skipped, ``export KEY=VALUE`` is accepted and one
+    pair of matching quotes around the value is removed. A missing file is simply no
+    settings; a malformed line is an error, because a typo there would otherwise
+    silently drop a setting.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"{path}: cannot be read ({exc.__class__.__name__})") from None
+    values: dict[str, str] = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("export "):
+            line = line[len("export ") :].lstrip()
+        key, sep, value = line.partition("=")
+        key = key.strip()
+        if not sep or not key or not key.replace("_", "").isalnum():
+            # The line is not echoed: it may hold the token.
+            raise SettingsError(f"{path}:{number}: expected KEY=VALUE")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        values[key] = value
+    return values
+
+
+class _Reader:
+    """Typed access to string settings; every failure names the variable."""
+
+    def __init__(self, values: Mapping[str, str]) -> None:
+        self._values = values
+
+    def text(self, name: str) -> str:
+        return self._values.get(name, "").strip()
+
+    def integer(
+        self, name: str, *, minimum: int | None = None, maximum: int | None = None
+    ) -> int | None:
+        raw = self.text(name)
+        if not raw:
+            return None
+        try:
+            value = int(raw)
+        except ValueError:
+            raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+        if minimum is not None and value < minimum:
+            raise SettingsError(f"{name} must be at least {minimum}, got {value}")
+        if maximum is not None and value > maximum:
+            raise SettingsError(f"{name} must be at most {maximum}, got {value}")
+        return value
+
+    def integers(self, name: str) -> tuple[int, ...] | None:
+        raw = self.text(name)
+        if not raw:
+            return None
+        parts = [p.strip() for p in raw.split(",") if p.strip()]
+        if not parts or not all(p.isdigit() for p in parts):
+            raise SettingsError(f"{name} must be comma-separated whole numbers, got {raw!r}")
+        return tuple(dict.fromkeys(int(p) for p in parts))
+
+    def number(self, name: str, default: float) -> float:
+        raw = self.text(name)
+        if not raw:
+            return default
+        try:
+            value = float(raw)
+        except ValueError:
+            raise SettingsError(f"{name} must be a number of seconds, got {raw!r}") from None
+        if not value > 0 or value == float("inf"):
+            raise SettingsError(f"{name} must be a positive number of seconds, got {raw!r}")
+        return value
+
+    def flag(self, name: str) -> bool:
+        raw = self.text(name).lower()
+        if raw in _TRUE:
+            return True
+        if raw in _FALSE:
+            return False
+        raise SettingsError(f"{name} must be 1 or 0, got {raw!r}")

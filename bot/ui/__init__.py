@@ -1,0 +1,1 @@
+"""Embeds and views: the only place that knows Discord limits."""

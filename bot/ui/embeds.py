@@ -1,0 +1,267 @@
+"""Embeds: how each kind of reply looks in Discord.
+
+Every piece of text that reaches an embed goes through :func:`escape`, so a question
+containing ``**``, a masked link or ``@everyone`` is shown as typed and never
+formats, links or pings (the KB itself uses no markdown, so escaping it is
+invisible). Every part is cut to its Discord limit here and the total is checked by
+:func:`~bot.ui.limits.fit_embed` before anything is returned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import discord
+
+from bot.core.knowledge import Knowledge
+from bot.core.reply import Reply, RoleCard, TopicInfo
+from bot.ui.limits import (
+    EMBED_DESCRIPTION_LIMIT,
+    EMBED_FIELD_NAME_LIMIT,
+    EMBED_FIELD_VALUE_LIMIT,
+    EMBED_FIELDS_LIMIT,
+    EMBED_FOOTER_LIMIT,
+    EMBED_TITLE_LIMIT,
+    MESSAGE_CONTENT_LIMIT,
+    fit_embed,
+    truncate,
+)
+
+# One colour per role comes from the KB (roles.yaml); these are for everything else.
+BOTH_ROLES_COLOUR = 0x9B59B6  # comparisons and answers about both roles
+NEUTRAL_COLOUR = 0x5865F2  # help, topics, small talk (Discord blurple)
+CLARIFY_COLOUR = 0xF1C40F  # "did you mean…?"
+DECLINED_COLOUR = 0x95A5A6  # grey: nothing to answer with
+ECHO_LIMIT = 200
+"""How much of someone's question is quoted back to them (declined/clarify)."""
+
+
+def escape(text: str) -> str:
+    """Show ``text`` literally: no markdown, no masked links, no working mentions."""
+    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+
+
+def _clip(text: str, limit: int) -> str:
+    """Escape, then cut to ``limit`` (escaping adds characters, so order matters)."""
+    return truncate(escape(text), limit)
+
+
+def _embed(title: str, description: str, colour: int) -> discord.Embed:
+    return discord.Embed(
+        title=_clip(title, EMBED_TITLE_LIMIT) or None,
+        description=truncate(description, EMBED_DESCRIPTION_LIMIT) or None,
+        colour=discord.Colour(colour),
+    )
+
+
+def _footer(embed: discord.Embed, text: str) -> None:
+    # Footers render no markdown and never ping, so they are not escaped (escaping
+    # would show the backslashes).
+    if text.strip():
+        embed.set_footer(text=truncate(text, EMBED_FOOTER_LIMIT))
+
+
+def role_colour(knowledge: Knowledge, roles: Sequence[str]) -> int:
+    """The role's own colour for a one-role answer, a third colour for both roles."""
+    if len(set(roles)) > 1:
+        return BOTH_ROLES_COLOUR
+    if roles:
+        role = next((r for r in knowledge.roles if r.id == roles[0]), None)
+        if role is not None:
+            return role.colour
+    return NEUTRAL_COLOUR
+
+
+def reply_embed(reply: Reply, knowledge: Knowledge) -> discord.Embed:
+    """The embed for any engine reply, whatever its status."""
+    if reply.status == "compared":
+        embed = _comparison(reply, knowledge)
+    elif reply.status == "clarify":
+        embed = _embed(
+            reply.title or "Did you mean…?",
+            _with_list(_echo(reply) + escape(reply.body), reply.suggestions, numbered=True),
+            CLARIFY_COLOUR,
+        )
+    elif reply.status == "declined":
+        embed = _embed(
+            reply.title or "I can't answer that",
+            _with_list(
+                _echo(reply) + escape(reply.body), reply.suggestions, heading="You could ask:"
+            ),
+            DECLINED_COLOUR,
+        )
+    elif reply.status == "smalltalk":
+        embed = _embed(reply.title, escape(reply.body), NEUTRAL_COLOUR)
+    else:
+        embed = _embed(reply.title, escape(reply.body), role_colour(knowledge, reply.roles))
+    _footer(embed, reply.citation_line)
+    return fit_embed(embed)
+
+
+def _echo(reply: Reply) -> str:
+    """Quote the question back when the bot could not answer it, so people see why."""
+    question = " ".join(reply.question.split())
+    if not question or question.lower() in reply.body.lower():
+        return ""
+    return f"**You asked:** {_clip(question, ECHO_LIMIT)}\n\n"
+
+
+def _with_list(
+    description: str, items: Iterable[str], *, numbered: bool = False, heading: str = ""
+) -> str:
+    lines = [
+        f"{i}. {escape(item)}" if numbered else f"• {escape(item)}"
+        for i, item in enumerate(items, start=1)
+    ]
+    if not lines:
+        return description
+    head = f"**{heading}**\n" if heading else ""
+    return truncate(f"{description}\n\n{head}" + "\n".join(lines), EMBED_DESCRIPTION_LIMIT)
+
+
+def _comparison(reply: Reply, knowledge: Knowledge) -> discord.Embed:
+    """Side by side: one inline field per role, the contrast (if any) on top."""
+    embed = _embed(reply.title, escape(reply.body), BOTH_ROLES_COLOUR)
+    for column in reply.columns[:EMBED_FIELDS_LIMIT]:
+        embed.add_field(
+            name=_clip(column.role_name, EMBED_FIELD_NAME_LIMIT) or "\u200b",
+            value=_clip(column.text, EMBED_FIELD_VALUE_LIMIT) or "\u200b",
+            inline=True,
+        )
+    return embed
+
+
+def role_card_embed(card: RoleCard, knowledge: Knowledge) -> discord.Embed:
+    """``/role``: what the job is, then one cited line per topic."""
+    embed = _embed(card.name, escape(card.focus), card.colour)
+    for line in card.lines[:EMBED_FIELDS_LIMIT]:
+        cite = f"\n*{escape(line.citation_line)}*" if line.citation_line else ""
+        text = _clip(line.text, EMBED_FIELD_VALUE_LIMIT - len(cite))
+        embed.add_field(
+            name=_clip(line.label, EMBED_FIELD_NAME_LIMIT) or "\u200b",
+            value=truncate(text + cite, EMBED_FIELD_VALUE_LIMIT) or "\u200b",
+            inline=False,
+        )
+    source = knowledge.source
+    _footer(embed, f"From “{source.title}” ({source.short_as_of})")
+    return fit_embed(embed)
+
+
+def topics_embed(topics: Sequence[TopicInfo]) -> discord.Embed:
+    """``/topics``: each topic with one example question to copy."""
+    embed = _embed(
+        "What I can answer",
+        "Ask in your own words with `/ask`, by mentioning me, or in a DM. "
+        "Compare the two roles on any topic with `/compare`.",
+        NEUTRAL_COLOUR,
+    )
+    shown = topics if len(topics) <= EMBED_FIELDS_LIMIT else topics[: EMBED_FIELDS_LIMIT - 1]
+    for topic in shown:
+        value = f"{escape(topic.description)}\n*e.g.* “{escape(topic.example)}”"
+        embed.add_field(
+            name=_clip(topic.name, EMBED_FIELD_NAME_LIMIT) or "\u200b",
+            value=truncate(value, EMBED_FIELD_VALUE_LIMIT),
+            inline=False,
+        )
+    if len(shown) < len(topics):
+        rest = ", ".join(escape(t.name) for t in topics[len(shown) :])
+        embed.add_field(name="…and more", value=truncate(rest, EMBED_FIELD_VALUE_LIMIT))
+    return fit_embed(embed)
+
+
+def source_embed(knowledge: Knowledge) -> discord.Embed:
+    """``/source``: the one article everything comes from and how citations point into it."""
+    source = knowledge.source
+    description = (
+        f"Everything I say comes from this one article ({escape(source.as_of)}). "
+        "I don't search the web and I don't make figures up.\n\n"
+        "**How citations work:** every answer ends with the section and paragraph (¶) "
+        'it is based on, e.g. *Source: "Salary Expectations and Market Demand", ¶2 '
+        f"({escape(source.short_as_of)})*. Paragraphs are counted from 1 within each "
+        "section.\n\nThis is general information, not professional career advice."
+    )
+    embed = _embed(source.title, description, NEUTRAL_COLOUR)
+    sections = "\n".join(
+        f"{i}. {escape(s.title)} ({s.paragraphs} ¶)" for i, s in enumerate(source.sections, 1)
+    )
+    embed.add_field(name="Sections", value=truncate(sections, EMBED_FIELD_VALUE_LIMIT) or "\u200b")
+    return fit_embed(embed)
+
+
+def help_embed(*, auto_answer: bool = False) -> discord.Embed:
+    """``/help``: readable in under 15 seconds."""
+    lines = [
+        "I answer questions about **Data Scientist** and **ML Engineer** careers, "
+        "with the article section I got it from.",
+        "",
+        "• `/ask` a question, @mention me, or DM me",
+        "• `/compare` a topic side by side · `/role` for a role card",
+        "• `/topics` for what I know · `/source` for where it comes from",
+        "• Follow up naturally: *“and for MLEs?”*",
+    ]
+    if auto_answer:
+        lines.append("• In some channels I answer every question automatically.")
+    return _embed("CareerBot", "\n".join(lines), NEUTRAL_COLOUR)
+
+
+def config_embed(
+    channel_ids: Iterable[int], *, content_intent: bool, cooldown: tuple[int, float]
+) -> discord.Embed:
+    """``/config list``: this server's auto-answer channels and question rate."""
+    channels = sorted(channel_ids)
+    listed = "\n".join(f"• <#{c}>" for c in channels) or "None. Add one with `/config add-channel`."
+    notes = [f"**Auto-answer channels**\n{listed}"]
+    if channels and not content_intent:
+        notes.append(
+            "⚠️ The bot is running without the Message Content intent, so it cannot read "
+            "messages in these channels yet. The bot's operator must enable it "
+            "(see the README) and restart."
+        )
+    rate, per = cooldown
+    notes.append(f"**Rate limit**\n{rate} questions per {per:g} s per person.")
+    return _embed("Server settings", "\n\n".join(notes), NEUTRAL_COLOUR)
+
+
+def reload_embed(*, entries: int, topics: int) -> discord.Embed:
+    return _embed(
+        "Knowledge base reloaded",
+        f"Now serving {entries} entries in {topics} topics.",
+        NEUTRAL_COLOUR,
+    )
+
+
+def reload_failed_embed(problems: Sequence[str]) -> discord.Embed:
+    """The validation errors, with the reassurance that the old KB is still served."""
+    head = (
+        f"The new knowledge base has {len(problems)} problem(s), so I kept serving the "
+        "previous one. Fix these and reload again:\n\n"
+    )
+    body = "\n".join(f"• {escape(p)}" for p in problems)
+    return _embed("Knowledge base not reloaded", head + body, DECLINED_COLOUR)
+
+
+# ------------------------------------------------------------------ short plain-text notes
+# Sent as message content (ephemeral for interactions), so each stays far below 2,000.
+
+ERROR_TEXT = "Something went wrong on my side. Please try again."
+ONLY_ASKER_TEXT = "Only the person who asked can delete this."
+VOTE_THANKS_TEXT = "Thanks for the feedback!"
+ALREADY_VOTED_TEXT = "You already rated this answer. Thanks!"
+NO_TEXT_TEXT = "That message has no text I can answer."
+UNKNOWN_ENTRY_TEXT = "I can't find that question any more; try asking it in your own words."
+NOT_OWNER_TEXT = "Only the bot's owner can reload the knowledge base."
+GUILD_ONLY_TEXT = "This only works in a server."
+NO_PERMISSION_TEXT = "You need the Manage Server permission for that."
+
+
+def cooldown_text(retry_after: float) -> str:
+    seconds = max(1, round(retry_after))
+    return f"You're asking quickly. Give me {seconds} s and ask again."
+
+
+def too_long_text(length: int, limit: int) -> str:
+    text = (
+        f"That's {length:,} characters; please shorten it to {limit:,} or fewer and ask again "
+        "(one question at a time works best)."
+    )
+    return truncate(text, MESSAGE_CONTENT_LIMIT)
