@@ -129,8 +129,8 @@ def _check_database(path: Path) -> list[str]:
 def _check_heartbeat(path: Path, max_age: float) -> list[str]:
     try:
         mtime = path.stat().st_mtime
-    except FileNotFoundError:
-        return []  # not running yet, or stopped cleanly
+    except (FileNotFoundError, NotADirectoryError):
+        return []  # not running yet, or stopped cleanly (a bad directory is the DB check's)
     except OSError as exc:
         return [f"heartbeat file {path} cannot be read: {exc.strerror or exc}"]
     age = time.time() - mtime

@@ -113,6 +113,19 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(data, default=str, ensure_ascii=False)
 
 
+class _RedactedOutput(logging.Formatter):
+    """Wraps our handler's formatter and redacts the finished line: a last line of
+    defence for values the filter cannot rewrite in place (a dict passed as ``extra``)."""
+
+    def __init__(self, inner: logging.Formatter, redactor: RedactingFilter) -> None:
+        super().__init__()
+        self.inner = inner
+        self.redactor = redactor
+
+    def format(self, record: logging.LogRecord) -> str:
+        return self.redactor.redact(self.inner.format(record))
+
+
 def _resolve_level(level: int | str | None) -> int:
     raw: int | str = level if level is not None else os.environ.get(LEVEL_ENV, "") or "INFO"
     if isinstance(raw, int):
@@ -157,10 +170,8 @@ def setup_logging(
 
     handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
     setattr(handler, _HANDLER_MARK, True)
-    if _resolve_format(fmt) == "json":
-        handler.setFormatter(JsonFormatter())
-    else:
-        handler.setFormatter(logging.Formatter(TEXT_FORMAT))
+    inner = JsonFormatter() if _resolve_format(fmt) == "json" else logging.Formatter(TEXT_FORMAT)
+    handler.setFormatter(_RedactedOutput(inner, redactor))
     handler.addFilter(redactor)
     root.addHandler(handler)
     root.setLevel(_resolve_level(level))

@@ -54,7 +54,9 @@ class Settings:
         # Written out rather than generated so the token stays redacted even if a
         # refactor drops field(repr=False), while still showing whether one is set.
         shown = ", ".join(
-            f"{name}={getattr(self, name)!r}" for name in self.__dataclass_fields__ if name != "token"
+            f"{name}={getattr(self, name)!r}"
+            for name in self.__dataclass_fields__
+            if name != "token"
         )
         token = "'***'" if self.token else "''"
         return f"Settings(token={token}, {shown})"

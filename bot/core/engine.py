@@ -79,8 +79,15 @@ class _Brain:
             item.id: {w for p in item.patterns for w in tokens(p)} for item in knowledge.smalltalk
         }
         self.smalltalk_words = set().union(*self.smalltalk_vocab.values(), SMALLTALK_GLUE)
-        self.counterparts = {e.id: self._find_counterpart(e) for e in knowledge.entries}
+        self._counterparts: dict[str, Entry | None] = {}
         self.questions = [e.question for e in knowledge.entries]
+
+    def counterpart(self, entry_id: str) -> Entry | None:
+        """Computed on first use and cached: most entries never need one."""
+        if entry_id not in self._counterparts:
+            entry = self.knowledge.by_id.get(entry_id)
+            self._counterparts[entry_id] = self._find_counterpart(entry) if entry else None
+        return self._counterparts[entry_id]
 
     def _find_counterpart(self, entry: Entry) -> Entry | None:
         """The same question for the other role ("Same for the other role")."""
@@ -209,7 +216,7 @@ class Engine:
             question,
             best.entry,
             confidence=confidence,
-            counterpart=self._brain.counterparts.get(best.entry.id),
+            counterpart=self._brain.counterpart(best.entry.id),
         )
 
     def _comparison(
@@ -341,7 +348,7 @@ class Engine:
         if entry is None:
             return self._decline(question)
         return compose.answer_reply(
-            self.knowledge, question, entry, confidence=0.9, counterpart=self._brain.counterparts.get(entry.id)
+            self.knowledge, question, entry, confidence=0.9, counterpart=self._brain.counterpart(entry.id)
         )
 
     def _remember(self, conversation: Hashable | None, analysis: Analysis, reply: Reply) -> None:
@@ -369,14 +376,14 @@ class Engine:
             entry.question,
             entry,
             confidence=1.0,
-            counterpart=self._brain.counterparts.get(entry.id),
+            counterpart=self._brain.counterpart(entry.id),
         )
         analysis = self._brain.analyzer.analyse(entry.question)
         self._remember(conversation, analysis, reply)
         return reply
 
     def counterpart(self, entry_id: str) -> Entry | None:
-        return self._brain.counterparts.get(entry_id)
+        return self._brain.counterpart(entry_id)
 
     def compare(self, topic: str) -> Reply:
         """Side-by-side comparison of a topic (id, name or free text)."""

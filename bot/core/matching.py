@@ -9,6 +9,7 @@ the question, not with the size of the KB.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from dataclasses import dataclass
@@ -19,6 +20,9 @@ from bot.core.knowledge import Entry, Knowledge
 from bot.core.understanding import Analysis, Analyzer
 
 SHORTLIST = 30
+SHORTLIST_ROUGH = 40
+FUZZY_RERANK = 12
+RARE_DF = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +39,7 @@ class Candidate:
 class _Doc:
     entry: Entry
     phrasings: tuple[frozenset[str], ...]
+    sizes: tuple[float, ...]
     texts: tuple[str, ...]
     union: frozenset[str]
     answer: frozenset[str]
@@ -54,6 +59,7 @@ class Index:
                 _Doc(
                     entry=entry,
                     phrasings=phrasings,
+                    sizes=(),
                     texts=tuple(" ".join(a.content) for a in analyses),
                     union=frozenset().union(*phrasings),
                     answer=answer,
@@ -79,6 +85,12 @@ class Index:
         self.max_idf = math.log(1 + n)
         self.postings = {t: tuple(v) for t, v in postings.items()}
         self.answer_postings = {t: tuple(v) for t, v in answer_postings.items()}
+        self.posting_sets = {t: frozenset(v) for t, v in postings.items()}
+        self.answer_sets = {t: frozenset(v) for t, v in answer_postings.items()}
+        self.docs = tuple(
+            _Doc(d.entry, d.phrasings, tuple(sum(self.idf[t] for t in p) for p in d.phrasings), d.texts, d.union, d.answer)
+            for d in docs
+        )
         self.by_id = {doc.entry.id: i for i, doc in enumerate(docs)}
 
     def weight(self, term: str) -> float:
@@ -87,48 +99,73 @@ class Index:
         return self.idf.get(term, 0.0)
 
     def search(self, analysis: Analysis, limit: int = SHORTLIST) -> list[Candidate]:
-        terms = analysis.content
-        weights = {t: self.weight(t) for t in terms}
-        total = sum(weights.values()) or 1.0
+        terms = [t for t in analysis.content if t in self.idf]
+        if not terms:
+            return []
+        weights = {t: self.idf[t] for t in terms}
+        total = sum(weights.values())
+        admitted, common = self._split(terms)
         cover: dict[int, float] = defaultdict(float)
         extra: dict[int, float] = defaultdict(float)
-        for term in terms:
-            for i in self.postings.get(term, ()):
-                cover[i] += weights[term]
-            for i in self.answer_postings.get(term, ()):
-                extra[i] += weights[term]
+        for t in admitted:
+            w = weights[t]
+            for i in self.postings.get(t, ()):
+                cover[i] += w
+            for i in self.answer_postings.get(t, ()):
+                extra[i] += w
         pool = set(cover) | set(extra)
         if not pool:
             return []
-        rough = sorted(pool, key=lambda i: cover.get(i, 0.0) + 0.4 * extra.get(i, 0.0), reverse=True)
-        shortlist = rough[: max(limit * 3, 60)]
-        query_text = " ".join(terms)
-        out = []
+        for t in common:  # only add to candidates the rare words found
+            w = weights[t]
+            hits, more = self.posting_sets.get(t, frozenset()), self.answer_sets.get(t, frozenset())
+            for i in pool:
+                if i in hits:
+                    cover[i] += w
+                elif i in more:
+                    extra[i] += w
+        shortlist = heapq.nlargest(
+            SHORTLIST_ROUGH, pool, key=lambda i: cover.get(i, 0.0) + 0.4 * extra.get(i, 0.0)
+        )
+        query = frozenset(terms)
+        scored = []
         for i in shortlist:
             doc = self.docs[i]
-            coverage = cover.get(i, 0.0) / total
-            answer_cover = extra.get(i, 0.0) / total
+            coverage, answer_cover = cover.get(i, 0.0) / total, extra.get(i, 0.0) / total
             dice = 0.0
-            for phr in doc.phrasings:
-                shared = sum(weights[t] for t in terms if t in phr)
+            for phr, size in zip(doc.phrasings, doc.sizes, strict=True):
+                shared = query.intersection(phr)
                 if shared:
-                    size = sum(self.weight(t) for t in phr)
-                    dice = max(dice, 2 * shared / (total + size))
+                    dice = max(dice, 2 * sum(weights[t] for t in shared) / (total + size))
             lexical = 0.5 * dice + 0.4 * coverage + 0.25 * answer_cover
-            slots = _slot_score(analysis, doc.entry)
-            out.append((i, lexical, coverage + answer_cover, slots))
-        out.sort(key=lambda x: x[1] + x[3], reverse=True)
+            scored.append((lexical + _slot_score(analysis, doc.entry), lexical, coverage + answer_cover, i))
+        best = heapq.nlargest(limit, scored)
+        query_text = " ".join(analysis.content)
         result = []
-        for i, lexical, coverage, slots in out[:limit]:
+        for rank, (base, lexical, coverage, i) in enumerate(best):
             doc = self.docs[i]
-            fuzzy = max(
-                (fuzz.token_sort_ratio(query_text, text, processor=None) for text in doc.texts),
-                default=0.0,
-            ) / 100.0
-            score = lexical + 0.15 * fuzzy + slots
-            result.append(Candidate(doc.entry, score, lexical, min(coverage, 1.0), fuzzy, slots))
+            # Fuzzy similarity only re-ranks the head of the list: it buys typo and
+            # word-order tolerance where it can change the answer, at a fixed cost.
+            fuzzy = 0.0
+            if rank < FUZZY_RERANK:
+                fuzzy = max(
+                    fuzz.token_sort_ratio(query_text, text, processor=None) for text in doc.texts
+                ) / 100.0
+            result.append(Candidate(doc.entry, base + 0.15 * fuzzy, lexical, min(coverage, 1.0), fuzzy, base - lexical))
         result.sort(key=lambda c: c.score, reverse=True)
         return result
+
+    def _split(self, terms: list[str]) -> tuple[list[str], list[str]]:
+        """Rare words bring candidates in; a word shared by a large part of the KB only
+        adds to candidates already found, so cost follows the question's rare words,
+        not the size of the KB."""
+        cap = max(RARE_DF, len(self.docs) // 50)
+        ordered = sorted(terms, key=lambda t: self.idf[t], reverse=True)
+        admitted, common = [], []
+        for t in ordered:
+            df = len(self.postings.get(t, ())) + len(self.answer_postings.get(t, ()))
+            (admitted if df <= cap or not admitted else common).append(t)
+        return admitted, common
 
 
 def _slot_score(analysis: Analysis, entry: Entry) -> float:

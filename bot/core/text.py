@@ -35,6 +35,8 @@ _SUFFIXES = (
     ("'s", ""),
 )
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
+# Control and invisible format characters (zero-width joiners, bidi marks) split words.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # Money written as "$95,000" or "95k" should survive as one number token.
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
@@ -73,7 +75,7 @@ STOP_WORDS = frozenset(
 def fold(text: str) -> str:
     """Lower-case, Unicode-normalise and expand contractions; keep punctuation as spaces."""
     text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
-    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch in "\n\t")
+    text = _CONTROL.sub(" ", text)
     for symbol, word in _SYMBOLS:
         text = text.replace(symbol, word)
     text = _THOUSANDS.sub("", text)

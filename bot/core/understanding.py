@@ -143,7 +143,8 @@ class Analyzer:
             phrases.setdefault(tuple(tokens(prof)), "#prof:" + "_".join(tokens(prof)))
         self._phrases = phrases
         self._max_phrase = max((len(k) for k in phrases), default=1)
-        self._off_topic = {tuple(tokens(p)) for p in knowledge.off_topic_phrases}
+        self._off_topic = frozenset(tuple(tokens(p)) for p in knowledge.off_topic_phrases)
+        self._off_topic_sizes = sorted({len(p) for p in self._off_topic})
 
         # Vocabulary the KB itself uses: the only words we correct misspellings towards.
         # Misspelt aliases ("enginer") are left out of it, so a question with two typos
@@ -235,7 +236,12 @@ class Analyzer:
         if {"make", "makes", "making", "earn"} & set(fixed) and {"much", "money", "dollar"} & set(fixed):
             fixed = ["salary" if w in ("make", "makes", "making") else w for w in fixed]
         words = self._rewrite(fixed)
-        off_topic = tuple(" ".join(p) for p in self._off_topic if _contains(fixed, p))
+        off_topic = tuple(
+            " ".join(fixed[i : i + n])
+            for i in range(len(fixed))
+            for n in self._off_topic_sizes
+            if tuple(fixed[i : i + n]) in self._off_topic
+        )
 
         roles: set[str] = set()
         level: str | None = None
@@ -286,11 +292,6 @@ class Analyzer:
             topic_scores=dict(topic_scores),
             domain_terms=domain_terms,
         )
-
-
-def _contains(words: list[str], phrase: tuple[str, ...]) -> bool:
-    n = len(phrase)
-    return any(tuple(words[i : i + n]) == phrase for i in range(len(words) - n + 1))
 
 
 def _max_distance(word: str) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -34,6 +35,14 @@ KEPT_TEXT = frozenset({"declined", "clarify"})
 """Outcomes whose (normalised) question text is worth keeping: the KB's gaps."""
 
 Conversation = tuple[int, int]
+# Mentions, channel links and custom emoji are Discord markup, not words of the
+# question: "@everyone how much do MLEs make" is a salary question.
+_MARKUP = re.compile(r"<@[!&]?\d+>|<#\d+>|<a?:\w+:\d+>|@(?:everyone|here)\b")
+
+
+def clean_question(text: str) -> str:
+    """The words of a question without Discord markup or extra whitespace."""
+    return " ".join(_MARKUP.sub(" ", text).split())
 
 
 def conversation_key(channel_id: int | None, user_id: int) -> Conversation:
@@ -118,7 +127,7 @@ async def answer_interaction(
     if entry_id is not None:
         reply = bot.engine.answer_entry(entry_id, conversation)
     else:
-        reply = bot.engine.ask(question or "", conversation)
+        reply = bot.engine.ask(clean_question(question or ""), conversation)
     await interaction.response.send_message(**render(bot, reply, interaction.user.id))
     await record(bot, reply, interaction.guild_id, started)
     return reply
@@ -149,7 +158,8 @@ async def answer_message(
             except discord.HTTPException:
                 log.debug("Could not add the cooldown reaction", exc_info=True)
         return None
-    reply = bot.engine.ask(question, conversation_key(message.channel.id, message.author.id))
+    conversation = conversation_key(message.channel.id, message.author.id)
+    reply = bot.engine.ask(clean_question(question), conversation)
     if quiet and reply.status not in ("answered", "compared", "clarify"):
         return None
     await message.reply(mention_author=False, **render(bot, reply, message.author.id))

@@ -37,7 +37,9 @@ class Cooldowns:
     def __len__(self) -> int:
         return len(self._buckets)
 
-    def hit(self, key: Hashable, *, rate: int | None = None, per: float | None = None) -> float | None:
+    def hit(
+        self, key: Hashable, *, rate: int | None = None, per: float | None = None
+    ) -> float | None:
         """Count one question for ``key``; ``rate``/``per`` override the defaults (per server)."""
         rate = rate or self.rate
         per = per or self.per

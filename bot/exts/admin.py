@@ -89,7 +89,11 @@ class AdminCog(commands.Cog):
         await self._change_channel(interaction, channel, add=False)
 
     async def _change_channel(
-        self, interaction: discord.Interaction[CareerBot], channel: discord.TextChannel, *, add: bool
+        self,
+        interaction: discord.Interaction[CareerBot],
+        channel: discord.TextChannel,
+        *,
+        add: bool,
     ) -> None:
         guild_id = interaction.guild_id
         if guild_id is None:

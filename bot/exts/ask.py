@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Container
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -13,7 +14,12 @@ from discord.ext import commands
 from bot.exts._answering import answer_interaction, conversation_key
 from bot.settings import DEFAULT_MAX_QUESTION
 from bot.ui.embeds import NO_TEXT_TEXT
-from bot.ui.limits import AUTOCOMPLETE_CHOICES_LIMIT, CHOICE_NAME_LIMIT, CHOICE_VALUE_LIMIT, truncate
+from bot.ui.limits import (
+    AUTOCOMPLETE_CHOICES_LIMIT,
+    CHOICE_NAME_LIMIT,
+    CHOICE_VALUE_LIMIT,
+    truncate,
+)
 
 if TYPE_CHECKING:
     from bot.discord_bot import CareerBot
@@ -29,7 +35,7 @@ def entry_choice(entry_id: str) -> str:
     return f"{ENTRY_CHOICE_PREFIX}{entry_id}"
 
 
-def chosen_entry(value: str, known: set[str] | Any) -> str | None:
+def chosen_entry(value: str, known: Container[str]) -> str | None:
     """The entry id behind an autocomplete pick, or ``None`` for free text."""
     if value.startswith(ENTRY_CHOICE_PREFIX):
         entry_id = value[len(ENTRY_CHOICE_PREFIX) :]
@@ -38,7 +44,9 @@ def chosen_entry(value: str, known: set[str] | Any) -> str | None:
     return None
 
 
-def limit_option_length(command: app_commands.Command[Any, ..., Any], name: str, limit: int) -> None:
+def limit_option_length(
+    command: app_commands.Command[Any, ..., Any], name: str, limit: int
+) -> None:
     """Make Discord itself stop people typing more than ``limit`` characters.
 
     ``Range`` is fixed when the class is defined, but the limit is a setting. Each cog
@@ -89,7 +97,9 @@ class AskCog(commands.Cog):
             current[: self.bot.settings.max_question], limit=AUTOCOMPLETE_CHOICES_LIMIT
         )
         choices = [
-            app_commands.Choice(name=truncate(e.question, CHOICE_NAME_LIMIT), value=entry_choice(e.id))
+            app_commands.Choice(
+                name=truncate(e.question, CHOICE_NAME_LIMIT), value=entry_choice(e.id)
+            )
             for e in entries
             if len(entry_choice(e.id)) <= CHOICE_VALUE_LIMIT
         ]

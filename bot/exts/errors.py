@@ -44,7 +44,9 @@ class ErrorReporter:
         self._forbidden[key] = None
         while len(self._forbidden) > FORBIDDEN_MEMORY:
             self._forbidden.popitem(last=False)
-        detail = f" ({error.text})" if isinstance(error, discord.HTTPException) and error.text else ""
+        detail = ""
+        if isinstance(error, discord.HTTPException) and error.text:
+            detail = f" ({error.text})"
         log.warning(
             "Missing permission to reply in channel %s%s; "
             "grant Send Messages and Embed Links there, or ignore this",
@@ -60,7 +62,8 @@ class ErrorReporter:
             return
         note = _expected_note(original)
         if note is None:
-            name = interaction.command.qualified_name if interaction.command else _custom_id(interaction)
+            command = interaction.command
+            name = command.qualified_name if command else _custom_id(interaction)
             log.error("Error while handling %s", name or "an interaction", exc_info=original)
             note = ERROR_TEXT
         await self._tell(interaction, note)

@@ -1,4 +1,4 @@
-"""Commands that show what the bot knows: ``/role``, ``/compare``, ``/topics``, ``/source``, ``/help``.
+"""What the bot knows, on request: ``/role``, ``/compare``, ``/topics``, ``/source``, ``/help``.
 
 ``/role`` and ``/compare`` post publicly (they are answers worth sharing); ``/topics``,
 ``/source`` and ``/help`` are ephemeral, so learning to use the bot adds nothing to
@@ -17,7 +17,12 @@ from discord.ext import commands
 
 from bot.exts._answering import record, render, retry_after
 from bot.ui.embeds import cooldown_text, help_embed, role_card_embed, source_embed, topics_embed
-from bot.ui.limits import AUTOCOMPLETE_CHOICES_LIMIT, CHOICE_NAME_LIMIT, CHOICE_VALUE_LIMIT, truncate
+from bot.ui.limits import (
+    AUTOCOMPLETE_CHOICES_LIMIT,
+    CHOICE_NAME_LIMIT,
+    CHOICE_VALUE_LIMIT,
+    truncate,
+)
 from bot.ui.views import delete_only_view
 
 if TYPE_CHECKING:
@@ -86,7 +91,9 @@ class ReferenceCog(commands.Cog):
         self, interaction: discord.Interaction[CareerBot], current: str
     ) -> list[app_commands.Choice[str]]:
         """Topics that can be compared, best match first."""
-        pairs = self.bot.engine.topic_choices(current[:TOPIC_MAX_LENGTH], AUTOCOMPLETE_CHOICES_LIMIT)
+        pairs = self.bot.engine.topic_choices(
+            current[:TOPIC_MAX_LENGTH], AUTOCOMPLETE_CHOICES_LIMIT
+        )
         return [
             app_commands.Choice(name=truncate(name, CHOICE_NAME_LIMIT), value=topic_id)
             for name, topic_id in pairs

@@ -42,7 +42,9 @@ _PREFIX = "cb"
 ANSWER_TEMPLATE = re.compile(rf"{_PREFIX}:ans:(?P<entry>[a-z0-9-]+)")
 OTHER_TEMPLATE = re.compile(rf"{_PREFIX}:other:(?P<entry>[a-z0-9-]+)")
 ASK_TEMPLATE = re.compile(rf"{_PREFIX}:ask:(?P<text>.+)", re.DOTALL)
-VOTE_TEMPLATE = re.compile(rf"{_PREFIX}:vote:(?P<direction>up|down):(?P<entries>[a-z0-9-]+(?:,[a-z0-9-]+)*)")
+VOTE_TEMPLATE = re.compile(
+    rf"{_PREFIX}:vote:(?P<direction>up|down):(?P<entries>[a-z0-9-]+(?:,[a-z0-9-]+)*)"
+)
 DELETE_TEMPLATE = re.compile(rf"{_PREFIX}:del:(?P<asker>[0-9]{{1,20}})")
 
 Vote = Literal[1, -1]
@@ -250,10 +252,17 @@ def _picks(texts: Iterable[str], ids: Sequence[str], knowledge: Knowledge) -> li
     return picks
 
 
-def _question_button(pick: _Pick, style: discord.ButtonStyle, row: int) -> discord.ui.Item[Any] | None:
-    if pick.entry_id is not None and len(f"{_PREFIX}:ans:{pick.entry_id}") <= CUSTOM_ID_LIMIT:
-        if ANSWER_TEMPLATE.fullmatch(f"{_PREFIX}:ans:{pick.entry_id}"):
-            return AnswerButton(pick.entry_id, pick.text, style=style, row=row)
+def _question_button(
+    pick: _Pick, style: discord.ButtonStyle, row: int
+) -> discord.ui.Item[Any] | None:
+    """An answer button when the entry is known, else an ask button, else nothing."""
+    answer_id = f"{_PREFIX}:ans:{pick.entry_id}"
+    if (
+        pick.entry_id is not None
+        and len(answer_id) <= CUSTOM_ID_LIMIT
+        and ANSWER_TEMPLATE.fullmatch(answer_id)
+    ):
+        return AnswerButton(pick.entry_id, pick.text, style=style, row=row)
     if pick.text.strip() and len(f"{_PREFIX}:ask:{pick.text}") <= CUSTOM_ID_LIMIT:
         return AskButton(pick.text, row=row)
     return None
@@ -272,7 +281,9 @@ def vote_ids(entry_ids: Sequence[str]) -> tuple[str, ...]:
     return tuple(kept)
 
 
-def reply_view(reply: Reply, knowledge: Knowledge, *, asker_id: int | None) -> discord.ui.View | None:
+def reply_view(
+    reply: Reply, knowledge: Knowledge, *, asker_id: int | None
+) -> discord.ui.View | None:
     """The buttons under a reply, or ``None`` when there is nothing to click.
 
     Row 0: did-you-mean candidates (clarify) or related questions (answers).
@@ -289,6 +300,9 @@ def reply_view(reply: Reply, knowledge: Knowledge, *, asker_id: int | None) -> d
     else:
         picks = _picks(reply.related, (), knowledge)[:RELATED_BUTTONS]
         style = discord.ButtonStyle.secondary
+    # "Same for the other role" already offers the counterpart; do not offer it twice.
+    skip = {reply.counterpart} if reply.status in ("answered", "compared") else set()
+    picks = [p for p in picks if p.entry_id is None or p.entry_id not in skip]
     seen: set[str] = set()
     for pick in picks:
         button = _question_button(pick, style, row=0)
