@@ -25,8 +25,8 @@ from bot.core.understanding import Analysis, Analyzer
 
 MAX_QUESTION_CHARS = 1000
 # Decision thresholds on the calibrated confidence (see `careerbot eval`).
-ANSWER_AT = 0.5
-CLARIFY_AT = 0.32
+ANSWER_AT = 0.45
+CLARIFY_AT = 0.3
 CLARIFY_MARGIN = 0.04
 SMALLTALK_CUTOFF = 88.0
 # Words that may surround small talk without making it a question.
@@ -478,14 +478,16 @@ def _resolve_follow_up(analysis: Analysis, previous: Turn | None, knowledge: Kno
     if not leans_back:
         return analysis
     roles = analysis.roles
-    if analysis.other_role and not roles:
+    if analysis.compare_cue and len(roles) == 1 and previous.roles - roles:
+        roles = roles | previous.roles  # "how is that different from an MLE?"
+    elif analysis.other_role and not roles:
         other = compose.counterpart_role(knowledge, previous.roles)
         roles = frozenset({other}) if other else previous.roles
     elif not roles:
         roles = previous.roles
-    content = analysis.content if analysis.content and not analysis.followup_shape else previous.content
+    content = previous.content if analysis.followup_shape else analysis.content
     level = analysis.level
-    if level is None and (analysis.roles or analysis.other_role):
+    if level is None and (analysis.roles or analysis.other_role or analysis.pronoun):
         level = previous.level  # "and for MLEs?" after "senior DS pay" keeps "senior"
     topic_scores = analysis.topic_scores
     if content is previous.content and previous.topic:
@@ -497,19 +499,29 @@ def _resolve_follow_up(analysis: Analysis, previous: Turn | None, knowledge: Kno
         level=level,
         topic_scores=topic_scores,
         compare_cue=analysis.compare_cue and len(roles) > 1,
+        words=analysis.words if content == analysis.content else (),
     )
 
 
-def _confidence(analysis: Analysis, candidates: list[Candidate], index: Index) -> float:
-    """A 0–1 score that tracks how often the top answer is right (see `careerbot eval`).
-
-    It multiplies how well the best entry matches by how much of the question we
-    understand at all: an answer that fits half the question is not half right.
-    """
+def _raw_strength(analysis: Analysis, candidates: list[Candidate]) -> float:
+    """How well the best entry fits, discounted by how much of the question we know
+    at all: an answer that fits half the question is not half right."""
     best = candidates[0]
-    known_share = analysis.known_share
     evidence = 1.0 if (analysis.roles or analysis.topic) else 0.75
     margin = best.score - candidates[1].score if len(candidates) > 1 else 0.3
-    raw = (0.75 * best.lexical + 0.25 * best.fuzzy + max(best.slots, 0.0)) * (known_share**1.5) * evidence
-    raw += 0.1 * min(margin, 0.3)
-    return 1.0 / (1.0 + math.exp(-9.0 * (raw - 0.42)))
+    raw = (0.75 * best.lexical + 0.25 * best.fuzzy + max(best.slots, 0.0)) * evidence
+    raw *= analysis.known_share**1.5
+    if analysis.off_topic:
+        raw *= 0.6  # "install", "error": help requests we should not answer as careers
+    return raw + 0.1 * min(margin, 0.3)
+
+
+# Platt scaling fitted on the dev set by tools/calibrate.py: P(top answer is right).
+CALIBRATION_SLOPE = 9.7
+CALIBRATION_MIDPOINT = 0.452
+
+
+def _confidence(analysis: Analysis, candidates: list[Candidate], index: Index) -> float:
+    """Probability-like 0–1 score: how often an answer this strong was right on dev."""
+    raw = _raw_strength(analysis, candidates)
+    return 1.0 / (1.0 + math.exp(-CALIBRATION_SLOPE * (raw - CALIBRATION_MIDPOINT)))

@@ -58,6 +58,8 @@ WARN_INTERVAL = 60.0
 MAX_BATCH = 512
 QUEUE_LIMIT = 20_000
 """Pending operations beyond this are refused (and counted) rather than eating memory."""
+SETTINGS_CACHE_SECONDS = 60.0
+"""How long a server's cooldown setting is served from memory (see ``cooldown``)."""
 UNANSWERED_STATUSES = ("declined", "clarify")
 NORMALISED_LIMIT = 300
 """Longest normalised question kept: enough to see the gap, not a pasted essay."""
@@ -279,6 +281,7 @@ class SqliteStore:
         self._failing = False
         self._closed = False
         self._lock = threading.Lock()  # failures are counted from both threads
+        self._cooldowns: dict[int, tuple[CooldownSetting | None, float]] = {}
         self._thread = threading.Thread(
             target=self._run, name=f"sqlite-store:{self.path.name}", daemon=True
         )
@@ -370,22 +373,35 @@ class SqliteStore:
         return await self._submit(write, write=True, default=False, what="auto channel")
 
     async def cooldown(self, guild_id: int) -> CooldownSetting | None:
-        def read(conn: sqlite3.Connection) -> CooldownSetting | None:
+        """A server's cooldown override, or None.
+
+        Read before *every* answer, so it is cached for :data:`SETTINGS_CACHE_SECONDS`:
+        the answer path then never waits on the disk or behind a burst of votes. The
+        cache expires so a change made by another process is picked up.
+        """
+        cached = self._cooldowns.get(guild_id)
+        if cached is not None and cached[1] > time.monotonic():
+            return cached[0]
+
+        def read(conn: sqlite3.Connection) -> tuple[bool, CooldownSetting | None]:
             row = conn.execute(
                 "SELECT rate, per FROM cooldowns WHERE guild_id = ?", (guild_id,)
             ).fetchone()
-            return CooldownSetting(int(row[0]), float(row[1])) if row else None
+            return True, (CooldownSetting(int(row[0]), float(row[1])) if row else None)
 
-        return await self._submit(read, write=False, default=None, what="cooldown")
+        ok, setting = await self._submit(read, write=False, default=(False, None), what="cooldown")
+        if ok:  # a failed read is not cached: the next question tries again
+            self._cooldowns[guild_id] = (setting, time.monotonic() + SETTINGS_CACHE_SECONDS)
+        return setting
 
-    async def set_cooldown(self, guild_id: int, setting: CooldownSetting | None) -> None:
-        """Set or clear (None) a server's cooldown override.
+    async def set_cooldown(self, guild_id: int, setting: CooldownSetting | None) -> bool:
+        """Set or clear (None) a server's cooldown override; False if it was not saved.
 
-        The Store protocol returns None here; a caller that must tell the admin whether
-        it was saved compares :attr:`failed_writes` before and after.
+        The protocol declares ``-> None``; returning False on failure lets ``/config``
+        tell the admin (the Discord layer checks ``saved is False``).
         """
 
-        def write(conn: sqlite3.Connection) -> None:
+        def write(conn: sqlite3.Connection) -> bool:
             if setting is None:
                 conn.execute("DELETE FROM cooldowns WHERE guild_id = ?", (guild_id,))
             else:
@@ -395,8 +411,12 @@ class SqliteStore:
                     " per = excluded.per",
                     (guild_id, setting.rate, setting.per),
                 )
+            return True
 
-        await self._submit(write, write=True, default=None, what="cooldown")
+        saved = await self._submit(write, write=True, default=False, what="cooldown")
+        if saved:
+            self._cooldowns[guild_id] = (setting, time.monotonic() + SETTINGS_CACHE_SECONDS)
+        return saved
 
     async def close(self) -> None:
         """Flush every pending write, then close the file. Safe to call twice."""

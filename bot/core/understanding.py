@@ -54,7 +54,7 @@ _OTHER = frozenset({"other", "opposite", "another"})
 NEUTRAL = frozenset(
     """
     good bad best worst better right wrong big small easy hard harder easier difficult tough
-    need needs needed start started starting learn become becoming get into break work
+    need needs needed start started starting become becoming get into break work
     working worked worth life year years month months week time lot lots little bit
     kind sort type types example examples question questions answer come comes coming came
     help idea ideas point points someone person people guy guys girl folks man bro dude
@@ -117,9 +117,7 @@ class Analysis:
     @property
     def followup_shape(self) -> bool:
         """Only roles, levels, cue words or pronouns: "and MLEs?", "what about senior?"."""
-        rest = [w for w in self.words if not w.startswith(("@", "#lvl")) and w not in FOLLOW_UP_CUES]
-        rest = [w for w in rest if w not in STOP_WORDS and w not in NEUTRAL]
-        return not rest
+        return all(term in FOLLOW_UP_CUES for term in self.content)
 
 
 class Analyzer:

@@ -1,0 +1,66 @@
+"""Fit the confidence curve on the DEV set only (never the held-out part).
+
+For every dev question that reaches the matcher, record the raw match strength and
+whether answering with the top candidate would have been right; print a reliability
+table and the logistic fit (Platt scaling) used by bot.core.engine._confidence.
+"""
+
+import math
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.core import engine as engine_module  # noqa: E402
+from bot.core.engine import Engine  # noqa: E402
+from bot.core.evaluation import default_eval_dir, judge, load_cases  # noqa: E402
+
+rows = []
+original = engine_module._confidence
+
+
+def spy(analysis, candidates, index):
+    value = original(analysis, candidates, index)
+    spy.last = (engine_module._raw_strength(analysis, candidates), value)
+    return value
+
+
+engine_module._confidence = spy
+engine = Engine.load()
+for n, conv in enumerate(load_cases(default_eval_dir() / "dev.yaml")):
+    for case in conv:
+        spy.last = None
+        reply = engine.ask(case.question, conversation=n)
+        if spy.last is None or case.expect == "smalltalk":
+            continue
+        raw, conf = spy.last
+        forced = reply
+        if reply.status in ("clarify", "declined") and reply.entries[:1]:
+            forced = engine.answer_entry(reply.entries[0])
+        ok = case.expect == "in_scope" and judge(case, forced.__class__(**{**forced.__dict__, "status": "answered"}) if False else forced, engine.knowledge)[0]
+        rows.append((raw, ok, case.expect, case.question, reply.status))
+
+rows.sort()
+print(f"{len(rows)} questions reached the matcher")
+bins = [0, 0.2, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.8, 10]
+for lo, hi in zip(bins, bins[1:]):
+    group = [r for r in rows if lo <= r[0] < hi]
+    if group:
+        right = sum(r[1] for r in group)
+        off = sum(r[2] == "declined" for r in group)
+        print(f"raw {lo:4.2f}-{hi:4.2f}: n={len(group):3}  right={right / len(group):4.0%}  off-topic={off}")
+
+# Platt scaling by gradient descent: P(right) = 1 / (1 + exp(-a (raw - b)))
+a, b = 8.0, 0.4
+for _ in range(20000):
+    ga = gb = 0.0
+    for raw, ok, *_ in rows:
+        p = 1 / (1 + math.exp(-a * (raw - b)))
+        ga += (p - ok) * (raw - b)
+        gb += (p - ok) * (-a)
+    a -= 0.05 * ga / len(rows)
+    b -= 0.05 * gb / len(rows)
+print(f"fit: a={a:.2f} b={b:.3f}")
+for raw, ok, expect, q, status in rows:
+    if (expect == "declined" and raw > 0.3) or (expect == "in_scope" and ok and raw < 0.4):
+        print(f"  {raw:5.3f} {'ok ' if ok else 'bad'} {expect:8} {status:9} {q}")
