@@ -163,8 +163,16 @@ def run_part(engine: Engine, name: str, conversations: list[list[Case]]) -> Part
     return result
 
 
+def part_files(directory: Path, part: str) -> list[Path]:
+    """A part is ``<part>.yaml`` plus any ``<part>-*.yaml`` written later."""
+    return [directory / f"{part}.yaml", *sorted(directory.glob(f"{part}-*.yaml"))]
+
+
 def evaluate(engine: Engine, directory: Path, parts: Iterable[str] = PARTS) -> list[PartResult]:
-    return [run_part(engine, p, load_cases(directory / f"{p}.yaml")) for p in parts]
+    return [
+        run_part(engine, p, [c for f in part_files(directory, p) for c in load_cases(f)])
+        for p in parts
+    ]
 
 
 def _pct(rate: tuple[float, int, int]) -> str:

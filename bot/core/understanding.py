@@ -48,6 +48,7 @@ FOLLOW_UP_CUES = frozenset(
      "they", "their", "those", "ones", "one", "role", "job", "side", "ok", "so", "as", "well",
      "the", "case", "people", "folks", "guys"}
 )
+_MONEY = re.compile(r"^(\d{2,3}k|\d{5,7})$")
 PRONOUNS = frozenset({"they", "them", "their", "those", "these", "that", "this", "it", "he", "she", "theirs"})
 _OTHER = frozenset({"other", "opposite", "another"})
 # Plain words that are neither domain evidence nor a sign of an off-topic question.
@@ -230,6 +231,8 @@ class Analyzer:
             if candidate != word:
                 corrections.append((word, candidate))
             fixed.append(candidate)
+        # "100k", "150000": amounts of money are salary questions.
+        fixed = ["salary" if _MONEY.match(w) else w for w in fixed]
         # "how much do MLEs make" is about salary; "what do MLEs make" is not clearly.
         if {"make", "makes", "making", "earn"} & set(fixed) and {"much", "money", "dollar"} & set(fixed):
             fixed = ["salary" if w in ("make", "makes", "making") else w for w in fixed]

@@ -1,0 +1,55 @@
+"""Answer quality on questions the matcher was never tuned on (the held-out part).
+
+This is the CI gate of issue 3: held-out in-scope accuracy, off-topic decline rate and
+follow-up accuracy must each stay at or above 90 %.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.engine import Engine
+from bot.core.evaluation import default_eval_dir, evaluate
+
+GATE = 0.90
+
+
+@pytest.fixture(scope="module")
+def results():
+    dev, heldout = evaluate(Engine.load(), default_eval_dir(), ["dev", "heldout"])
+    return {"dev": dev, "heldout": heldout}
+
+
+def _failures(part, kind):
+    return [f"{o.case.question!r}: {o.why}" for o in part.outcomes if not o.ok and kind(o)]
+
+
+def test_sets_are_big_enough_and_separate(results):
+    dev, heldout = results["dev"], results["heldout"]
+    total = len(dev.outcomes) + len(heldout.outcomes)
+    assert total >= 300
+    assert sum(o.case.expect == "declined" for p in (dev, heldout) for o in p.outcomes) >= 60
+    overlap = {o.case.question.lower() for o in dev.outcomes} & {o.case.question.lower() for o in heldout.outcomes}
+    assert len(overlap) <= 3, overlap  # "hi"-style small talk may repeat
+
+
+def test_heldout_in_scope_accuracy(results):
+    rate, good, total = results["heldout"].in_scope
+    assert rate >= GATE, f"{good}/{total}"
+
+
+def test_heldout_off_topic_declined(results):
+    rate, good, total = results["heldout"].declined
+    assert rate >= GATE, f"{good}/{total}: " + "; ".join(
+        _failures(results["heldout"], lambda o: o.case.expect == "declined")
+    )
+
+
+def test_heldout_follow_ups(results):
+    rate, good, total = results["heldout"].follow_ups
+    assert rate >= GATE, f"{good}/{total}"
+
+
+def test_dev_is_not_worse_than_the_gate(results):
+    dev = results["dev"]
+    assert dev.in_scope[0] >= GATE and dev.declined[0] >= GATE and dev.follow_ups[0] >= GATE
