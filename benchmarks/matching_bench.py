@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.core.engine import Engine  # noqa: E402
 from bot.core.evaluation import default_eval_dir, load_cases  # noqa: E402
-from bot.core.knowledge import Citation, Entry, Knowledge, load_knowledge  # noqa: E402
+from bot.core.knowledge import Citation, Entry, Knowledge  # noqa: E402
 
 
 def percentile(samples: Sequence[float], q: float) -> float:
@@ -58,7 +58,12 @@ def baseline(phrasings: list[str]) -> Callable[[str], object]:
 
 def eval_questions() -> list[str]:
     directory = default_eval_dir()
-    return [c.question for part in ("dev", "heldout") for conv in load_cases(directory / f"{part}.yaml") for c in conv]
+    return [
+        c.question
+        for part in ("dev", "heldout")
+        for conv in load_cases(directory / f"{part}.yaml")
+        for c in conv
+    ]
 
 
 def synthetic_knowledge(real: Knowledge, size: int, seed: int = 7) -> Knowledge:
@@ -73,8 +78,10 @@ def synthetic_knowledge(real: Knowledge, size: int, seed: int = 7) -> Knowledge:
     entries = []
     for i in range(size):
         base = real.entries[i % len(real.entries)]
-        def phrase() -> str:
+
+        def phrase(i: int = i) -> str:
             return " ".join(rng.choice(words) for _ in range(rng.randint(3, 9))) + f" v{i}"
+
         entries.append(
             Entry(
                 id=f"synthetic-{i}",
@@ -129,13 +136,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     ours = timed(engine.ask, questions * 3)
     base = timed(baseline(phrasings), questions * 3)
 
-    print(f"KB load + index (real KB, {len(knowledge.entries)} entries): "
-          f"median {statistics.median(loads):.1f} ms, max {max(loads):.1f} ms (5 runs)\n")
-    print("Per-question latency in ms; baseline = process.extractOne(q, phrasings, "
-          "scorer=fuzz.WRatio, processor=utils.default_process)\n")
-    print("| KB             | ours p50 | ours p99 | base p50  | base p99  | p50 gain | p99 gain | build")
-    print("|----------------|----------|----------|-----------|-----------|----------|----------|------")
-    print(row(f"real ({len(knowledge.entries)})", ours, base, f" {statistics.median(loads):.0f} ms"))
+    print(
+        f"KB load + index (real KB, {len(knowledge.entries)} entries): "
+        f"median {statistics.median(loads):.1f} ms, max {max(loads):.1f} ms (5 runs)\n"
+    )
+    print(
+        "Per-question latency in ms; baseline = process.extractOne(q, phrasings, "
+        "scorer=fuzz.WRatio, processor=utils.default_process)\n"
+    )
+    print(
+        "| KB             | ours p50 | ours p99 | base p50  | base p99  "
+        "| p50 gain | p99 gain | build"
+    )
+    print(
+        "|----------------|----------|----------|-----------|-----------|----------|----------|------"
+    )
+    print(
+        row(f"real ({len(knowledge.entries)})", ours, base, f" {statistics.median(loads):.0f} ms")
+    )
     sys.stdout.flush()
 
     rng = random.Random(11)

@@ -196,7 +196,10 @@ def _chat(args: argparse.Namespace) -> int:
     interactive = sys.stdin.isatty() and not args.json
     conversation = "terminal"
     if interactive:
-        print("CareerBot: ask about Data Scientist vs ML Engineer careers. Ctrl-D or 'quit' to leave.\n")
+        print(
+            "CareerBot: ask about Data Scientist vs ML Engineer careers. "
+            "Ctrl-D or 'quit' to leave.\n"
+        )
 
     def prompt() -> Iterable[str]:
         while True:
@@ -241,7 +244,7 @@ def _role(args: argparse.Namespace) -> int:
 def _topics(args: argparse.Namespace) -> int:
     engine = _engine(args)
     for topic in engine.topics():
-        print(f"{topic.id:<16} {topic.name:<24} e.g. \"{topic.example}\"")
+        print(f'{topic.id:<16} {topic.name:<24} e.g. "{topic.example}"')
     return 0
 
 
@@ -277,16 +280,22 @@ def build_parser() -> argparse.ArgumentParser:
         ("export", _kb_export, "the whole KB as JSON on stdout"),
     ):
         sub = kb_commands.add_parser(name, help=help_text)
-        sub.add_argument("dir", nargs="?", default=None, help="knowledge directory (default: shipped KB)")
+        sub.add_argument(
+            "dir", nargs="?", default=None, help="knowledge directory (default: shipped KB)"
+        )
         sub.set_defaults(func=func)
 
     ask = commands.add_parser("ask", help="answer each question independently")
     ask.add_argument("question", nargs="+", help="one or more questions (quote each)")
     ask.add_argument("--json", action="store_true", help="one JSON object per line (stable keys)")
-    ask.add_argument("--explain", action="store_true", help="show normalisation, slots, top candidates")
+    ask.add_argument(
+        "--explain", action="store_true", help="show normalisation, slots, top candidates"
+    )
     ask.set_defaults(func=_ask)
 
-    chat = commands.add_parser("chat", help="one conversation: follow-ups work; reads stdin when piped")
+    chat = commands.add_parser(
+        "chat", help="one conversation: follow-ups work; reads stdin when piped"
+    )
     chat.add_argument("--json", action="store_true", help="one JSON object per line (stable keys)")
     chat.set_defaults(func=_chat)
 
@@ -303,7 +312,9 @@ def build_parser() -> argparse.ArgumentParser:
     topics.set_defaults(func=_topics)
 
     evaluate = commands.add_parser("eval", help="answer quality on the dev and held-out sets")
-    evaluate.add_argument("--dir", help="directory with dev.yaml and heldout.yaml (default tests/eval)")
+    evaluate.add_argument(
+        "--dir", help="directory with dev.yaml and heldout.yaml (default tests/eval)"
+    )
     evaluate.add_argument("--part", choices=("dev", "heldout"), help="only one part")
     evaluate.add_argument("--json", action="store_true")
     evaluate.add_argument("--quiet", action="store_true", help="figures only, no failure list")
@@ -333,4 +344,3 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     raise SystemExit(main())
-

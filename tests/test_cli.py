@@ -18,7 +18,9 @@ REPO = Path(__file__).resolve().parents[1]
 SALARY = "Salary Expectations and Market Demand"
 
 
-def run(*args: str, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+def run(
+    *args: str, stdin: str | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=stdin,
@@ -61,9 +63,20 @@ def test_kb_export_is_json_with_phrasings_and_citations(capsys):
     data = json.loads(capsys.readouterr().out)
     assert len(data["entries"]) >= 120
     for entry in data["entries"]:
-        assert set(entry) == {"id", "question", "alternates", "answer", "roles", "topic", "level", "citations"}
+        assert set(entry) == {
+            "id",
+            "question",
+            "alternates",
+            "answer",
+            "roles",
+            "topic",
+            "level",
+            "citations",
+        }
         assert 1 + len(entry["alternates"]) >= 4
-        assert entry["citations"] and all(set(c) == {"section", "paragraph"} for c in entry["citations"])
+        assert entry["citations"] and all(
+            set(c) == {"section", "paragraph"} for c in entry["citations"]
+        )
 
 
 def test_kb_stats_shows_no_holes(capsys):
@@ -103,7 +116,9 @@ def test_chat_follow_up_from_piped_stdin():
 def test_chat_plain_text_keeps_context(capsys, monkeypatch):
     import io
 
-    monkeypatch.setattr(sys, "stdin", io.StringIO("senior data scientist salary\nwhat about MLEs?\n\n"))
+    monkeypatch.setattr(
+        sys, "stdin", io.StringIO("senior data scientist salary\nwhat about MLEs?\n\n")
+    )
     assert main(["chat"]) == 0
     out = capsys.readouterr().out
     assert "$250,000" in out and "$300,000" in out

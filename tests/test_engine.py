@@ -62,7 +62,9 @@ def test_declines_what_it_does_not_know(engine, question):
     assert reply.suggestions, "a decline should point to what the bot knows"
 
 
-@pytest.mark.parametrize("question", ["hi", "hey there!", "thanks!!", "who are you", "help", "what can you do"])
+@pytest.mark.parametrize(
+    "question", ["hi", "hey there!", "thanks!!", "who are you", "help", "what can you do"]
+)
 def test_small_talk(engine, question):
     reply = engine.ask(question)
     assert reply.status == "smalltalk"
@@ -74,7 +76,9 @@ def test_greeting_with_a_question_answers_the_question(engine):
     assert reply.status == "answered" and reply.entries == ("ds-salary",)
 
 
-@pytest.mark.parametrize("question", ["DS vs MLE salary", "who earns more", "compare the two roles' day to day"])
+@pytest.mark.parametrize(
+    "question", ["DS vs MLE salary", "who earns more", "compare the two roles' day to day"]
+)
 def test_comparisons_are_side_by_side_and_cite_both(engine, question):
     reply = engine.ask(question)
     assert reply.status == "compared"
@@ -117,7 +121,9 @@ def test_follow_up_without_context_does_not_invent_one(engine):
 def test_conversations_are_separate(engine):
     engine.ask("how much do data scientists earn", conversation="alice")
     engine.ask("what tools do ML engineers use", conversation="bob")
-    assert engine.ask("what about senior ones?", conversation="alice").entries == ("ds-salary-senior",)
+    assert engine.ask("what about senior ones?", conversation="alice").entries == (
+        "ds-salary-senior",
+    )
 
 
 def test_conversation_state_expires_and_is_bounded():
@@ -161,7 +167,12 @@ def test_clarify_offers_close_candidates(engine):
 def test_role_card_and_unknown_role(engine):
     card = engine.role_card("data-scientist")
     assert card.name == "Data Scientist"
-    assert {line.label for line in card.lines} >= {"Education", "Key skills", "Salary", "Career path"}
+    assert {line.label for line in card.lines} >= {
+        "Education",
+        "Key skills",
+        "Salary",
+        "Career path",
+    }
     assert all(line.citation_line.startswith("Source:") for line in card.lines)
     assert engine.role_card("MLE").name == "ML Engineer"
     with pytest.raises(UnknownRoleError):
@@ -189,7 +200,9 @@ def test_reload_keeps_old_kb_when_new_one_is_invalid(tmp_path):
     assert engine.ask("how much do MLEs make").entries == ("mle-salary",)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.text(max_size=3000))
 def test_any_text_gets_a_reply_never_an_exception(engine, text):
     reply = engine.ask(text, conversation="fuzz")

@@ -29,7 +29,9 @@ def test_sets_are_big_enough_and_separate(results):
     total = len(dev.outcomes) + len(heldout.outcomes)
     assert total >= 300
     assert sum(o.case.expect == "declined" for p in (dev, heldout) for o in p.outcomes) >= 60
-    overlap = {o.case.question.lower() for o in dev.outcomes} & {o.case.question.lower() for o in heldout.outcomes}
+    overlap = {o.case.question.lower() for o in dev.outcomes} & {
+        o.case.question.lower() for o in heldout.outcomes
+    }
     assert len(overlap) <= 3, overlap  # "hi"-style small talk may repeat
 
 

@@ -43,11 +43,18 @@ def test_real_kb_loads_with_expected_shape(knowledge):
 
 def test_every_topic_covering_both_roles_has_a_primary_entry_per_role(knowledge):
     for topic in knowledge.topics:
-        roles = {r for e in knowledge.entries if e.topic == topic.id and len(e.roles) == 1 for r in e.roles}
+        roles = {
+            r
+            for e in knowledge.entries
+            if e.topic == topic.id and len(e.roles) == 1
+            for r in e.roles
+        }
         if roles:
             assert roles == {"data_scientist", "ml_engineer"}, f"{topic.id} covers only {roles}"
             for role in roles:
-                assert knowledge.primary(topic.id, role) is not None, f"{topic.id}/{role} has no primary"
+                assert knowledge.primary(topic.id, role) is not None, (
+                    f"{topic.id}/{role} has no primary"
+                )
 
 
 def test_salary_has_every_role_and_level_plus_comparison_demand_and_geography(knowledge):
@@ -160,7 +167,14 @@ def make_kb(tmp_path: Path, qa: str = GOOD_ENTRY, name: str = "salary.yaml") -> 
     """A small KB: the real metadata files plus one qa file under test."""
     kb = tmp_path / "kb"
     kb.mkdir()
-    for f in ("source.yaml", "roles.yaml", "topics.yaml", "synonyms.yaml", "scope.yaml", "smalltalk.yaml"):
+    for f in (
+        "source.yaml",
+        "roles.yaml",
+        "topics.yaml",
+        "synonyms.yaml",
+        "scope.yaml",
+        "smalltalk.yaml",
+    ):
         shutil.copy(KB / f, kb / f)
     (kb / "qa").mkdir()
     (kb / "qa" / name).write_text(textwrap.dedent(qa), encoding="utf-8")
@@ -178,24 +192,144 @@ def test_fixture_kb_is_valid(tmp_path):
 
 
 BROKEN = [
-    ("duplicate id", GOOD_ENTRY.replace("id: mle-salary-entry", "id: ds-salary-entry"), "ds-salary-entry", "duplicate id"),
-    ("misspelled key", GOOD_ENTRY.replace("  alternates: [junior mle", "  alternate: [junior mle"), "mle-salary-entry", "unknown key 'alternate'"),
-    ("missing field", GOOD_ENTRY.replace("  topic: salary\n  level: entry\n  cite:\n    - {section: Salary Expectations and Market Demand, paragraph: 2}", "  level: entry\n  cite:\n    - {section: Salary Expectations and Market Demand, paragraph: 2}"), "mle-salary-entry", "missing required key 'topic'"),
-    ("empty field", GOOD_ENTRY.replace("question: How much does an entry-level ML engineer earn?", "question: ''"), "mle-salary-entry", "'question' is empty"),
-    ("unknown role", GOOD_ENTRY.replace("roles: [ml_engineer]", "roles: [data_engineer]"), "mle-salary-entry", "unknown role 'data_engineer'"),
-    ("unknown topic", GOOD_ENTRY.replace("  topic: salary\n  level: entry\n  cite:\n    - {section: Salary Expectations and Market Demand, paragraph: 2}", "  topic: pets\n  level: entry\n  cite:\n    - {section: Salary Expectations and Market Demand, paragraph: 2}"), "mle-salary-entry", "unknown topic 'pets'"),
-    ("unknown section", GOOD_ENTRY.replace("{section: Salary Expectations and Market Demand, paragraph: 2}", "{section: Salaries, paragraph: 2}"), "mle-salary-entry", "unknown section 'Salaries'"),
-    ("paragraph out of range", GOOD_ENTRY.replace("Demand, paragraph: 2}", "Demand, paragraph: 99}"), "mle-salary-entry", "paragraph 99 is out of range"),
-    ("promotional paragraph", GOOD_ENTRY.replace("{section: Salary Expectations and Market Demand, paragraph: 2}", "{section: Career Progression and Growth Opportunities, paragraph: 4}"), "mle-salary-entry", "is promotional"),
-    ("related id missing", GOOD_ENTRY.replace("related: [ds-salary-entry]", "related: [ds-salary-senior]"), "mle-salary-entry", "related id 'ds-salary-senior' does not exist"),
-    ("shared phrasing", GOOD_ENTRY.replace("junior mle pay", "Junior DS pay!"), "mle-salary-entry", "same (after normalisation) as one in entry 'ds-salary-entry'"),
-    ("answer too long", GOOD_ENTRY.replace("Entry-level ML Engineers typically earn $110,000 to $145,000 a year.", "word " * 150), "mle-salary-entry", "the limit is 700"),
-    ("too few alternates", GOOD_ENTRY.replace("[junior mle pay, new grad ml engineer salary, entry level mle comp]", "[junior mle pay]"), "mle-salary-entry", "needs at least 3 alternates"),
-    ("unknown level", GOOD_ENTRY.replace("  level: entry\n  cite:\n    - {section: Salary Expectations and Market Demand, paragraph: 2}", "  level: intern\n  cite:\n    - {section: Salary Expectations and Market Demand, paragraph: 2}"), "mle-salary-entry", "unknown level 'intern'"),
-    ("bad id", GOOD_ENTRY.replace("id: mle-salary-entry", "id: MLE_salary"), "MLE_salary", "kebab-case"),
-    ("duplicate yaml key", GOOD_ENTRY.replace("  level: entry\n  cite:\n    - {section: Salary Expectations and Market Demand, paragraph: 2}", "  level: entry\n  level: senior\n  cite:\n    - {section: Salary Expectations and Market Demand, paragraph: 2}"), None, "duplicate key 'level'"),
-    ("citation is not a mapping", GOOD_ENTRY.replace("    - {section: Salary Expectations and Market Demand, paragraph: 2}", "    - Salary ¶2"), "mle-salary-entry", "each citation must be {section, paragraph}"),
-    ("two primaries", GOOD_ENTRY.replace("  level: entry\n", "  primary: true\n").replace("roles: [ml_engineer]", "roles: [data_scientist]"), "mle-salary-entry", "second primary entry for data_scientist"),
+    (
+        "duplicate id",
+        GOOD_ENTRY.replace("id: mle-salary-entry", "id: ds-salary-entry"),
+        "ds-salary-entry",
+        "duplicate id",
+    ),
+    (
+        "misspelled key",
+        GOOD_ENTRY.replace("  alternates: [junior mle", "  alternate: [junior mle"),
+        "mle-salary-entry",
+        "unknown key 'alternate'",
+    ),
+    (
+        "missing field",
+        GOOD_ENTRY.replace(
+            "  topic: salary\n  level: entry\n  cite:\n    - {section: Salary Expectations and Market Demand, paragraph: 2}",
+            "  level: entry\n  cite:\n    - {section: Salary Expectations and Market Demand, paragraph: 2}",
+        ),
+        "mle-salary-entry",
+        "missing required key 'topic'",
+    ),
+    (
+        "empty field",
+        GOOD_ENTRY.replace(
+            "question: How much does an entry-level ML engineer earn?", "question: ''"
+        ),
+        "mle-salary-entry",
+        "'question' is empty",
+    ),
+    (
+        "unknown role",
+        GOOD_ENTRY.replace("roles: [ml_engineer]", "roles: [data_engineer]"),
+        "mle-salary-entry",
+        "unknown role 'data_engineer'",
+    ),
+    (
+        "unknown topic",
+        GOOD_ENTRY.replace(
+            "  topic: salary\n  level: entry\n  cite:\n    - {section: Salary Expectations and Market Demand, paragraph: 2}",
+            "  topic: pets\n  level: entry\n  cite:\n    - {section: Salary Expectations and Market Demand, paragraph: 2}",
+        ),
+        "mle-salary-entry",
+        "unknown topic 'pets'",
+    ),
+    (
+        "unknown section",
+        GOOD_ENTRY.replace(
+            "{section: Salary Expectations and Market Demand, paragraph: 2}",
+            "{section: Salaries, paragraph: 2}",
+        ),
+        "mle-salary-entry",
+        "unknown section 'Salaries'",
+    ),
+    (
+        "paragraph out of range",
+        GOOD_ENTRY.replace("Demand, paragraph: 2}", "Demand, paragraph: 99}"),
+        "mle-salary-entry",
+        "paragraph 99 is out of range",
+    ),
+    (
+        "promotional paragraph",
+        GOOD_ENTRY.replace(
+            "{section: Salary Expectations and Market Demand, paragraph: 2}",
+            "{section: Career Progression and Growth Opportunities, paragraph: 4}",
+        ),
+        "mle-salary-entry",
+        "is promotional",
+    ),
+    (
+        "related id missing",
+        GOOD_ENTRY.replace("related: [ds-salary-entry]", "related: [ds-salary-senior]"),
+        "mle-salary-entry",
+        "related id 'ds-salary-senior' does not exist",
+    ),
+    (
+        "shared phrasing",
+        GOOD_ENTRY.replace("junior mle pay", "Junior DS pay!"),
+        "mle-salary-entry",
+        "same (after normalisation) as one in entry 'ds-salary-entry'",
+    ),
+    (
+        "answer too long",
+        GOOD_ENTRY.replace(
+            "Entry-level ML Engineers typically earn $110,000 to $145,000 a year.", "word " * 150
+        ),
+        "mle-salary-entry",
+        "the limit is 700",
+    ),
+    (
+        "too few alternates",
+        GOOD_ENTRY.replace(
+            "[junior mle pay, new grad ml engineer salary, entry level mle comp]",
+            "[junior mle pay]",
+        ),
+        "mle-salary-entry",
+        "needs at least 3 alternates",
+    ),
+    (
+        "unknown level",
+        GOOD_ENTRY.replace(
+            "  level: entry\n  cite:\n    - {section: Salary Expectations and Market Demand, paragraph: 2}",
+            "  level: intern\n  cite:\n    - {section: Salary Expectations and Market Demand, paragraph: 2}",
+        ),
+        "mle-salary-entry",
+        "unknown level 'intern'",
+    ),
+    (
+        "bad id",
+        GOOD_ENTRY.replace("id: mle-salary-entry", "id: MLE_salary"),
+        "MLE_salary",
+        "kebab-case",
+    ),
+    (
+        "duplicate yaml key",
+        GOOD_ENTRY.replace(
+            "  level: entry\n  cite:\n    - {section: Salary Expectations and Market Demand, paragraph: 2}",
+            "  level: entry\n  level: senior\n  cite:\n    - {section: Salary Expectations and Market Demand, paragraph: 2}",
+        ),
+        None,
+        "duplicate key 'level'",
+    ),
+    (
+        "citation is not a mapping",
+        GOOD_ENTRY.replace(
+            "    - {section: Salary Expectations and Market Demand, paragraph: 2}",
+            "    - Salary ¶2",
+        ),
+        "mle-salary-entry",
+        "each citation must be {section, paragraph}",
+    ),
+    (
+        "two primaries",
+        GOOD_ENTRY.replace("  level: entry\n", "  primary: true\n").replace(
+            "roles: [ml_engineer]", "roles: [data_scientist]"
+        ),
+        "mle-salary-entry",
+        "second primary entry for data_scientist",
+    ),
 ]
 
 
@@ -218,11 +352,16 @@ def test_entry_in_the_wrong_file_is_refused(tmp_path):
 
 def test_invalid_yaml_names_file_and_line(tmp_path):
     found = problems_of(make_kb(tmp_path, GOOD_ENTRY + "- id: [unclosed\n"))
-    assert any("qa/salary.yaml" in p and "not valid YAML" in p and re.search(r":\d+", p) for p in found)
+    assert any(
+        "qa/salary.yaml" in p and "not valid YAML" in p and re.search(r":\d+", p) for p in found
+    )
 
 
 def test_python_objects_in_yaml_are_refused(tmp_path):
-    evil = GOOD_ENTRY.replace("answer: Entry-level Data", "answer: !!python/object/apply:os.system ['true']\n  x: Entry-level Data")
+    evil = GOOD_ENTRY.replace(
+        "answer: Entry-level Data",
+        "answer: !!python/object/apply:os.system ['true']\n  x: Entry-level Data",
+    )
     found = problems_of(make_kb(tmp_path, evil))
     assert any("not valid YAML" in p for p in found)
 

@@ -5,15 +5,16 @@ whether answering with the top candidate would have been right; print a reliabil
 table and the logistic fit (Platt scaling) used by bot.core.engine._confidence.
 """
 
+import itertools
 import math
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.core import engine as engine_module  # noqa: E402
-from bot.core.engine import Engine  # noqa: E402
-from bot.core.evaluation import default_eval_dir, judge, load_cases  # noqa: E402
+from bot.core import engine as engine_module
+from bot.core.engine import Engine
+from bot.core.evaluation import default_eval_dir, judge, load_cases
 
 rows = []
 original = engine_module._confidence
@@ -37,18 +38,28 @@ for n, conv in enumerate(load_cases(default_eval_dir() / "dev.yaml")):
         forced = reply
         if reply.status in ("clarify", "declined") and reply.entries[:1]:
             forced = engine.answer_entry(reply.entries[0])
-        ok = case.expect == "in_scope" and judge(case, forced.__class__(**{**forced.__dict__, "status": "answered"}) if False else forced, engine.knowledge)[0]
+        ok = (
+            case.expect == "in_scope"
+            and judge(
+                case,
+                forced.__class__(**{**forced.__dict__, "status": "answered"}) if False else forced,
+                engine.knowledge,
+            )[0]
+        )
         rows.append((raw, ok, case.expect, case.question, reply.status))
 
 rows.sort()
 print(f"{len(rows)} questions reached the matcher")
 bins = [0, 0.2, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.8, 10]
-for lo, hi in zip(bins, bins[1:]):
+for lo, hi in itertools.pairwise(bins):
     group = [r for r in rows if lo <= r[0] < hi]
     if group:
         right = sum(r[1] for r in group)
         off = sum(r[2] == "declined" for r in group)
-        print(f"raw {lo:4.2f}-{hi:4.2f}: n={len(group):3}  right={right / len(group):4.0%}  off-topic={off}")
+        print(
+            f"raw {lo:4.2f}-{hi:4.2f}: n={len(group):3}  "
+            f"right={right / len(group):4.0%}  off-topic={off}"
+        )
 
 # Platt scaling by gradient descent: P(right) = 1 / (1 + exp(-a (raw - b)))
 a, b = 8.0, 0.4

@@ -21,7 +21,7 @@ for path in sys.argv[1:]:
         w = words(entry.get("answer", ""))
         for i in range(len(w) - 9):
             if tuple(w[i : i + 10]) in grams:
-                print(f"{path}: {entry.get('id')}: copies '{' '.join(w[i:i+10])}'")
+                print(f"{path}: {entry.get('id')}: copies '{' '.join(w[i : i + 10])}'")
                 bad += 1
                 break
         if len(entry.get("answer", "")) > 700:

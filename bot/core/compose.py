@@ -107,7 +107,11 @@ def comparison_reply(
     level = pair[0].level if all(e.level == pair[0].level for e in pair) else None
     level_label = f" ({level} level)" if level else ""
     names = " vs ".join(knowledge.role(e.roles[0]).name for e in pair)
-    body = intro.answer if intro else f"How the two roles compare on {topic_name.lower()}{level_label}:"
+    body = (
+        intro.answer
+        if intro
+        else f"How the two roles compare on {topic_name.lower()}{level_label}:"
+    )
     return Reply(
         question=question,
         status="compared",
@@ -178,4 +182,6 @@ def role_card(knowledge: Knowledge, role_id: str) -> RoleCard:
                 citation_line=citation_line(knowledge, entry.cite),
             )
         )
-    return RoleCard(role=role.id, name=role.name, focus=role.focus, colour=role.colour, lines=tuple(lines))
+    return RoleCard(
+        role=role.id, name=role.name, focus=role.focus, colour=role.colour, lines=tuple(lines)
+    )

@@ -98,7 +98,12 @@ class _Brain:
             return self.knowledge.primary(entry.topic, other)
         for rel in entry.related:
             cand = self.knowledge.by_id.get(rel)
-            if cand and cand.roles == (other,) and cand.topic == entry.topic and cand.level == entry.level:
+            if (
+                cand
+                and cand.roles == (other,)
+                and cand.topic == entry.topic
+                and cand.level == entry.level
+            ):
                 return cand
         analysis = self.analyzer.analyse(entry.question)
         analysis = dataclasses.replace(analysis, roles=frozenset({other}))
@@ -110,7 +115,9 @@ class _Brain:
 
 
 class Engine:
-    def __init__(self, knowledge: Knowledge, *, conversations: ConversationStore | None = None) -> None:
+    def __init__(
+        self, knowledge: Knowledge, *, conversations: ConversationStore | None = None
+    ) -> None:
         self._brain = _Brain(knowledge)
         self.conversations = conversations if conversations is not None else ConversationStore()
 
@@ -124,7 +131,9 @@ class Engine:
 
     def reload(self, directory: Path | str | None = None) -> None:
         """Load and index a new KB, then swap; on any error the old KB stays."""
-        brain = _Brain(load_knowledge(directory if directory is not None else self.knowledge.directory))
+        brain = _Brain(
+            load_knowledge(directory if directory is not None else self.knowledge.directory)
+        )
         self._brain = brain
 
     # ------------------------------------------------------------------ asking
@@ -155,7 +164,13 @@ class Engine:
         brain = self._brain
         text = " ".join(question.split())[:MAX_QUESTION_CHARS]
         if not text:
-            return self._decline(question, "Ask me a question about Data Scientist or ML Engineer careers."), None, []
+            return (
+                self._decline(
+                    question, "Ask me a question about Data Scientist or ML Engineer careers."
+                ),
+                None,
+                [],
+            )
         small = self._smalltalk(text)
         if small is not None:
             return small, None, []
@@ -165,12 +180,16 @@ class Engine:
 
         if analysis.professions and (not analysis.roles or analysis.compare_cue):
             names = ", ".join(sorted(set(analysis.professions)))
-            return self._decline(
-                question,
-                f"I only know about Data Scientist and ML Engineer careers, not {names}. "
-                + UNKNOWN_HINT.split("(")[0].strip().rstrip(".")
-                + ".",
-            ), analysis, []
+            return (
+                self._decline(
+                    question,
+                    f"I only know about Data Scientist and ML Engineer careers, not {names}. "
+                    + UNKNOWN_HINT.split("(")[0].strip().rstrip(".")
+                    + ".",
+                ),
+                analysis,
+                [],
+            )
         if analysis.off_topic and not analysis.roles:
             return self._decline(question), analysis, []
         if not analysis.content:
@@ -247,7 +266,14 @@ class Engine:
         ids = [r.id for r in knowledge.roles]
         if level:
             levelled = [
-                next((e for e in knowledge.entries if e.topic == topic and e.roles == (r,) and e.level == level), None)
+                next(
+                    (
+                        e
+                        for e in knowledge.entries
+                        if e.topic == topic and e.roles == (r,) and e.level == level
+                    ),
+                    None,
+                )
                 for r in ids
             ]
             if all(levelled):
@@ -298,8 +324,7 @@ class Engine:
         return compose.simple_reply(
             question,
             "declined",
-            body
-            or "Sorry, I don't know that one. " + UNKNOWN_HINT,
+            body or "Sorry, I don't know that one. " + UNKNOWN_HINT,
             title="I can't answer that",
             confidence=min(confidence, CLARIFY_AT),
             suggestions=DECLINE_SUGGESTIONS,
@@ -323,7 +348,11 @@ class Engine:
             # later one on a tie ("ok cool bye" is a goodbye).
             best_score = 0
             for candidate in brain.knowledge.smalltalk:
-                score = sum(w in brain.smalltalk_vocab[candidate.id] for w in words if w not in SMALLTALK_GLUE)
+                score = sum(
+                    w in brain.smalltalk_vocab[candidate.id]
+                    for w in words
+                    if w not in SMALLTALK_GLUE
+                )
                 if score and score >= best_score:
                     best_score, item = score, candidate
         if item is None:
@@ -335,20 +364,30 @@ class Engine:
         if len(analysis.roles) > 1:
             pair = self._pair("role", None)
             if pair:
-                return compose.comparison_reply(self.knowledge, question, pair, confidence=0.9, topic="role")
+                return compose.comparison_reply(
+                    self.knowledge, question, pair, confidence=0.9, topic="role"
+                )
         (role,) = tuple(analysis.roles)[:1]
         topic = analysis.topic or "role"
         entry = None
         if analysis.level:
             # "what does a junior MLE do": the level's entry, career path first.
-            levelled = [e for e in self.knowledge.entries if e.roles == (role,) and e.level == analysis.level]
+            levelled = [
+                e
+                for e in self.knowledge.entries
+                if e.roles == (role,) and e.level == analysis.level
+            ]
             levelled.sort(key=lambda e: (e.topic != topic, e.topic != "career-path"))
             entry = levelled[0] if levelled else None
         entry = entry or self.knowledge.primary(topic, role) or self.knowledge.primary("role", role)
         if entry is None:
             return self._decline(question)
         return compose.answer_reply(
-            self.knowledge, question, entry, confidence=0.9, counterpart=self._brain.counterpart(entry.id)
+            self.knowledge,
+            question,
+            entry,
+            confidence=0.9,
+            counterpart=self._brain.counterpart(entry.id),
         )
 
     def _remember(self, conversation: Hashable | None, analysis: Analysis, reply: Reply) -> None:
@@ -391,12 +430,16 @@ class Engine:
         pair = self._pair(topic_id, None) if topic_id else None
         if topic_id is None or pair is None:
             comparable = ", ".join(t.id for t in self.knowledge.topics if self._pair(t.id, None))
-            return self._decline(topic, f"I can't compare {topic!r}. Topics I can compare: {comparable}.")
+            return self._decline(
+                topic, f"I can't compare {topic!r}. Topics I can compare: {comparable}."
+            )
         intro = next(
             (e for e in self.knowledge.entries if e.topic == topic_id and len(e.roles) > 1),
             None,
         )
-        return compose.comparison_reply(self.knowledge, topic, pair, confidence=1.0, intro=intro, topic=topic_id)
+        return compose.comparison_reply(
+            self.knowledge, topic, pair, confidence=1.0, intro=intro, topic=topic_id
+        )
 
     def find_topic(self, text: str) -> str | None:
         knowledge = self.knowledge
@@ -408,7 +451,10 @@ class Engine:
         if analysis.topic:
             return analysis.topic
         match = process.extractOne(
-            key, {t.id: t.name.lower() for t in knowledge.topics}, scorer=fuzz.WRatio, score_cutoff=80
+            key,
+            {t.id: t.name.lower() for t in knowledge.topics},
+            scorer=fuzz.WRatio,
+            score_cutoff=80,
         )
         return match[2] if match else None
 
@@ -458,7 +504,10 @@ class Engine:
         if analysis.content:
             found.extend(c.entry for c in self._brain.index.search(analysis, limit=limit))
         for _, _, i in process.extract(
-            partial.lower(), [q.lower() for q in self._brain.questions], scorer=fuzz.partial_ratio, limit=limit
+            partial.lower(),
+            [q.lower() for q in self._brain.questions],
+            scorer=fuzz.partial_ratio,
+            limit=limit,
         ):
             found.append(entries[i])
         return list(dict.fromkeys(found))[:limit]
@@ -472,8 +521,14 @@ def _resolve_follow_up(analysis: Analysis, previous: Turn | None, knowledge: Kno
     if previous is None:
         return analysis
     short = len(analysis.words) <= 8
-    leans_back = analysis.followup_shape or analysis.other_role or (
-        not analysis.roles and short and (analysis.pronoun or analysis.words[:1] in (("and",), ("also",)))
+    leans_back = (
+        analysis.followup_shape
+        or analysis.other_role
+        or (
+            not analysis.roles
+            and short
+            and (analysis.pronoun or analysis.words[:1] in (("and",), ("also",)))
+        )
     )
     if not leans_back:
         return analysis

@@ -53,7 +53,9 @@ class PartResult:
 
     @property
     def in_scope(self) -> tuple[float, int, int]:
-        return self._rate(o for o in self.outcomes if o.case.expect == "in_scope" and not o.case.follow_up)
+        return self._rate(
+            o for o in self.outcomes if o.case.expect == "in_scope" and not o.case.follow_up
+        )
 
     @property
     def declined(self) -> tuple[float, int, int]:
@@ -65,7 +67,9 @@ class PartResult:
 
     @property
     def follow_ups(self) -> tuple[float, int, int]:
-        return self._rate(o for o in self.outcomes if o.case.follow_up and o.case.expect == "in_scope")
+        return self._rate(
+            o for o in self.outcomes if o.case.follow_up and o.case.expect == "in_scope"
+        )
 
     @property
     def clarify_rate(self) -> float:
@@ -193,7 +197,9 @@ def render(results: list[PartResult], show_failures: bool = True) -> str:
             lines.append(f"    {section:<46} {good:>3}/{total:<3}")
         kinds = r.failure_kinds()
         if kinds:
-            lines.append("  failure kinds: " + ", ".join(f"{k} ×{v}" for k, v in kinds.most_common()))
+            lines.append(
+                "  failure kinds: " + ", ".join(f"{k} ×{v}" for k, v in kinds.most_common())
+            )
         if show_failures:
             fails = [o for o in r.outcomes if not o.ok]
             if fails:

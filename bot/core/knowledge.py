@@ -131,7 +131,9 @@ class Knowledge:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_id", MappingProxyType({e.id: e for e in self.entries}))
-        primaries = {(e.topic, e.roles[0]): e for e in self.entries if e.primary and len(e.roles) == 1}
+        primaries = {
+            (e.topic, e.roles[0]): e for e in self.entries if e.primary and len(e.roles) == 1
+        }
         object.__setattr__(self, "_primaries", MappingProxyType(primaries))
 
     def role(self, role_id: str) -> Role:
@@ -201,7 +203,7 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 def _read_yaml(path: Path, problems: list[Problem], base: Path) -> Any:
     name = _display(path, base)
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
     except FileNotFoundError:
         problems.append(Problem(name, "file is missing"))
     except (OSError, UnicodeDecodeError) as exc:
@@ -303,7 +305,9 @@ def _load_source(directory: Path, problems: list[Problem]) -> Source | None:
             check.fail("each section must be a mapping")
             continue
         title = check.text(raw, "title", None)
-        if not check.keys(raw, {"title", "paragraphs"}, {"promotional", "partly_promotional"}, title):
+        if not check.keys(
+            raw, {"title", "paragraphs"}, {"promotional", "partly_promotional"}, title
+        ):
             continue
         count = raw["paragraphs"]
         if not isinstance(count, int) or isinstance(count, bool) or count < 1:
@@ -379,7 +383,9 @@ def _load_topics(directory: Path, problems: list[Problem]) -> list[Topic]:
             check.fail("each topic must be a mapping")
             continue
         topic_id = check.text(raw, "id", None) or None
-        if not check.keys(raw, {"id", "name", "description", "example", "vocabulary"}, set(), topic_id):
+        if not check.keys(
+            raw, {"id", "name", "description", "example", "vocabulary"}, set(), topic_id
+        ):
             continue
         if topic_id and not _ID.match(topic_id):
             check.fail("topic id must be kebab-case", topic_id, raw.get(_LINE))
@@ -438,13 +444,18 @@ def _load_synonyms(directory: Path, problems: list[Problem]) -> dict[str, tuple[
         for phrase in phrases:
             key = phrase.lower()
             if key in owner and owner[key] != canonical:
-                check.fail(f"{phrase!r} is listed under both {owner[key]!r} and {canonical!r}", str(canonical))
+                check.fail(
+                    f"{phrase!r} is listed under both {owner[key]!r} and {canonical!r}",
+                    str(canonical),
+                )
             owner[key] = str(canonical)
         synonyms[str(canonical)] = phrases
     return synonyms
 
 
-def _load_scope(directory: Path, problems: list[Problem]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _load_scope(
+    directory: Path, problems: list[Problem]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
     path = directory / "scope.yaml"
     data = _read_yaml(path, problems, directory)
     check = _Checker(problems, _display(path, directory))
@@ -454,7 +465,9 @@ def _load_scope(directory: Path, problems: list[Problem]) -> tuple[tuple[str, ..
         return (), ()
     if not check.keys(data, {"other_professions", "off_topic_phrases"}, set(), None):
         return (), ()
-    return check.strings(data, "other_professions", None), check.strings(data, "off_topic_phrases", None)
+    return check.strings(data, "other_professions", None), check.strings(
+        data, "off_topic_phrases", None
+    )
 
 
 _ENTRY_REQUIRED = {"id", "question", "alternates", "answer", "roles", "topic", "cite"}
@@ -511,17 +524,23 @@ def _load_entry(
     question = check.text(raw, "question", entry_id)
     answer = check.text(raw, "answer", entry_id)
     if len(answer) > ANSWER_LIMIT:
-        check.fail(f"answer is {len(answer)} characters; the limit is {ANSWER_LIMIT}", entry_id, line)
+        check.fail(
+            f"answer is {len(answer)} characters; the limit is {ANSWER_LIMIT}", entry_id, line
+        )
     alternates = check.strings(raw, "alternates", entry_id)
     if "alternates" in raw and len(alternates) < MIN_ALTERNATES:
-        check.fail(f"needs at least {MIN_ALTERNATES} alternates, has {len(alternates)}", entry_id, line)
+        check.fail(
+            f"needs at least {MIN_ALTERNATES} alternates, has {len(alternates)}", entry_id, line
+        )
 
     roles = check.strings(raw, "roles", entry_id)
     if "roles" in raw and not roles:
         check.fail("'roles' is empty", entry_id, line)
     for role in roles:
         if role not in role_ids:
-            check.fail(f"unknown role {role!r} (known: {', '.join(sorted(role_ids))})", entry_id, line)
+            check.fail(
+                f"unknown role {role!r} (known: {', '.join(sorted(role_ids))})", entry_id, line
+            )
     if len(set(roles)) != len(roles):
         check.fail("'roles' lists a role twice", entry_id, line)
 
@@ -529,7 +548,9 @@ def _load_entry(
     if topic and topic not in topic_ids:
         check.fail(f"unknown topic {topic!r}", entry_id, line)
     elif topic and topic != file_topic:
-        check.fail(f"topic {topic!r} belongs in qa/{topic}.yaml, not qa/{file_topic}.yaml", entry_id, line)
+        check.fail(
+            f"topic {topic!r} belongs in qa/{topic}.yaml, not qa/{file_topic}.yaml", entry_id, line
+        )
 
     level = raw.get("level")
     if level is not None and level not in LEVELS:
@@ -564,12 +585,16 @@ def _load_citations(
     if value is None:
         return ()
     if not isinstance(value, list) or not value:
-        check.fail("'cite' must be a non-empty list of {section, paragraph}", entry_id, raw.get(_LINE))
+        check.fail(
+            "'cite' must be a non-empty list of {section, paragraph}", entry_id, raw.get(_LINE)
+        )
         return ()
     cites: list[Citation] = []
     for item in value:
         line = item.get(_LINE) if isinstance(item, dict) else raw.get(_LINE)
-        if not isinstance(item, dict) or not check.keys(item, {"section", "paragraph"}, set(), entry_id):
+        if not isinstance(item, dict) or not check.keys(
+            item, {"section", "paragraph"}, set(), entry_id
+        ):
             if not isinstance(item, dict):
                 check.fail("each citation must be {section, paragraph}", entry_id, line)
             continue
@@ -608,7 +633,12 @@ def _cross_checks(entries: list[Entry], problems: list[Problem]) -> None:
             continue
         if entry.id in ids:
             problems.append(
-                Problem(_file(entry), f"duplicate id (first defined at {ids[entry.id].file})", entry.id, _line(entry))
+                Problem(
+                    _file(entry),
+                    f"duplicate id (first defined at {ids[entry.id].file})",
+                    entry.id,
+                    _line(entry),
+                )
             )
         else:
             ids[entry.id] = entry
@@ -617,15 +647,28 @@ def _cross_checks(entries: list[Entry], problems: list[Problem]) -> None:
     for entry in entries:
         for rel in entry.related:
             if rel not in ids:
-                problems.append(Problem(_file(entry), f"related id {rel!r} does not exist", entry.id, _line(entry)))
+                problems.append(
+                    Problem(
+                        _file(entry), f"related id {rel!r} does not exist", entry.id, _line(entry)
+                    )
+                )
             elif rel == entry.id:
-                problems.append(Problem(_file(entry), "an entry cannot be related to itself", entry.id, _line(entry)))
+                problems.append(
+                    Problem(
+                        _file(entry), "an entry cannot be related to itself", entry.id, _line(entry)
+                    )
+                )
         seen_here: set[str] = set()
         for phrasing in entry.phrasings:
             key = normalise(phrasing)
             if not key:
                 problems.append(
-                    Problem(_file(entry), f"phrasing {phrasing!r} has no content words", entry.id, _line(entry))
+                    Problem(
+                        _file(entry),
+                        f"phrasing {phrasing!r} has no content words",
+                        entry.id,
+                        _line(entry),
+                    )
                 )
                 continue
             other = phrasings.get(key)
@@ -633,7 +676,8 @@ def _cross_checks(entries: list[Entry], problems: list[Problem]) -> None:
                 problems.append(
                     Problem(
                         _file(entry),
-                        f"phrasing {phrasing!r} is the same (after normalisation) as one in entry {other.id!r}",
+                        f"phrasing {phrasing!r} is the same (after normalisation) "
+                        f"as one in entry {other.id!r}",
                         entry.id,
                         _line(entry),
                     )
@@ -643,14 +687,22 @@ def _cross_checks(entries: list[Entry], problems: list[Problem]) -> None:
             seen_here.add(key)
         if entry.primary:
             if len(entry.roles) != 1:
-                problems.append(Problem(_file(entry), "a primary entry must be about exactly one role", entry.id, _line(entry)))
+                problems.append(
+                    Problem(
+                        _file(entry),
+                        "a primary entry must be about exactly one role",
+                        entry.id,
+                        _line(entry),
+                    )
+                )
                 continue
             slot = (entry.topic, entry.roles[0])
             if slot in primaries:
                 problems.append(
                     Problem(
                         _file(entry),
-                        f"second primary entry for {slot[1]} in topic {slot[0]!r} (first: {primaries[slot].id})",
+                        f"second primary entry for {slot[1]} in topic {slot[0]!r} "
+                        f"(first: {primaries[slot].id})",
                         entry.id,
                         _line(entry),
                     )

@@ -88,7 +88,14 @@ class Index:
         self.posting_sets = {t: frozenset(v) for t, v in postings.items()}
         self.answer_sets = {t: frozenset(v) for t, v in answer_postings.items()}
         self.docs = tuple(
-            _Doc(d.entry, d.phrasings, tuple(sum(self.idf[t] for t in p) for p in d.phrasings), d.texts, d.union, d.answer)
+            _Doc(
+                d.entry,
+                d.phrasings,
+                tuple(sum(self.idf[t] for t in p) for p in d.phrasings),
+                d.texts,
+                d.union,
+                d.answer,
+            )
             for d in docs
         )
         self.by_id = {doc.entry.id: i for i, doc in enumerate(docs)}
@@ -138,7 +145,9 @@ class Index:
                 if shared:
                     dice = max(dice, 2 * sum(weights[t] for t in shared) / (total + size))
             lexical = 0.5 * dice + 0.4 * coverage + 0.25 * answer_cover
-            scored.append((lexical + _slot_score(analysis, doc.entry), lexical, coverage + answer_cover, i))
+            scored.append(
+                (lexical + _slot_score(analysis, doc.entry), lexical, coverage + answer_cover, i)
+            )
         best = heapq.nlargest(limit, scored)
         query_text = " ".join(analysis.content)
         result = []
@@ -148,10 +157,23 @@ class Index:
             # word-order tolerance where it can change the answer, at a fixed cost.
             fuzzy = 0.0
             if rank < FUZZY_RERANK:
-                fuzzy = max(
-                    fuzz.token_sort_ratio(query_text, text, processor=None) for text in doc.texts
-                ) / 100.0
-            result.append(Candidate(doc.entry, base + 0.15 * fuzzy, lexical, min(coverage, 1.0), fuzzy, base - lexical))
+                fuzzy = (
+                    max(
+                        fuzz.token_sort_ratio(query_text, text, processor=None)
+                        for text in doc.texts
+                    )
+                    / 100.0
+                )
+            result.append(
+                Candidate(
+                    doc.entry,
+                    base + 0.15 * fuzzy,
+                    lexical,
+                    min(coverage, 1.0),
+                    fuzzy,
+                    base - lexical,
+                )
+            )
         result.sort(key=lambda c: c.score, reverse=True)
         return result
 

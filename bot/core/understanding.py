@@ -22,34 +22,123 @@ from bot.core.text import STOP_WORDS, stem, tokens
 ROLE_MARK = {"data_scientist": "@ds", "ml_engineer": "@mle"}
 LEVEL_WORDS: dict[str, tuple[str, ...]] = {
     "entry": (
-        "entry level", "entry", "entrylevel", "junior", "juniors", "jr", "jnr", "new grad",
-        "new grads", "newgrad", "fresh grad", "fresh graduate", "fresher", "freshers",
-        "graduate", "grads", "beginner", "beginners", "starting", "starting out", "first job",
-        "just starting", "early career", "intern", "interns", "0 yoe", "1 yoe", "no experience",
+        "entry level",
+        "entry",
+        "entrylevel",
+        "junior",
+        "juniors",
+        "jr",
+        "jnr",
+        "new grad",
+        "new grads",
+        "newgrad",
+        "fresh grad",
+        "fresh graduate",
+        "fresher",
+        "freshers",
+        "graduate",
+        "grads",
+        "beginner",
+        "beginners",
+        "starting",
+        "starting out",
+        "first job",
+        "just starting",
+        "early career",
+        "intern",
+        "interns",
+        "0 yoe",
+        "1 yoe",
+        "no experience",
     ),
     "experienced": (
-        "experienced", "mid level", "mid", "midlevel", "mid career", "intermediate",
-        "few years", "some experience", "3 yoe", "4 yoe", "5 yoe", "yoe", "years of experience",
+        "experienced",
+        "mid level",
+        "mid",
+        "midlevel",
+        "mid career",
+        "intermediate",
+        "few years",
+        "some experience",
+        "3 yoe",
+        "4 yoe",
+        "5 yoe",
+        "yoe",
+        "years of experience",
     ),
     "senior": (
-        "senior", "seniors", "sr", "snr", "staff", "tech lead", "technical lead", "lead",
-        "leads", "leadership", "10 yoe", "principal", "very experienced",
+        "senior",
+        "seniors",
+        "sr",
+        "snr",
+        "staff",
+        "tech lead",
+        "technical lead",
+        "lead",
+        "leads",
+        "leadership",
+        "10 yoe",
+        "principal",
+        "very experienced",
     ),
 }
 # Words that show a question compares the two roles rather than asking about one.
 COMPARE_CUES = frozenset(
-    {"vs", "versus", "compare", "compared", "comparison", "comparing", "difference",
-     "differences", "differ", "different", "distinguish", "between", "than", "better"}
+    {
+        "vs",
+        "versus",
+        "compare",
+        "compared",
+        "comparison",
+        "comparing",
+        "difference",
+        "differences",
+        "differ",
+        "different",
+        "distinguish",
+        "between",
+        "than",
+        "better",
+    }
 )
 WHICH_CUES = frozenset({"which", "who", "whom"})
 # Short messages made of these words (plus roles/levels) lean on the previous turn.
 FOLLOW_UP_CUES = frozenset(
-    {"and", "what", "about", "how", "same", "for", "also", "too", "then", "other", "them",
-     "they", "their", "those", "ones", "one", "role", "job", "side", "ok", "so", "as", "well",
-     "the", "case", "people", "folks", "guys"}
+    {
+        "and",
+        "what",
+        "about",
+        "how",
+        "same",
+        "for",
+        "also",
+        "too",
+        "then",
+        "other",
+        "them",
+        "they",
+        "their",
+        "those",
+        "ones",
+        "one",
+        "role",
+        "job",
+        "side",
+        "ok",
+        "so",
+        "as",
+        "well",
+        "the",
+        "case",
+        "people",
+        "folks",
+        "guys",
+    }
 )
 _MONEY = re.compile(r"^(\d{2,3}k|\d{5,7})$")
-PRONOUNS = frozenset({"they", "them", "their", "those", "these", "that", "this", "it", "he", "she", "theirs"})
+PRONOUNS = frozenset(
+    {"they", "them", "their", "those", "these", "that", "this", "it", "he", "she", "theirs"}
+)
 _OTHER = frozenset({"other", "opposite", "another"})
 # Plain words that are neither domain evidence nor a sign of an off-topic question.
 NEUTRAL = frozenset(
@@ -155,11 +244,15 @@ class Analyzer:
         for topic in knowledge.topics:
             for word in topic.vocabulary:
                 vocab.update(tokens(word))
-        for canonical, variants in knowledge.synonyms.items():
+        for canonical in knowledge.synonyms:
             vocab.update(tokens(canonical))
         for role in knowledge.roles:
             vocab.update(tokens(f"{role.name} {role.short} {role.slug}"))
-        protected = {w for p in (*knowledge.other_professions, *knowledge.off_topic_phrases) for w in tokens(p)}
+        protected = {
+            w
+            for p in (*knowledge.other_professions, *knowledge.off_topic_phrases)
+            for w in tokens(p)
+        }
         self._protected = frozenset(protected)
         self.vocabulary = frozenset(vocab) | STOP_WORDS | NEUTRAL | self._protected
         self._vocab_list = sorted(w for w in vocab if len(w) >= 5 and not w.isdigit())
@@ -234,7 +327,9 @@ class Analyzer:
         # "100k", "150000": amounts of money are salary questions.
         fixed = ["salary" if _MONEY.match(w) else w for w in fixed]
         # "how much do MLEs make" is about salary; "what do MLEs make" is not clearly.
-        if {"make", "makes", "making", "earn"} & set(fixed) and {"much", "money", "dollar"} & set(fixed):
+        if {"make", "makes", "making", "earn"} & set(fixed) and {"much", "money", "dollar"} & set(
+            fixed
+        ):
             fixed = ["salary" if w in ("make", "makes", "making") else w for w in fixed]
         words = self._rewrite(fixed)
         off_topic = tuple(
@@ -262,7 +357,11 @@ class Analyzer:
             elif w not in STOP_WORDS and w not in NEUTRAL and w not in COMPARE_CUES:
                 s = stem(w)
                 content.append(s)
-                if s not in self.known_stems and w not in self.vocabulary and w not in self._alias_words:
+                if (
+                    s not in self.known_stems
+                    and w not in self.vocabulary
+                    and w not in self._alias_words
+                ):
                     unknown.append(s)
         if not content and {"make", "makes", "making"} & set(words):
             content = ["salary"]  # "what do they make", "what do MLEs make"
@@ -307,11 +406,24 @@ def _max_distance(word: str) -> int:
 
 
 def _mark_r_language(text: str, words: list[str]) -> list[str]:
-    """"R" the language is a one-letter word that chat also uses for "are"."""
+    """ "R" the language is a one-letter word that chat also uses for "are"."""
     if "r" not in words:
         return words
     capital_r = re.search(r"(?<![\w'])R(?![\w'])", text) is not None
-    beside = {"python", "sql", "language", "use", "used", "learn", "still", "dead", "studio", "rstudio", "or", "vs"}
+    beside = {
+        "python",
+        "sql",
+        "language",
+        "use",
+        "used",
+        "learn",
+        "still",
+        "dead",
+        "studio",
+        "rstudio",
+        "or",
+        "vs",
+    }
     out = []
     for i, w in enumerate(words):
         near = set(words[max(0, i - 2) : i + 3])
