@@ -190,7 +190,9 @@ class Engine:
                 analysis,
                 [],
             )
-        if analysis.off_topic and not analysis.roles:
+        if analysis.off_topic:
+            # Interviews, résumés, installing software: not what the article covers, even
+            # when the question names a role ("DS interview tips").
             return self._decline(question), analysis, []
         if not analysis.content:
             if analysis.roles:
@@ -521,26 +523,35 @@ def _resolve_follow_up(analysis: Analysis, previous: Turn | None, knowledge: Kno
     if previous is None:
         return analysis
     short = len(analysis.words) <= 8
+    tiny = len(analysis.content) <= 1 and not analysis.roles and not analysis.topic
     leans_back = (
         analysis.followup_shape
         or analysis.other_role
+        or tiny
         or (
             not analysis.roles
             and short
-            and (analysis.pronoun or analysis.words[:1] in (("and",), ("also",)))
+            and (analysis.pronoun or analysis.words[:1] in (("and",), ("also",), ("so",)))
         )
     )
     if not leans_back:
         return analysis
     roles = analysis.roles
-    if analysis.compare_cue and len(roles) == 1 and previous.roles - roles:
+    if analysis.compare_cue and not roles and analysis.pronoun:
+        roles = frozenset(r.id for r in knowledge.roles)  # "what's the difference between them"
+    elif analysis.compare_cue and len(roles) == 1 and previous.roles - roles:
         roles = roles | previous.roles  # "how is that different from an MLE?"
     elif analysis.other_role and not roles:
         other = compose.counterpart_role(knowledge, previous.roles)
         roles = frozenset({other}) if other else previous.roles
     elif not roles:
         roles = previous.roles
-    content = previous.content if analysis.followup_shape else analysis.content
+    if analysis.followup_shape:
+        content = previous.content
+    elif tiny:
+        content = tuple(dict.fromkeys(previous.content + analysis.content))  # "why tho?"
+    else:
+        content = analysis.content
     level = analysis.level
     if level is None and (analysis.roles or analysis.other_role or analysis.pronoun):
         level = previous.level  # "and for MLEs?" after "senior DS pay" keeps "senior"

@@ -65,6 +65,8 @@ NORMALISED_LIMIT = 300
 """Longest normalised question kept: enough to see the gap, not a pasted essay."""
 DAY = 86400.0
 
+_REOPEN_ERRORS = ("SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_NOTADB", "SQLITE_CORRUPT")
+
 Synchronous = Literal["OFF", "NORMAL", "FULL", "EXTRA"]
 T = TypeVar("T")
 
@@ -422,7 +424,9 @@ class SqliteStore:
         """Flush every pending write, then close the file. Safe to call twice."""
         if not self._closed:
             self._closed = True
-            self._queue.put(_STOP)  # blocking put: the stop marker must not be dropped
+            # A blocking put (the marker must not be dropped), off the loop in case the
+            # queue is full.
+            await asyncio.to_thread(self._queue.put, _STOP)
         await asyncio.to_thread(self._thread.join)
 
     # ------------------------------------------------------------------ extras
@@ -581,6 +585,7 @@ class SqliteStore:
                 return
             if not isinstance(exc, sqlite3.Error):
                 log.error("bug in a storage query (%s)", jobs[0].what, exc_info=exc)
+            self._drop_broken_connection(exc)
             self._fail(jobs[0], exc)
             return
         if self._failing and any(j.write for j in jobs):
@@ -642,6 +647,17 @@ class SqliteStore:
         self._prune(conn)
         return conn
 
+    def _drop_broken_connection(self, exc: BaseException) -> None:
+        """After an I/O-level error the open handle may point at a vanished or replaced
+        file (a remounted volume): close it, so the next attempt reopens the path."""
+        name = getattr(exc, "sqlite_errorname", "") or ""
+        if self._conn is not None and name.startswith(_REOPEN_ERRORS):
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.close()
+            self._conn = None
+            self._open_error = exc
+            self._next_open = time.monotonic() + REOPEN_INTERVAL
+
     def _connect(self) -> sqlite3.Connection:
         """Open the file. A seam for tests that need a connection which refuses writes."""
         return sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
@@ -666,7 +682,7 @@ class SqliteStore:
             if not in_transaction:
                 _rollback(conn)
             self._next_prune = time.monotonic() + REOPEN_INTERVAL
-            log.warning("could not prune old rows from %s: %s", self.path, _describe(exc))
+            self._warn("prune", f"could not prune old rows from {self.path}: {_describe(exc)}")
             return 0
         if removed:
             log.info("pruned %d votes/questions older than %g days", removed, self.retention_days)

@@ -68,6 +68,7 @@ STOP_WORDS = frozenset(
     ive id youre theyre whats hows thats lol lmao tbh ngl btw idk imo kinda etc yeah yea yes
     ok okay much many get gets got getting go going one ones thing things stuff way ways
     well even still usually typically generally basically quick question q curious
+    wat wut wht hw abt tho tho bc cuz coz ya smth sth w wo dont doesnt isnt arent
     """.split()
 )
 

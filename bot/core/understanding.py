@@ -84,62 +84,38 @@ LEVEL_WORDS: dict[str, tuple[str, ...]] = {
 }
 # Words that show a question compares the two roles rather than asking about one.
 COMPARE_CUES = frozenset(
-    {
-        "vs",
-        "versus",
-        "compare",
-        "compared",
-        "comparison",
-        "comparing",
-        "difference",
-        "differences",
-        "differ",
-        "different",
-        "distinguish",
-        "between",
-        "than",
-        "better",
-    }
+    """
+    vs versus compare compared comparison comparing difference differences differ different
+    distinguish between than better
+    """.split()
 )
 WHICH_CUES = frozenset({"which", "who", "whom"})
 # Short messages made of these words (plus roles/levels) lean on the previous turn.
 FOLLOW_UP_CUES = frozenset(
-    {
-        "and",
-        "what",
-        "about",
-        "how",
-        "same",
-        "for",
-        "also",
-        "too",
-        "then",
-        "other",
-        "them",
-        "they",
-        "their",
-        "those",
-        "ones",
-        "one",
-        "role",
-        "job",
-        "side",
-        "ok",
-        "so",
-        "as",
-        "well",
-        "the",
-        "case",
-        "people",
-        "folks",
-        "guys",
-    }
+    """
+    and what about how same for also too then other them they their those ones one role job
+    side ok so as well the case people folks guys level stage point question thing
+    """.split()
 )
 _MONEY = re.compile(r"^(\d{2,3}k|\d{5,7})$")
 PRONOUNS = frozenset(
-    {"they", "them", "their", "those", "these", "that", "this", "it", "he", "she", "theirs"}
+    """
+    they them their those these that this it he she theirs
+    """.split()
 )
 _OTHER = frozenset({"other", "opposite", "another"})
+_BOTH = frozenset({"both", "either", "each"})
+_SELF = ("i", "im", "am", "was", "currently", "former", "ex", "as")
+
+
+def _self_described(words: list[str], profession: str) -> bool:
+    """"im a backend dev, which one suits me": a profession the asker *is* is context,
+    not the subject of the question."""
+    mark = "#prof:" + profession.replace(" ", "_")
+    for i, w in enumerate(words):
+        if w == mark and any(x in _SELF for x in words[max(0, i - 3) : i]):
+            return True
+    return False
 # Plain words that are neither domain evidence nor a sign of an off-topic question.
 NEUTRAL = frozenset(
     """
@@ -147,7 +123,8 @@ NEUTRAL = frozenset(
     need needs needed start started starting become becoming get into break work
     working worked worth life year years month months week time lot lots little bit
     kind sort type types example examples question questions answer come comes coming came
-    help idea ideas point points someone person people guy guys girl folks man bro dude
+    help idea ideas point points someone person people ppl guy guys girl folks man bro dude
+    grad
     fr ngl tbh rn atm asap yall new old true false real really honestly exactly literally
     normal typical common usual main important matter matters thing things stuff everything
     anything something nothing mostly often always never sometimes maybe probably possible
@@ -305,6 +282,15 @@ class Analyzer:
                 i += 1
         return out
 
+    def _known(self, word: str, stemmed: str) -> bool:
+        if stemmed in self.known_stems or word in self.vocabulary or word in self._alias_words:
+            return True
+        # "hired", "contributing": inflections of words the KB uses are known too.
+        for suffix, repl in (("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"), ("d", "")):
+            if word.endswith(suffix) and stem(word[: -len(suffix)] + repl) in self.known_stems:
+                return True
+        return False
+
     def correct(self, word: str) -> str:
         """The KB word ``word`` is a misspelling of, or ``word`` itself."""
         if word in self.vocabulary or len(word) < 5 or not word.isalpha():
@@ -357,11 +343,7 @@ class Analyzer:
             elif w not in STOP_WORDS and w not in NEUTRAL and w not in COMPARE_CUES:
                 s = stem(w)
                 content.append(s)
-                if (
-                    s not in self.known_stems
-                    and w not in self.vocabulary
-                    and w not in self._alias_words
-                ):
+                if not self._known(w, s):
                     unknown.append(s)
         if not content and {"make", "makes", "making"} & set(words):
             content = ["salary"]  # "what do they make", "what do MLEs make"
@@ -375,6 +357,9 @@ class Analyzer:
                 for topic_id, weight in owners.items():
                     topic_scores[topic_id] += weight
         word_set = set(words)
+        if not roles and word_set & _BOTH:
+            roles = set(self._role_of.values())  # "do both need SQL?"
+        professions = [p for p in professions if not _self_described(words, p)]
         return Analysis(
             text=text,
             words=tuple(words),
@@ -443,6 +428,10 @@ def _correct(word: str, analyzer: Analyzer) -> str:
         word, analyzer._vocab_list, scorer=OSA.distance, score_cutoff=limit, limit=8
     )
     best = word
+    if len(word) <= 5:
+        # In short words a substituted letter usually makes another real word ("terms"
+        # is not "teams"); a dropped, added or swapped letter is the typo ("salry").
+        matches = [m for m in matches if len(m[0]) != len(word) or sorted(m[0]) == sorted(word)]
     if matches:
 
         def rank(match: tuple[str, float, int]) -> tuple[float, float]:
