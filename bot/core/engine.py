@@ -175,21 +175,17 @@ class Engine:
         if small is not None:
             return small, None, []
         analysis = brain.analyzer.analyse(text)
-        previous = self.conversations.get(conversation)
-        analysis = _resolve_follow_up(analysis, previous, brain.knowledge)
-
+        # Judged on the message itself, before a follow-up borrows roles from the last
+        # turn: "what about data analysts?" after a DS question is still not about DS.
         if analysis.professions and (not analysis.roles or analysis.compare_cue):
             names = ", ".join(sorted(set(analysis.professions)))
-            return (
-                self._decline(
-                    question,
-                    f"I only know about Data Scientist and ML Engineer careers, not {names}. "
-                    + UNKNOWN_HINT.split("(")[0].strip().rstrip(".")
-                    + ".",
-                ),
-                analysis,
-                [],
+            body = (
+                f"I only know about Data Scientist and ML Engineer careers, not {names}. "
+                "Ask me about pay, skills, education, career paths or daily work in those two."
             )
+            return self._decline(question, body), analysis, []
+        previous = self.conversations.get(conversation)
+        analysis = _resolve_follow_up(analysis, previous, brain.knowledge)
         if analysis.off_topic:
             # Interviews, résumés, installing software: not what the article covers, even
             # when the question names a role ("DS interview tips").
@@ -576,7 +572,9 @@ def _raw_strength(analysis: Analysis, candidates: list[Candidate]) -> float:
     evidence = 1.0 if (analysis.roles or analysis.topic) else 0.75
     margin = best.score - candidates[1].score if len(candidates) > 1 else 0.3
     raw = (0.75 * best.lexical + 0.25 * best.fuzzy + max(best.slots, 0.0)) * evidence
-    raw *= analysis.known_share**1.5
+    # Without a role named, words we do not know weigh more: "how do i reverse a linked
+    # list in python" knows only "python".
+    raw *= analysis.known_share ** (1.5 if analysis.roles else 2.5)
     if analysis.off_topic:
         raw *= 0.6  # "install", "error": help requests we should not answer as careers
     return raw + 0.1 * min(margin, 0.3)

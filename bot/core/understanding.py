@@ -124,7 +124,7 @@ NEUTRAL = frozenset(
     working worked worth life year years month months week time lot lots little bit
     kind sort type types example examples question questions answer come comes coming came
     help idea ideas point points someone person people ppl guy guys girl folks man bro dude
-    grad
+    grad yrs yr
     fr ngl tbh rn atm asap yall new old true false real really honestly exactly literally
     normal typical common usual main important matter matters thing things stuff everything
     anything something nothing mostly often always never sometimes maybe probably possible
