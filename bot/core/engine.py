@@ -214,8 +214,9 @@ class Engine:
         if confidence < CLARIFY_AT:
             return self._decline(question, confidence=confidence)
 
+        named = frozenset() if analysis.inherited_roles else analysis.roles
         wants_comparison = len(analysis.roles) > 1 or (
-            not analysis.roles and (analysis.compare_cue or analysis.which_cue)
+            not named and (analysis.compare_cue or analysis.which_cue)
         )
         if wants_comparison:
             compared = self._comparison(question, analysis, candidates, confidence)
@@ -518,21 +519,26 @@ def _resolve_follow_up(analysis: Analysis, previous: Turn | None, knowledge: Kno
     """Fill in what a follow-up leaves out ("and MLEs?") from the previous turn."""
     if previous is None:
         return analysis
-    short = len(analysis.words) <= 8
-    tiny = len(analysis.content) <= 1 and not analysis.roles and not analysis.topic
+    connector = analysis.words[:1] in (("and",), ("also",), ("so",), ("then",), ("ok",)) or (
+        analysis.words[:2] in (("what", "about"), ("how", "about"))
+    )
+    # One content word after "and"/"what about", or one with no topic ("why tho?"),
+    # adds to the previous question rather than replacing it.
+    tiny = len(analysis.content) <= 1 and (connector or not analysis.topic)
     leans_back = (
         analysis.followup_shape
         or analysis.other_role
         or tiny
-        or (
-            not analysis.roles
-            and short
-            and (analysis.pronoun or analysis.words[:1] in (("and",), ("also",), ("so",)))
-        )
+        or (not analysis.roles and len(analysis.words) <= 8 and (analysis.pronoun or connector))
     )
     if not leans_back:
-        return analysis
+        if analysis.roles or not previous.roles:
+            return analysis
+        # A new question in the same conversation keeps talking about the same role
+        # unless it names one: "is kaggle enough to get noticed" after DS education.
+        return dataclasses.replace(analysis, roles=previous.roles, inherited_roles=True)
     roles = analysis.roles
+    inherited = False
     if analysis.compare_cue and not roles and analysis.pronoun:
         roles = frozenset(r.id for r in knowledge.roles)  # "what's the difference between them"
     elif analysis.compare_cue and len(roles) == 1 and previous.roles - roles:
@@ -541,7 +547,7 @@ def _resolve_follow_up(analysis: Analysis, previous: Turn | None, knowledge: Kno
         other = compose.counterpart_role(knowledge, previous.roles)
         roles = frozenset({other}) if other else previous.roles
     elif not roles:
-        roles = previous.roles
+        roles, inherited = previous.roles, True
     if analysis.followup_shape:
         content = previous.content
     elif tiny:
@@ -557,6 +563,7 @@ def _resolve_follow_up(analysis: Analysis, previous: Turn | None, knowledge: Kno
     return dataclasses.replace(
         analysis,
         roles=roles,
+        inherited_roles=inherited,
         content=content,
         level=level,
         topic_scores=topic_scores,
@@ -574,7 +581,7 @@ def _raw_strength(analysis: Analysis, candidates: list[Candidate]) -> float:
     raw = (0.75 * best.lexical + 0.25 * best.fuzzy + max(best.slots, 0.0)) * evidence
     # Without a role named, words we do not know weigh more: "how do i reverse a linked
     # list in python" knows only "python".
-    raw *= analysis.known_share ** (1.5 if analysis.roles else 2.5)
+    raw *= analysis.known_share ** (1.5 if analysis.roles and not analysis.inherited_roles else 2.5)
     if analysis.off_topic:
         raw *= 0.6  # "install", "error": help requests we should not answer as careers
     return raw + 0.1 * min(margin, 0.3)

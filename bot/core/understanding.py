@@ -94,7 +94,8 @@ WHICH_CUES = frozenset({"which", "who", "whom"})
 FOLLOW_UP_CUES = frozenset(
     """
     and what about how same for also too then other them they their those ones one role job
-    side ok so as well the case people folks guys level stage point question thing
+    side ok so as well the case people folks guys level stage point question thing else
+    instead either
     """.split()
 )
 _MONEY = re.compile(r"^(\d{2,3}k|\d{5,7})$")
@@ -156,6 +157,9 @@ class Analysis:
     pronoun: bool = False
     topic_scores: dict[str, float] = field(default_factory=dict)
     domain_terms: int = 0
+    inherited_roles: bool = False
+    """Roles borrowed from the previous turn: a prior for ranking, not evidence that
+    this message is about our domain."""
 
     @property
     def known_share(self) -> float:
@@ -166,7 +170,8 @@ class Analysis:
         """
         unknown = len(self.unknown)
         plain = max(0, len(self.content) - unknown - self.domain_terms)
-        known = 2.0 * (self.domain_terms + len(self.roles)) + plain + (1.0 if self.level else 0.0)
+        named_roles = 0 if self.inherited_roles else len(self.roles)
+        known = 2.0 * (self.domain_terms + named_roles) + plain + (1.0 if self.level else 0.0)
         total = known + unknown
         return known / total if total else 0.0
 
