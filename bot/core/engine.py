@@ -32,7 +32,8 @@ SMALLTALK_CUTOFF = 88.0
 # Words that may surround small talk without making it a question.
 SMALLTALK_FILLER = frozenset(
     "careerbot bot everyone everybody all guys yall folks team friends again there so much "
-    "very really lot lots man bro dude mate fam : ) ( ! xd lol".split()
+    "very really lot lots man bro dude mate fam : ) ( ! xd lol pls please plz again "
+    "just".split()
 )
 # Words small-talk patterns share with real questions; they never decide the item.
 SMALLTALK_GLUE = frozenset("how do i you what is are the a this to can me my your that it".split())

@@ -189,9 +189,12 @@ class _KeyIndex:
         positions.append(position)
         return position
 
-    def best(self, key: str, cutoff: float = 0.0) -> tuple[int, float] | None:
+    def best(
+        self, key: str, cutoff: float = 0.0, *, extra_word: bool = True
+    ) -> tuple[int, float] | None:
         """(position, score) of the most similar key at or above ``cutoff``; the earliest
-        key wins a tie, so greedy grouping joins the bigger group."""
+        key wins a tie, so greedy grouping joins the bigger group. ``extra_word=False``
+        scores with ``token_sort_ratio`` alone."""
         # Keys are already sorted tokens, so plain ``ratio`` *is* ``token_sort_ratio``
         # here, minus re-splitting and re-sorting every choice on every call.
         found = process.extractOne(
@@ -199,7 +202,7 @@ class _KeyIndex:
         )
         best = (found[2], float(found[1])) if found else None
         n = _count(key)
-        if n < 2:
+        if n < 2 or not extra_word:
             return best
         for m in range(max(2, n - 1), n + 2):
             if m not in self._by_count:
@@ -291,7 +294,10 @@ class _EntryIndex:
                     self.ids.append(entry.id)
 
     def find(self, key: str) -> NearestEntry | None:
-        match = self.index.best(key)
+        # token_sort_ratio alone: forgiving an extra word is right for grouping people's
+        # wordings, but here it would give 90+ to entries that merely contain the
+        # question's words, and the score must tell "needs an alternate" from "not covered".
+        match = self.index.best(key, extra_word=False)
         if match is None:
             return None
         position, score = match

@@ -40,6 +40,10 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # Money written as "$95,000" or "95k" should survive as one number token.
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+# Emoji that stand for a word in chat ("👋", "🙏 thx").
+_EMOJI_WORDS = {"👋": " hi ", "🙏": " thanks ", "👍": " ok ", "❤️": " thanks ", "❤": " thanks "}
+# "heyyy", "sooo": three or more of a letter in a row is emphasis, not spelling.
+_STRETCHED = re.compile(r"([a-z])\1{2,}")
 _SYMBOLS = (
     ("$$$", " money "),
     ("$$", " money "),
@@ -79,6 +83,9 @@ def fold(text: str) -> str:
     text = _CONTROL.sub(" ", text)
     for symbol, word in _SYMBOLS:
         text = text.replace(symbol, word)
+    for emoji, word in _EMOJI_WORDS.items():
+        text = text.replace(emoji, word)
+    text = _STRETCHED.sub(r"\1", text)
     text = _THOUSANDS.sub("", text)
     return text
 
