@@ -46,7 +46,8 @@ class Store(Protocol):
 
     async def cooldown(self, guild_id: int) -> CooldownSetting | None: ...
 
-    async def set_cooldown(self, guild_id: int, setting: CooldownSetting | None) -> None: ...
+    async def set_cooldown(self, guild_id: int, setting: CooldownSetting | None) -> bool:
+        """Save (or clear) a server's cooldown override; False if it could not be saved."""
 
     async def close(self) -> None: ...
 
@@ -90,11 +91,12 @@ class MemoryStore:
     async def cooldown(self, guild_id: int) -> CooldownSetting | None:
         return self.cooldowns.get(guild_id)
 
-    async def set_cooldown(self, guild_id: int, setting: CooldownSetting | None) -> None:
+    async def set_cooldown(self, guild_id: int, setting: CooldownSetting | None) -> bool:
         if setting is None:
             self.cooldowns.pop(guild_id, None)
         else:
             self.cooldowns[guild_id] = setting
+        return True
 
     async def close(self) -> None:
         return None
