@@ -41,7 +41,17 @@ _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # Money written as "$95,000" or "95k" should survive as one number token.
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 # Emoji that stand for a word in chat ("👋", "🙏 thx").
-_EMOJI_WORDS = {"👋": " hi ", "🙏": " thanks ", "👍": " ok ", "❤️": " thanks ", "❤": " thanks "}
+_EMOJI_WORDS = {
+    "👋": " hi ",
+    "🙏": " thanks ",
+    "👍": " ok ",
+    "❤️": " thanks ",
+    "❤": " thanks ",
+    "💰": " money ",
+    "🤑": " money ",
+    "💵": " money ",
+    "💸": " money ",
+}
 # "heyyy", "sooo": three or more of a letter in a row is emphasis, not spelling.
 _STRETCHED = re.compile(r"([a-z])\1{2,}")
 _SYMBOLS = (

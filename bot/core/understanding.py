@@ -106,16 +106,27 @@ PRONOUNS = frozenset(
 )
 _OTHER = frozenset({"other", "opposite", "another"})
 _BOTH = frozenset({"both", "either", "each"})
-_SELF = ("i", "im", "am", "was", "currently", "former", "ex", "as")
+_SELF = frozenset("i im am was been my former ex currently from".split())
+_TARGET = frozenset("become becoming be to into vs versus or than switch as".split())
+_HERE = frozenset("here background turned".split())
 
 
 def _self_described(words: list[str], profession: str) -> bool:
-    """"im a backend dev, which one suits me": a profession the asker *is* is context,
-    not the subject of the question."""
+    """"im a backend dev, which one suits me", "former accountant here": a profession
+    the asker *is* is context, not the subject of the question. "how do i become a
+    nurse" is still about nurses: "become" points at the profession as a target."""
     mark = "#prof:" + profession.replace(" ", "_")
     for i, w in enumerate(words):
-        if w == mark and any(x in _SELF for x in words[max(0, i - 3) : i]):
+        if w != mark:
+            continue
+        if words[i + 1 : i + 2] and words[i + 1] in _HERE:
             return True
+        before = words[max(0, i - 6) : i]
+        for j in range(len(before) - 1, -1, -1):
+            if before[j] in _TARGET:
+                break
+            if before[j] in _SELF:
+                return True
     return False
 # Plain words that are neither domain evidence nor a sign of an off-topic question.
 NEUTRAL = frozenset(
@@ -170,6 +181,9 @@ class Analysis:
         """
         unknown = len(self.unknown)
         plain = max(0, len(self.content) - unknown - self.domain_terms)
+        # A long message tells a story around its question ("I taught physics for 9
+        # years and..."): past a few, more unknown words say little about topicality.
+        unknown = min(unknown, 3) + 0.3 * max(0, unknown - 3)
         named_roles = 0 if self.inherited_roles else len(self.roles)
         known = 2.0 * (self.domain_terms + named_roles) + plain + (1.0 if self.level else 0.0)
         total = known + unknown
@@ -210,7 +224,11 @@ class Analyzer:
             for variant in variants:
                 phrases.setdefault(tuple(tokens(variant)), canonical)
         for prof in knowledge.other_professions:
-            phrases.setdefault(tuple(tokens(prof)), "#prof:" + "_".join(tokens(prof)))
+            words = tokens(prof)
+            mark = "#prof:" + "_".join(words)
+            phrases.setdefault(tuple(words), mark)
+            if not words[-1].endswith("s"):  # "ux designers" as well as "ux designer"
+                phrases.setdefault((*words[:-1], words[-1] + "s"), mark)
         self._phrases = phrases
         self._max_phrase = max((len(k) for k in phrases), default=1)
         self._off_topic = frozenset(tuple(tokens(p)) for p in knowledge.off_topic_phrases)
