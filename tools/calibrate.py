@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.core import engine as engine_module
 from bot.core.engine import Engine
-from bot.core.evaluation import default_eval_dir, judge, load_cases
+from bot.core.evaluation import default_eval_dir, judge, load_cases, part_files
 
 rows = []
 original = engine_module._confidence
@@ -28,7 +28,8 @@ def spy(analysis, candidates, index):
 
 engine_module._confidence = spy
 engine = Engine.load()
-for n, conv in enumerate(load_cases(default_eval_dir() / "dev.yaml")):
+conversations = [c for f in part_files(default_eval_dir(), "dev") for c in load_cases(f)]
+for n, conv in enumerate(conversations):
     for case in conv:
         spy.last = None
         reply = engine.ask(case.question, conversation=n)

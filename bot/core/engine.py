@@ -26,7 +26,7 @@ from bot.core.understanding import Analysis, Analyzer
 MAX_QUESTION_CHARS = 1000
 # Decision thresholds on the calibrated confidence (see `careerbot eval`).
 ANSWER_AT = 0.45
-CLARIFY_AT = 0.3
+CLARIFY_AT = 0.38
 CLARIFY_MARGIN = 0.04
 SMALLTALK_CUTOFF = 88.0
 # Words that may surround small talk without making it a question.
@@ -589,8 +589,8 @@ def _raw_strength(analysis: Analysis, candidates: list[Candidate]) -> float:
 
 
 # Platt scaling fitted on the dev set by tools/calibrate.py: P(top answer is right).
-CALIBRATION_SLOPE = 9.7
-CALIBRATION_MIDPOINT = 0.452
+CALIBRATION_SLOPE = 6.25
+CALIBRATION_MIDPOINT = 0.477
 
 
 def _confidence(analysis: Analysis, candidates: list[Candidate], index: Index) -> float:

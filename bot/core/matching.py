@@ -20,6 +20,11 @@ from bot.core.knowledge import Entry, Knowledge
 from bot.core.understanding import Analysis, Analyzer
 
 SHORTLIST = 30
+# Weights of the lexical evidence, tuned on the dev set (see `careerbot eval`).
+W_DICE = 0.5
+W_CONTAINED = 0.3
+W_COVERAGE = 0.4
+W_ANSWER = 0.25
 SHORTLIST_ROUGH = 40
 FUZZY_RERANK = 12
 RARE_DF = 200
@@ -139,12 +144,21 @@ class Index:
         for i in shortlist:
             doc = self.docs[i]
             coverage, answer_cover = cover.get(i, 0.0) / total, extra.get(i, 0.0) / total
-            dice = 0.0
+            dice = contained = 0.0
             for phr, size in zip(doc.phrasings, doc.sizes, strict=True):
                 shared = query.intersection(phr)
                 if shared:
-                    dice = max(dice, 2 * sum(weights[t] for t in shared) / (total + size))
-            lexical = 0.5 * dice + 0.4 * coverage + 0.25 * answer_cover
+                    weight = sum(weights[t] for t in shared)
+                    dice = max(dice, 2 * weight / (total + size))
+                    # How much of a phrasing the question contains: the signal that
+                    # survives in long messages, where the question is a small part.
+                    contained = max(contained, weight / size if size else 0.0)
+            lexical = (
+                W_DICE * dice
+                + W_CONTAINED * contained * min(1.0, len(query) / 4)
+                + W_COVERAGE * coverage
+                + W_ANSWER * answer_cover
+            )
             scored.append(
                 (lexical + _slot_score(analysis, doc.entry), lexical, coverage + answer_cover, i)
             )
