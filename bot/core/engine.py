@@ -230,13 +230,29 @@ class Engine:
 
         if confidence < ANSWER_AT:
             return self._clarify(question, candidates, confidence)
+        entry = self._honour_role(analysis, candidates)
         return compose.answer_reply(
             knowledge,
             question,
-            best.entry,
+            entry,
             confidence=confidence,
-            counterpart=self._brain.counterpart(best.entry.id),
+            counterpart=self._brain.counterpart(entry.id),
         )
+
+    def _honour_role(self, analysis: Analysis, candidates: list[Candidate]) -> Entry:
+        """Never answer about the other role than the one asked: "do MLEs use those too"
+        after a DS tools answer must talk about MLEs, even if the KB has no entry on
+        exactly that, so fall back to the asked role's nearest entry or headline entry."""
+        best = candidates[0].entry
+        if len(analysis.roles) != 1 or analysis.inherited_roles:
+            return best
+        (role,) = analysis.roles
+        if role in best.roles:
+            return best
+        for cand in candidates[1:]:
+            if role in cand.entry.roles and cand.score >= candidates[0].score - 0.35:
+                return cand.entry
+        return self.knowledge.primary(best.topic, role) or best
 
     def _comparison(
         self, question: str, analysis: Analysis, candidates: list[Candidate], confidence: float

@@ -54,7 +54,6 @@ LEVEL_WORDS: dict[str, tuple[str, ...]] = {
     "experienced": (
         "experienced",
         "mid level",
-        "mid",
         "midlevel",
         "mid career",
         "intermediate",
@@ -98,6 +97,8 @@ FOLLOW_UP_CUES = frozenset(
     instead either
     """.split()
 )
+# "5 yoe", "8+ years in": experience stated as a number of years.
+_YEARS = re.compile(r"\b(\d{1,2})\s*\+?\s*(?:years?|yrs?|yoe)\b")
 _MONEY = re.compile(r"^(\d{2,3}k|\d{5,7})$")
 PRONOUNS = frozenset(
     """
@@ -111,8 +112,21 @@ _TARGET = frozenset("become becoming be to into vs versus or than switch as".spl
 _HERE = frozenset("here background turned".split())
 
 
+def _level_from_years(text: str) -> str | None:
+    """The level a stated experience implies. In a long story ("I taught physics for 9
+    years and...") the years describe the past, not the level asked about."""
+    lowered = text.lower()
+    match = _YEARS.search(lowered)
+    if match is None or (
+        len(lowered.split()) > 12 and "yoe" not in lowered and "experience" not in lowered
+    ):
+        return None
+    years = int(match.group(1))
+    return "entry" if years <= 2 else "experienced" if years <= 7 else "senior"
+
+
 def _self_described(words: list[str], profession: str) -> bool:
-    """"im a backend dev, which one suits me", "former accountant here": a profession
+    """ "im a backend dev, which one suits me", "former accountant here": a profession
     the asker *is* is context, not the subject of the question. "how do i become a
     nurse" is still about nurses: "become" points at the profession as a target."""
     mark = "#prof:" + profession.replace(" ", "_")
@@ -128,6 +142,8 @@ def _self_described(words: list[str], profession: str) -> bool:
             if before[j] in _SELF:
                 return True
     return False
+
+
 # Plain words that are neither domain evidence nor a sign of an off-topic question.
 NEUTRAL = frozenset(
     """
@@ -349,7 +365,7 @@ class Analyzer:
         )
 
         roles: set[str] = set()
-        level: str | None = None
+        level: str | None = _level_from_years(text)
         professions: list[str] = []
         content: list[str] = []
         unknown: list[str] = []
@@ -357,7 +373,7 @@ class Analyzer:
             if w.startswith("@"):
                 roles.add(self._role_of[w])
             elif w.startswith("#lvl:"):
-                level = level or w[5:]
+                level = w[5:] if level is None or w[5:] != "experienced" else level
             elif w.startswith("#prof:"):
                 # Kept as one content term too: "how much data engineering do DSs
                 # need" is a fair question even though "data engineering" is a field.
