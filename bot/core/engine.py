@@ -24,6 +24,8 @@ from bot.core.text import tokens
 from bot.core.understanding import Analysis, Analyzer
 
 MAX_QUESTION_CHARS = 1000
+# A role switch answered by the previous entry's counterpart: as sure as that answer.
+SWITCH_CONFIDENCE = 0.9
 # Decision thresholds on the calibrated confidence (see `careerbot eval`).
 ANSWER_AT = 0.45
 CLARIFY_AT = 0.38
@@ -186,7 +188,19 @@ class Engine:
             )
             return self._decline(question, body), analysis, []
         previous = self.conversations.get(conversation)
+        asked = analysis
         analysis = _resolve_follow_up(analysis, previous, brain.knowledge)
+        switched = self._switched_role(asked, analysis, previous)
+        if switched is not None:
+            reply = compose.answer_reply(
+                brain.knowledge,
+                question,
+                switched,
+                confidence=SWITCH_CONFIDENCE,
+                counterpart=brain.counterpart(switched.id),
+            )
+            self._remember(conversation, analysis, reply)
+            return reply, analysis, []
         if analysis.off_topic:
             # Interviews, résumés, installing software: not what the article covers, even
             # when the question names a role ("DS interview tips").
@@ -253,6 +267,20 @@ class Engine:
             if role in cand.entry.roles and cand.score >= candidates[0].score - 0.35:
                 return cand.entry
         return self.knowledge.primary(best.topic, role) or best
+
+    def _switched_role(
+        self, asked: Analysis, resolved: Analysis, previous: Turn | None
+    ) -> Entry | None:
+        """ "and for MLEs?", "ds equivalent?": the same question for the other role is the
+        previous answer's counterpart, when the KB has one."""
+        if previous is None or previous.entry_id is None or not asked.followup_shape:
+            return None
+        if len(resolved.roles) != 1 or resolved.roles == previous.roles or resolved.inherited_roles:
+            return None
+        if asked.level and asked.level != previous.level:
+            return None
+        entry = self._brain.counterpart(previous.entry_id)
+        return entry if entry is not None and entry.roles == tuple(resolved.roles) else None
 
     def _comparison(
         self, question: str, analysis: Analysis, candidates: list[Candidate], confidence: float
@@ -412,7 +440,10 @@ class Engine:
         self.conversations.put(
             conversation,
             Turn(
-                roles=frozenset(reply.roles) or analysis.roles,
+                # The roles the user named, if any: "mle stack?" answered by a both-roles
+                # entry is still a conversation about MLEs.
+                roles=(analysis.roles if not analysis.inherited_roles else frozenset())
+                or frozenset(reply.roles),
                 topic=reply.topic or analysis.topic,
                 level=reply.level or analysis.level,
                 content=analysis.content,

@@ -73,8 +73,8 @@ LEVEL_WORDS: dict[str, tuple[str, ...]] = {
         "staff",
         "tech lead",
         "technical lead",
-        "lead",
-        "leads",
+        "team lead",
+        "team leads",
         "leadership",
         "10 yoe",
         "principal",
@@ -94,7 +94,7 @@ FOLLOW_UP_CUES = frozenset(
     """
     and what about how same for also too then other them they their those ones one role job
     side ok so as well the case people folks guys level stage point question thing else
-    instead either
+    instead either equivalent counterpart version
     """.split()
 )
 # "5 yoe", "8+ years in": experience stated as a number of years.
@@ -158,7 +158,7 @@ NEUTRAL = frozenset(
     anything something nothing mostly often always never sometimes maybe probably possible
     say says said see look looking find found make made take takes took give gives go
     need feel feels sure yes nah yeah hmm wait still already just currently today now
-    getting wanna gonna want trying try use used using means
+    getting wanna gonna want trying try means sounds sound seems seem looks mid
     """.split()
 )
 
@@ -269,6 +269,9 @@ class Analyzer:
             for p in (*knowledge.other_professions, *knowledge.off_topic_phrases)
             for w in tokens(p)
         }
+        # Synonym variants are words we understand ("collab" is collaboration), so they
+        # are never "corrected" into a nearby KB word ("colab").
+        protected |= {w for vs in knowledge.synonyms.values() for v in vs for w in tokens(v)}
         self._protected = frozenset(protected)
         self.vocabulary = frozenset(vocab) | STOP_WORDS | NEUTRAL | self._protected
         self._vocab_list = sorted(w for w in vocab if len(w) >= 5 and not w.isdigit())
