@@ -263,6 +263,11 @@ class Engine:
         (role,) = analysis.roles
         if role in best.roles:
             return best
+        same_topic = [
+            c for c in candidates if c.entry.topic == best.topic and role in c.entry.roles
+        ]
+        if same_topic:
+            return same_topic[0].entry
         for cand in candidates[1:]:
             if role in cand.entry.roles and cand.score >= candidates[0].score - 0.35:
                 return cand.entry

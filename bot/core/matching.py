@@ -20,6 +20,8 @@ from bot.core.knowledge import Entry, Knowledge
 from bot.core.understanding import Analysis, Analyzer
 
 SHORTLIST = 30
+ROLE_MISMATCH = 0.5
+ROLE_MISMATCH_SOFT = 0.15
 # Weights of the lexical evidence, tuned on the dev set (see `careerbot eval`).
 W_DICE = 0.5
 W_CONTAINED = 0.3
@@ -209,12 +211,14 @@ def _slot_score(analysis: Analysis, entry: Entry) -> float:
     score = 0.0
     asked = analysis.roles
     about = set(entry.roles)
+    # Roles borrowed from the previous turn are a hint, named roles a requirement.
+    soft = analysis.inherited_roles
     if len(asked) == 1:
         (role,) = asked
         if role not in about:
-            score -= 0.35
+            score -= ROLE_MISMATCH_SOFT if soft else ROLE_MISMATCH
         elif len(about) == 1:
-            score += 0.12
+            score += 0.05 if soft else 0.12
         else:
             score += 0.03
     elif len(asked) > 1:

@@ -88,7 +88,6 @@ COMPARE_CUES = frozenset(
     distinguish between than better
     """.split()
 )
-WHICH_CUES = frozenset({"which", "who", "whom"})
 # Short messages made of these words (plus roles/levels) lean on the previous turn.
 FOLLOW_UP_CUES = frozenset(
     """
@@ -110,6 +109,23 @@ _BOTH = frozenset({"both", "either", "each"})
 _SELF = frozenset("i im am was been my former ex currently from".split())
 _TARGET = frozenset("become becoming be to into vs versus or than switch as".split())
 _HERE = frozenset("here background turned".split())
+
+
+_COMPARATIVE = frozenset(
+    "more less better worse higher lower best easier harder bigger faster pays earns".split()
+)
+_ROLE_NOUNS = frozenset("one role job path career two of".split())
+
+
+def _asks_which_role(words: list[str]) -> bool:
+    """ "which one pays more", "who earns more": a question that picks between the roles.
+    "which tools do they use" is not one."""
+    for i, w in enumerate(words):
+        if w == "who":
+            return True
+        if w == "which" and (set(words[i + 1 : i + 3]) & _ROLE_NOUNS or set(words) & _COMPARATIVE):
+            return True
+    return False
 
 
 def _level_from_years(text: str) -> str | None:
@@ -413,7 +429,7 @@ class Analyzer:
             professions=tuple(professions),
             off_topic=off_topic,
             compare_cue=bool(word_set & COMPARE_CUES) or ("or" in word_set and len(roles) > 1),
-            which_cue=bool(word_set & WHICH_CUES),
+            which_cue=_asks_which_role(words),
             other_role=bool(word_set & _OTHER),
             pronoun=bool(word_set & PRONOUNS),
             topic_scores=dict(topic_scores),
