@@ -31,10 +31,13 @@ ANSWER_AT = 0.45
 CLARIFY_AT = 0.38
 CLARIFY_MARGIN = 0.04
 SMALLTALK_CUTOFF = 88.0
+# A goodbye ends the chat whatever else is said ("ok cool bye"); "lol" only decides
+# when nothing else does.
+SMALLTALK_WEIGHT = {"goodbye": 2.0, "acknowledgement": 0.5}
 # Words that may surround small talk without making it a question.
 SMALLTALK_FILLER = frozenset(
     "careerbot bot everyone everybody all guys yall folks team friends again there so much "
-    "very really lot lots man bro dude mate fam : ) ( ! xd lol pls please plz again "
+    "very really lot lots man bro dude mate fam : ) ( ! xd pls please plz again "
     "just".split()
 )
 # Words small-talk patterns share with real questions; they never decide the item.
@@ -397,7 +400,7 @@ class Engine:
             # later one on a tie ("ok cool bye" is a goodbye).
             best_score = 0
             for candidate in brain.knowledge.smalltalk:
-                score = sum(
+                score = SMALLTALK_WEIGHT.get(candidate.id, 1.0) * sum(
                     w in brain.smalltalk_vocab[candidate.id]
                     for w in words
                     if w not in SMALLTALK_GLUE
