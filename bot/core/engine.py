@@ -580,7 +580,9 @@ def _resolve_follow_up(analysis: Analysis, previous: Turn | None, knowledge: Kno
     )
     # One content word after "and"/"what about", or one with no topic ("why tho?"),
     # adds to the previous question rather than replacing it.
-    tiny = len(analysis.content) <= 1 and (connector or not analysis.topic)
+    tiny = len(analysis.content) <= 1 and (
+        not analysis.topic or (connector and analysis.topic == previous.topic)
+    )
     leans_back = (
         analysis.followup_shape
         or analysis.other_role
