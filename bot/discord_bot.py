@@ -17,13 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import discord
-from discord.ext import commands
+from discord.ext import commands, tasks
 
 from bot.core.engine import Engine
 from bot.core.store import Store
 from bot.exts._answering import safely
 from bot.exts._cooldown import Cooldowns
 from bot.exts.errors import ErrorReporter
+from bot.health import clear_heartbeat, touch_heartbeat
 from bot.settings import Settings
 from bot.ui.views import ButtonHandler
 
@@ -38,6 +39,8 @@ EXTENSIONS: tuple[str, ...] = (
     "bot.exts.admin",
 )
 """Loaded in this order by ``setup_hook``; errors first so it sees every failure."""
+HEARTBEAT_SECONDS = 30.0
+"""How often a connected bot touches its heartbeat file (``careerbot health`` reads it)."""
 
 
 def intents_for(content_intent: bool) -> discord.Intents:
@@ -76,6 +79,7 @@ class CareerBot(commands.AutoShardedBot):
         settings: Settings,
         content_intent: bool | None = None,
         extensions: Sequence[str] = EXTENSIONS,
+        heartbeat_file: Path | None = None,
         **options: Any,
     ) -> None:
         content = settings.message_content if content_intent is None else content_intent
@@ -104,6 +108,7 @@ class CareerBot(commands.AutoShardedBot):
         self.auto_channels: dict[int, frozenset[int]] = {}
         self.button_handler: ButtonHandler | None = None
         self._extension_names = tuple(extensions)
+        self.heartbeat_file = heartbeat_file
 
     async def setup_hook(self) -> None:
         """Load settings kept in the store, the extensions, then sync commands."""
@@ -118,6 +123,27 @@ class CareerBot(commands.AutoShardedBot):
                 "(auto-answer channels need CAREERBOT_MESSAGE_CONTENT=1)"
             )
         await self.sync_commands()
+        if self.heartbeat_file is not None:
+            self._heartbeat.start()
+
+    def gateway_alive(self) -> bool:
+        """Ready, and every shard this process runs has an open connection."""
+        return self.is_ready() and all(not s.is_closed() for s in self.shards.values())
+
+    @tasks.loop(seconds=HEARTBEAT_SECONDS)
+    async def _heartbeat(self) -> None:
+        # A stale file tells the health check the process is up but not talking to
+        # Discord, which is exactly when a restart helps.
+        if self.heartbeat_file is not None and self.gateway_alive():
+            touch_heartbeat(self.heartbeat_file)
+
+    async def close(self) -> None:
+        """Disconnect, and remove the heartbeat so a stopped bot does not look stuck."""
+        if self._heartbeat.is_running():
+            self._heartbeat.cancel()
+        if self.heartbeat_file is not None:
+            clear_heartbeat(self.heartbeat_file)
+        await super().close()
 
     def command_payload(self) -> list[dict[str, Any]]:
         """Exactly what a global sync sends to Discord."""

@@ -17,13 +17,15 @@ from collections.abc import Iterator
 from typing import TextIO
 
 import aiohttp
-import discord  # noqa: TID251 - the runner is the Discord entry point
+import discord - the runner is the Discord entry point
 
 from bot.core.conversation import ConversationStore
 from bot.core.engine import Engine
 from bot.core.knowledge import KnowledgeError
 from bot.core.store import MemoryStore, Store
 from bot.discord_bot import CareerBot
+from bot.health import heartbeat_path
+from bot.logging_setup import setup_logging
 from bot.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
@@ -33,9 +35,20 @@ EXIT_FAILED = 1
 EXIT_CONFIG = 2
 
 
-def run(settings: Settings | None = None) -> int:
-    """Blocking entry point for the CLI: ``return run()``."""
-    return asyncio.run(run_bot(settings))
+def run(settings: Settings | None = None, *, stderr: TextIO | None = None) -> int:
+    """Blocking entry point for ``careerbot run``: settings, logging, then the bot.
+
+    Logging is set up here, once the settings are known, so a token that came from
+    ``.env`` (not the environment) is redacted from every log line too.
+    """
+    err = stderr or sys.stderr
+    try:
+        settings = settings or Settings.from_env()
+    except SettingsError as error:
+        print(f"careerbot: {error}", file=err)
+        return EXIT_CONFIG
+    setup_logging(token=settings.token or None)
+    return asyncio.run(run_bot(settings, stderr=err))
 
 
 async def run_bot(settings: Settings | None = None, *, stderr: TextIO | None = None) -> int:
@@ -64,20 +77,19 @@ async def run_bot(settings: Settings | None = None, *, stderr: TextIO | None = N
 
     store: Store = MemoryStore()
     try:
-        auto = await store.all_auto_channels()
-    except Exception:
-        log.warning("Could not read auto-answer channels from the store", exc_info=True)
-        auto = {}
-    bot = CareerBot(
-        engine=engine,
-        store=store,
-        settings=settings,
-        content_intent=settings.message_content or bool(auto),
-    )
-    try:
-        with _close_on_signals(bot):
-            async with bot:
-                await bot.start(token)
+        wanted = settings.message_content or bool(await _auto_channels(store))
+        try:
+            await _serve(settings, engine, store, token, content_intent=wanted)
+        except discord.PrivilegedIntentsRequired:
+            if settings.message_content or not wanted:
+                raise
+            # Only channels a server admin configured asked for the intent: that must
+            # not be able to stop the bot from starting. Mentions and DMs still work.
+            log.warning(
+                "Auto-answer channels are configured but the Message Content intent is not "
+                "enabled in the Developer Portal; running without it"
+            )
+            await _serve(settings, engine, store, token, content_intent=False)
     except discord.LoginFailure:
         return fail(
             "Discord rejected DISCORD_TOKEN; copy the token again from the Bot page "
@@ -86,9 +98,8 @@ async def run_bot(settings: Settings | None = None, *, stderr: TextIO | None = N
         )
     except discord.PrivilegedIntentsRequired:
         return fail(
-            "the Message Content intent is not enabled for this application; enable it "
-            "on the Bot page of the Developer Portal, or unset CAREERBOT_MESSAGE_CONTENT "
-            "and remove auto-answer channels",
+            "CAREERBOT_MESSAGE_CONTENT=1 but the Message Content intent is not enabled for "
+            "this application; enable it on the Bot page of the Developer Portal",
             EXIT_CONFIG,
         )
     except (aiohttp.ClientError, OSError) as error:
@@ -97,6 +108,30 @@ async def run_bot(settings: Settings | None = None, *, stderr: TextIO | None = N
         with contextlib.suppress(Exception):
             await store.close()
     return EXIT_OK
+
+
+async def _auto_channels(store: Store) -> dict[int, frozenset[int]]:
+    try:
+        return await store.all_auto_channels()
+    except Exception:
+        log.warning("Could not read auto-answer channels from the store", exc_info=True)
+        return {}
+
+
+async def _serve(
+    settings: Settings, engine: Engine, store: Store, token: str, *, content_intent: bool
+) -> None:
+    """Connect and stay connected until closed (by a signal or a fatal error)."""
+    bot = CareerBot(
+        engine=engine,
+        store=store,
+        settings=settings,
+        content_intent=content_intent,
+        heartbeat_file=heartbeat_path(settings.db_path),
+    )
+    with _close_on_signals(bot):
+        async with bot:
+            await bot.start(token)
 
 
 @contextlib.contextmanager

@@ -16,7 +16,7 @@ from pathlib import Path
 TOKEN_ENV = "DISCORD_TOKEN"
 DEFAULT_ENV_FILE = Path(".env")
 DEFAULT_SYNC_STATE = Path(".careerbot-sync-hash")
-DEFAULT_DB = Path("careerbot.db")
+DEFAULT_DB = Path("careerbot.sqlite3")
 DEFAULT_COOLDOWN_RATE = 5
 DEFAULT_COOLDOWN_PER = 30.0
 DEFAULT_MAX_QUESTION = 500

@@ -19,6 +19,7 @@ import discord
 
 from bot.core.reply import Reply
 from bot.core.text import normalise
+from bot.logging_setup import log_answer
 from bot.ui.embeds import cooldown_text, reply_embed, too_long_text
 from bot.ui.views import reply_view
 
@@ -80,12 +81,13 @@ async def record(bot: CareerBot, reply: Reply, guild_id: int | None, started: fl
         None,
         "recording a question",
     )
-    log.info(
-        "Answered a question: status=%s topic=%s confidence=%.2f latency_ms=%.1f",
-        reply.status,
-        reply.topic,
-        reply.confidence,
-        latency_ms,
+    log_answer(
+        log,
+        status=reply.status,
+        topic=reply.topic,
+        latency_ms=latency_ms,
+        confidence=reply.confidence,
+        entries=reply.entries,
     )
 
 

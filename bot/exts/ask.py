@@ -13,7 +13,7 @@ from discord.ext import commands
 
 from bot.exts._answering import answer_interaction, conversation_key
 from bot.settings import DEFAULT_MAX_QUESTION
-from bot.ui.embeds import NO_TEXT_TEXT
+from bot.ui.embeds import NO_TEXT_TEXT, message_too_long_text
 from bot.ui.limits import (
     AUTOCOMPLETE_CHOICES_LIMIT,
     CHOICE_NAME_LIMIT,
@@ -32,6 +32,7 @@ CONTEXT_MENU_NAME = "Ask CareerBot"
 
 
 def entry_choice(entry_id: str) -> str:
+    """The autocomplete value for an entry (``id:<entry-id>``)."""
     return f"{ENTRY_CHOICE_PREFIX}{entry_id}"
 
 
@@ -112,6 +113,11 @@ class AskCog(commands.Cog):
         question = message.content.strip()
         if not question:
             await interaction.response.send_message(NO_TEXT_TEXT, ephemeral=True)
+            return
+        limit = self.bot.settings.max_question
+        if len(question) > limit:
+            note = message_too_long_text(len(question), limit)
+            await interaction.response.send_message(note, ephemeral=True)
             return
         # The question is the author's, so a follow-up from them continues it.
         await answer_interaction(

@@ -43,6 +43,7 @@ class ConversationCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
+        """Every message the gateway delivers; most are not for us and return at once."""
         try:
             await self.handle(message)
         except Exception as error:

@@ -139,6 +139,7 @@ class ErrorsCog(commands.Cog):
     async def on_app_command_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
+        """The tree's handler for every slash command and context menu failure."""
         await self.bot.errors.interaction(interaction, error)
 
 

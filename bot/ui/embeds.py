@@ -32,18 +32,31 @@ BOTH_ROLES_COLOUR = 0x9B59B6  # comparisons and answers about both roles
 NEUTRAL_COLOUR = 0x5865F2  # help, topics, small talk (Discord blurple)
 CLARIFY_COLOUR = 0xF1C40F  # "did you mean…?"
 DECLINED_COLOUR = 0x95A5A6  # grey: nothing to answer with
+EMPTY_TEXT = "…"
+BLANK = "\u200b"
 ECHO_LIMIT = 200
 """How much of someone's question is quoted back to them (declined/clarify)."""
 
 
 def escape(text: str) -> str:
-    """Show ``text`` literally: no markdown, no masked links, no working mentions."""
-    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+    """Show ``text`` literally: no markdown, no masked links, no working mentions.
+
+    ``escape_markdown`` escapes only the first of several masked links on a line
+    (its pattern is one greedy ``[.+](.+)``), so every ``](`` is broken up as well.
+    """
+    escaped = discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+    return escaped.replace("](", "]\\(")
 
 
 def _clip(text: str, limit: int) -> str:
     """Escape, then cut to ``limit`` (escaping adds characters, so order matters)."""
     return truncate(escape(text), limit)
+
+
+def _field(text: str, limit: int) -> str:
+    """Escaped and clipped; a blank field becomes a zero-width space (Discord needs text)."""
+    clipped = _clip(text, limit)
+    return clipped if clipped.strip() else BLANK
 
 
 def _embed(title: str, description: str, colour: int) -> discord.Embed:
@@ -59,6 +72,13 @@ def _footer(embed: discord.Embed, text: str) -> None:
     # would show the backslashes).
     if text.strip():
         embed.set_footer(text=truncate(text, EMBED_FOOTER_LIMIT))
+
+
+def _finish(embed: discord.Embed) -> discord.Embed:
+    """Never empty (Discord rejects that), never over the 6,000-character total."""
+    if not (embed.title or embed.description or embed.fields):
+        embed.description = EMPTY_TEXT
+    return fit_embed(embed)
 
 
 def role_colour(knowledge: Knowledge, roles: Sequence[str]) -> int:
@@ -95,7 +115,7 @@ def reply_embed(reply: Reply, knowledge: Knowledge) -> discord.Embed:
     else:
         embed = _embed(reply.title, escape(reply.body), role_colour(knowledge, reply.roles))
     _footer(embed, reply.citation_line)
-    return fit_embed(embed)
+    return _finish(embed)
 
 
 def _echo(reply: Reply) -> str:
@@ -124,8 +144,8 @@ def _comparison(reply: Reply, knowledge: Knowledge) -> discord.Embed:
     embed = _embed(reply.title, escape(reply.body), BOTH_ROLES_COLOUR)
     for column in reply.columns[:EMBED_FIELDS_LIMIT]:
         embed.add_field(
-            name=_clip(column.role_name, EMBED_FIELD_NAME_LIMIT) or "\u200b",
-            value=_clip(column.text, EMBED_FIELD_VALUE_LIMIT) or "\u200b",
+            name=_field(column.role_name, EMBED_FIELD_NAME_LIMIT),
+            value=_field(column.text, EMBED_FIELD_VALUE_LIMIT),
             inline=True,
         )
     return embed
@@ -135,16 +155,17 @@ def role_card_embed(card: RoleCard, knowledge: Knowledge) -> discord.Embed:
     """``/role``: what the job is, then one cited line per topic."""
     embed = _embed(card.name, escape(card.focus), card.colour)
     for line in card.lines[:EMBED_FIELDS_LIMIT]:
-        cite = f"\n*{escape(line.citation_line)}*" if line.citation_line else ""
+        cite = f"\n*{escape(line.citation_line)}*" if line.citation_line.strip() else ""
         text = _clip(line.text, EMBED_FIELD_VALUE_LIMIT - len(cite))
+        value = truncate(text + cite, EMBED_FIELD_VALUE_LIMIT)
         embed.add_field(
-            name=_clip(line.label, EMBED_FIELD_NAME_LIMIT) or "\u200b",
-            value=truncate(text + cite, EMBED_FIELD_VALUE_LIMIT) or "\u200b",
+            name=_field(line.label, EMBED_FIELD_NAME_LIMIT),
+            value=value if value.strip() else BLANK,
             inline=False,
         )
     source = knowledge.source
     _footer(embed, f"From “{source.title}” ({source.short_as_of})")
-    return fit_embed(embed)
+    return _finish(embed)
 
 
 def topics_embed(topics: Sequence[TopicInfo]) -> discord.Embed:
@@ -159,14 +180,14 @@ def topics_embed(topics: Sequence[TopicInfo]) -> discord.Embed:
     for topic in shown:
         value = f"{escape(topic.description)}\n*e.g.* “{escape(topic.example)}”"
         embed.add_field(
-            name=_clip(topic.name, EMBED_FIELD_NAME_LIMIT) or "\u200b",
+            name=_field(topic.name, EMBED_FIELD_NAME_LIMIT),
             value=truncate(value, EMBED_FIELD_VALUE_LIMIT),
             inline=False,
         )
     if len(shown) < len(topics):
         rest = ", ".join(escape(t.name) for t in topics[len(shown) :])
-        embed.add_field(name="…and more", value=truncate(rest, EMBED_FIELD_VALUE_LIMIT))
-    return fit_embed(embed)
+        embed.add_field(name="…and more", value=truncate(rest, EMBED_FIELD_VALUE_LIMIT) or BLANK)
+    return _finish(embed)
 
 
 def source_embed(knowledge: Knowledge) -> discord.Embed:
@@ -184,8 +205,10 @@ def source_embed(knowledge: Knowledge) -> discord.Embed:
     sections = "\n".join(
         f"{i}. {escape(s.title)} ({s.paragraphs} ¶)" for i, s in enumerate(source.sections, 1)
     )
-    embed.add_field(name="Sections", value=truncate(sections, EMBED_FIELD_VALUE_LIMIT) or "\u200b")
-    return fit_embed(embed)
+    embed.add_field(
+        name="Sections", value=truncate(sections, EMBED_FIELD_VALUE_LIMIT) or BLANK, inline=False
+    )
+    return _finish(embed)
 
 
 def help_embed(*, auto_answer: bool = False) -> discord.Embed:
@@ -257,6 +280,11 @@ NO_PERMISSION_TEXT = "You need the Manage Server permission for that."
 def cooldown_text(retry_after: float) -> str:
     seconds = max(1, round(retry_after))
     return f"You're asking quickly. Give me {seconds} s and ask again."
+
+
+def message_too_long_text(length: int, limit: int) -> str:
+    """For the context menu: the long text is someone else's, so don't ask them to edit."""
+    return f"That message is {length:,} characters; I can answer questions up to {limit:,}."
 
 
 def too_long_text(length: int, limit: int) -> str:

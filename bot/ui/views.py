@@ -243,13 +243,19 @@ class _Pick:
 
 
 def _picks(texts: Iterable[str], ids: Sequence[str], knowledge: Knowledge) -> list[_Pick]:
-    """Pair question texts with entry ids (given, or looked up by the exact question)."""
-    by_question = {e.question: e.id for e in knowledge.entries}
+    """Pair question texts with entry ids (given, or looked up by the question's wording)."""
+    by_question = {_key(e.question): e.id for e in knowledge.entries}
     picks: list[_Pick] = []
     for i, text in enumerate(texts):
-        entry_id = ids[i] if i < len(ids) and ids[i] in knowledge.by_id else by_question.get(text)
+        given = ids[i] if i < len(ids) and ids[i] in knowledge.by_id else None
+        entry_id = given or by_question.get(_key(text))
         picks.append(_Pick(text, entry_id))
     return picks
+
+
+def _key(question: str) -> str:
+    # "What skills does a data scientist need?" is the KB's "...Data Scientist need?".
+    return " ".join(question.casefold().split())
 
 
 def _question_button(

@@ -1,0 +1,118 @@
+"""``/config`` (Manage Server) and ``/kb reload`` (owner only)."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import discord
+import pytest
+
+from bot.core.store import CooldownSetting
+from bot.exts.admin import SAVE_FAILED_TEXT
+from bot.ui.embeds import NOT_OWNER_TEXT
+
+if TYPE_CHECKING:
+    from tests.conftest import Harness
+
+MANAGE_GUILD = discord.Permissions(manage_guild=True).value
+
+
+def test_admin_commands_are_hidden_from_members_and_dms(discord_harness: Harness) -> None:
+    payload = {c["name"]: c for c in discord_harness.bot.command_payload()}
+    for name in ("config", "kb"):
+        assert int(payload[name]["default_member_permissions"]) == MANAGE_GUILD
+        assert payload[name]["dm_permission"] is False
+    subcommands = {o["name"] for o in payload["config"]["options"]}
+    assert subcommands == {"list", "add-channel", "remove-channel", "cooldown", "cooldown-reset"}
+
+
+async def test_add_list_and_remove_an_auto_answer_channel(discord_harness: Harness) -> None:
+    h = discord_harness
+    (added,) = await h.slash("config", "add-channel", user=h.owner, channel=h.channel)
+    assert added.ephemeral
+    assert f"<#{h.channel.id}>" in added.embed["description"]
+    assert await h.store.auto_channels(h.guild.id) == {h.channel.id}
+    assert h.bot.auto_channels[h.guild.id] == {h.channel.id}
+
+    (listed,) = await h.slash("config", "list", user=h.owner)
+    assert f"<#{h.channel.id}>" in listed.embed["description"]
+    assert "5 questions per 30 s" in listed.embed["description"]
+
+    (removed,) = await h.slash("config", "remove-channel", user=h.owner, channel=h.channel)
+    assert f"<#{h.channel.id}>" not in removed.embed["description"]
+    assert await h.store.auto_channels(h.guild.id) == frozenset()
+    assert await h.message("how much do mles make?") == []
+
+
+async def test_auto_answer_channels_are_loaded_from_the_store_at_start(
+    discord_harness: Harness,
+) -> None:
+    h = discord_harness
+    await h.store.add_auto_channel(h.guild.id, h.other_channel.id)
+    await h.restart()
+    (reply,) = await h.message("how much do mles make?", channel=h.other_channel)
+    assert reply.embed["title"] == "How much do ML engineers make?"
+
+
+async def test_a_storage_failure_is_reported_not_raised(
+    discord_harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    h = discord_harness
+
+    async def broken(guild_id: int, channel_id: int) -> bool:
+        raise OSError("read-only database")
+
+    monkeypatch.setattr(h.store, "add_auto_channel", broken)
+    (call,) = await h.slash("config", "add-channel", user=h.owner, channel=h.channel)
+    assert call.ephemeral and call.content == SAVE_FAILED_TEXT
+    assert h.guild.id not in h.bot.auto_channels
+
+
+async def test_cooldown_override_and_reset(discord_harness: Harness) -> None:
+    h = discord_harness
+    (call,) = await h.slash("config", "cooldown", user=h.owner, rate=2, per=60)
+    assert "2 questions per 60 s" in call.embed["description"]
+    assert await h.store.cooldown(h.guild.id) == CooldownSetting(2, 60.0)
+    (reset,) = await h.slash("config", "cooldown-reset", user=h.owner)
+    assert "5 questions per 30 s" in reset.embed["description"]
+    assert await h.store.cooldown(h.guild.id) is None
+
+
+async def test_kb_reload_is_for_the_owner_only(discord_harness: Harness) -> None:
+    h = discord_harness
+    (call,) = await h.slash("kb", "reload", user=h.alice)
+    assert call.ephemeral and call.content == NOT_OWNER_TEXT
+
+
+async def test_kb_reload(discord_harness: Harness) -> None:
+    h = discord_harness
+    deferred, result = await h.slash("kb", "reload", user=h.owner)
+    assert deferred.callback_type == 5 and deferred.ephemeral
+    assert result.ephemeral
+    assert result.embed["title"] == "Knowledge base reloaded"
+    assert f"{len(h.engine.knowledge.entries)} entries" in result.embed["description"]
+
+
+async def test_an_invalid_kb_is_rejected_and_the_old_one_kept(
+    discord_harness: Harness, tmp_path: Path
+) -> None:
+    h = discord_harness
+    broken = tmp_path / "knowledge"
+    shutil.copytree(h.engine.knowledge.directory, broken)
+    salary = broken / "qa" / "salary.yaml"
+    salary.write_text(
+        salary.read_text(encoding="utf-8").replace("topic: salary", "topic: salaries", 1),
+        encoding="utf-8",
+    )
+    before = h.engine.knowledge
+    h.bot.settings = dataclasses.replace(h.bot.settings, knowledge_dir=broken)
+    _deferred, result = await h.slash("kb", "reload", user=h.owner)
+    assert result.embed["title"] == "Knowledge base not reloaded"
+    assert "salaries" in result.embed["description"]
+    assert "kept serving the previous one" in result.embed["description"]
+    assert h.engine.knowledge is before
+    (answer,) = await h.slash("ask", question="how much do mles make")
+    assert answer.embed["title"] == "How much do ML engineers make?"
