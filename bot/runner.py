@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from typing import TextIO
 
 import aiohttp
-import discord - the runner is the Discord entry point
+import discord
 
 from bot.core.conversation import ConversationStore
 from bot.core.engine import Engine
