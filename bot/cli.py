@@ -262,6 +262,53 @@ def _eval(args: argparse.Namespace) -> int:
     return 0
 
 
+# ---------------------------------------------------------------------------- operations
+
+
+def _run(args: argparse.Namespace) -> int:
+    from bot.runner import run
+
+    return run()
+
+
+def _report(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from bot.core.report import ReportError, build_report, render_text, to_json
+    from bot.core.sqlite_store import default_db_path
+
+    knowledge = _knowledge(args.kb)
+    try:
+        report = asyncio.run(
+            build_report(
+                args.db or default_db_path(),
+                knowledge,
+                guild_id=args.guild,
+                days=args.days,
+                limit=args.limit,
+                min_votes=args.min_votes,
+            )
+        )
+    except ReportError as exc:
+        raise CliError(str(exc)) from None
+    if args.json:
+        print(json.dumps(to_json(report), ensure_ascii=False, indent=2))
+    else:
+        print(render_text(report))
+    return 0
+
+
+def _health(args: argparse.Namespace) -> int:
+    from bot.health import check_health
+
+    problems = check_health(knowledge_dir=args.kb, db_path=args.db)
+    for problem in problems:
+        print(f"unhealthy: {problem}", file=sys.stderr)
+    if not problems:
+        print("healthy")
+    return 1 if problems else 0
+
+
 # ---------------------------------------------------------------------------- parser
 
 
@@ -320,7 +367,31 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--quiet", action="store_true", help="figures only, no failure list")
     evaluate.set_defaults(func=_eval)
 
-    for sub in (ask, chat, compare, role, topics, evaluate):
+    run = commands.add_parser(
+        "run", help="start the Discord bot (token from DISCORD_TOKEN or .env)"
+    )
+    run.set_defaults(func=_run)
+
+    report = commands.add_parser("report", help="unanswered questions and worst-rated entries")
+    report.add_argument(
+        "--db", help="database file (default: $CAREERBOT_DB or ./careerbot.sqlite3)"
+    )
+    report.add_argument("--guild", type=int, help="only this server")
+    report.add_argument("--days", type=int, help="only the last N days")
+    report.add_argument("--limit", type=int, default=20, help="rows per section (default 20)")
+    report.add_argument("--min-votes", type=int, default=3, help="votes before an entry is ranked")
+    report.add_argument("--json", action="store_true")
+    report.set_defaults(func=_report)
+
+    health = commands.add_parser(
+        "health", help="exit 0 if the KB loads, the DB is writable and the bot is alive"
+    )
+    health.add_argument(
+        "--db", help="database file (default: $CAREERBOT_DB or ./careerbot.sqlite3)"
+    )
+    health.set_defaults(func=_health)
+
+    for sub in (ask, chat, compare, role, topics, evaluate, report, health):
         sub.add_argument("--kb", default=None, help="knowledge directory (default: shipped KB)")
     return parser
 

@@ -22,7 +22,8 @@ import discord
 from bot.core.conversation import ConversationStore
 from bot.core.engine import Engine
 from bot.core.knowledge import KnowledgeError
-from bot.core.store import MemoryStore, Store
+from bot.core.sqlite_store import open_store
+from bot.core.store import Store
 from bot.discord_bot import CareerBot
 from bot.health import heartbeat_path
 from bot.logging_setup import setup_logging
@@ -75,7 +76,9 @@ async def run_bot(settings: Settings | None = None, *, stderr: TextIO | None = N
     except KnowledgeError as error:
         return fail(f"the {error}", EXIT_CONFIG)
 
-    store: Store = MemoryStore()
+    # Durable by default. An unusable database path degrades the store (writes are
+    # counted and logged) instead of stopping the bot: answering matters more.
+    store: Store = await open_store(settings.db_path)
     try:
         wanted = settings.message_content or bool(await _auto_channels(store))
         try:

@@ -196,3 +196,39 @@ def test_wheel_ships_the_knowledge_base(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     for f in ("source.yaml", "roles.yaml", "topics.yaml", "qa/salary.yaml", "smalltalk.yaml"):
         assert f"bot/_knowledge/{f}" in names
+
+
+def test_run_without_token_is_one_line_and_exit_2(tmp_path):
+    env = {k: v for k, v in __import__("os").environ.items() if k != "DISCORD_TOKEN"}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60
+    )
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "DISCORD_TOKEN" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_report_and_health_commands(tmp_path):
+    import asyncio
+
+    from bot.core.sqlite_store import SqliteStore
+
+    db = tmp_path / "bot.sqlite3"
+
+    async def fill() -> None:
+        store = SqliteStore(db)
+        for text in ("dentist salary", "salary of dentists", "how much do dentists make"):
+            await store.record_question(status="declined", topic=None, normalised=text, guild_id=1)
+        for _ in range(3):
+            await store.record_feedback("mle-salary", -1, 1)
+        await store.close()
+
+    asyncio.run(fill())
+    report = run("report", "--db", str(db), "--json")
+    assert report.returncode == 0, report.stderr
+    data = json.loads(report.stdout)
+    assert data["unanswered_groups"][0]["count"] == 3
+    text = run("report", "--db", str(db))
+    assert "dentist" in text.stdout and "mle-salary" in text.stdout
+    health = run("health", "--db", str(db))
+    assert health.returncode == 0 and "healthy" in health.stdout
