@@ -23,7 +23,7 @@ SECRET = "MTIz.never-a-real-token"
 
 async def test_no_token_prints_one_line_and_exits_2(tmp_path: Path) -> None:
     err = io.StringIO()
-    assert await run_bot(Settings(sync_state=tmp_path / "s"), stderr=err) == EXIT_CONFIG
+    assert await run_bot(Settings(sync_state=tmp_path / "s", db_path=tmp_path / "db.sqlite3"), stderr=err) == EXIT_CONFIG
     lines = err.getvalue().splitlines()
     assert lines == [lines[0]] and lines[0].startswith("careerbot: DISCORD_TOKEN is not set")
 
@@ -48,7 +48,7 @@ async def test_a_rejected_token_prints_one_line_without_the_token(
 
     monkeypatch.setattr(discord.http.HTTPClient, "static_login", reject)
     err = io.StringIO()
-    settings = Settings(token=SECRET, sync_state=tmp_path / "s")
+    settings = Settings(token=SECRET, db_path=tmp_path / "db.sqlite3", sync_state=tmp_path / "s")
     assert await run_bot(settings, stderr=err) == EXIT_CONFIG
     output = err.getvalue()
     assert output.count("\n") == 1 and "rejected DISCORD_TOKEN" in output
@@ -63,7 +63,7 @@ async def test_a_missing_privileged_intent_is_explained(
 
     monkeypatch.setattr(CareerBot, "start", start)
     err = io.StringIO()
-    settings = Settings(token=SECRET, message_content=True, sync_state=tmp_path / "s")
+    settings = Settings(token=SECRET, db_path=tmp_path / "db.sqlite3", message_content=True, sync_state=tmp_path / "s")
     assert await run_bot(settings, stderr=err) == EXIT_CONFIG
     assert "Message Content intent is not enabled" in err.getvalue()
     assert err.getvalue().count("\n") == 1
@@ -73,9 +73,9 @@ async def test_stored_channels_cannot_stop_the_bot_from_starting(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """A server admin's /config must not break start-up when the portal lacks the intent."""
-    from bot.core.store import MemoryStore
+    from bot.core.sqlite_store import SqliteStore
 
-    async def with_a_channel(self: MemoryStore) -> dict[int, frozenset[int]]:
+    async def with_a_channel(self: SqliteStore) -> dict[int, frozenset[int]]:
         return {1: frozenset({2})}
 
     started: list[bool] = []
@@ -85,9 +85,9 @@ async def test_stored_channels_cannot_stop_the_bot_from_starting(
         if self.intents.message_content:
             raise discord.PrivilegedIntentsRequired(shard_id=None)
 
-    monkeypatch.setattr(MemoryStore, "all_auto_channels", with_a_channel)
+    monkeypatch.setattr(SqliteStore, "all_auto_channels", with_a_channel)
     monkeypatch.setattr(CareerBot, "start", start)
-    settings = Settings(token=SECRET, sync_state=tmp_path / "s")
+    settings = Settings(token=SECRET, db_path=tmp_path / "db.sqlite3", sync_state=tmp_path / "s")
     assert await run_bot(settings, stderr=io.StringIO()) == EXIT_OK
     assert started == [True, False]
 
@@ -108,7 +108,7 @@ async def test_sigterm_closes_the_bot_and_exits_0(
 
     monkeypatch.setattr(CareerBot, "close", close)
     monkeypatch.setattr(CareerBot, "start", start)
-    settings = Settings(token=SECRET, sync_state=tmp_path / "s")
+    settings = Settings(token=SECRET, db_path=tmp_path / "db.sqlite3", sync_state=tmp_path / "s")
     assert await run_bot(settings, stderr=io.StringIO()) == EXIT_OK
     assert closing.is_set()
     assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL, "the handler is removed again"

@@ -62,7 +62,7 @@ def answer_reply(
     counterpart: Entry | None = None,
     status: Status = "answered",
 ) -> Reply:
-    related = [knowledge.by_id[r].question for r in entry.related if r in knowledge.by_id]
+    related_ids = [r for r in entry.related if r in knowledge.by_id][:RELATED_LIMIT]
     return Reply(
         question=question,
         status=status,
@@ -72,7 +72,8 @@ def answer_reply(
         citation_line=citation_line(knowledge, entry.cite),
         entries=(entry.id,),
         confidence=confidence,
-        related=tuple(related[:RELATED_LIMIT]),
+        related=tuple(knowledge.by_id[r].question for r in related_ids),
+        related_ids=tuple(related_ids),
         roles=entry.roles,
         topic=entry.topic,
         level=entry.level,
@@ -101,6 +102,11 @@ def comparison_reply(
         for e in pair
     )
     used = ([intro] if intro else []) + list(pair)
+    related_ids = [
+        r
+        for r in (intro.related if intro else ())
+        if r in knowledge.by_id and r not in {e.id for e in pair}
+    ][:RELATED_LIMIT]
     cites = [c for e in used for c in e.cite]
     topic_id = topic or pair[0].topic
     topic_name = knowledge.topic(topic_id).name if topic_id else "the two roles"
@@ -121,11 +127,8 @@ def comparison_reply(
         citation_line=citation_line(knowledge, cites),
         entries=tuple(e.id for e in used),
         confidence=confidence,
-        related=tuple(
-            knowledge.by_id[r].question
-            for r in (intro.related if intro else ())
-            if r in knowledge.by_id and r not in {e.id for e in pair}
-        )[:RELATED_LIMIT],
+        related=tuple(knowledge.by_id[r].question for r in related_ids),
+        related_ids=tuple(related_ids),
         roles=tuple(e.roles[0] for e in pair),
         topic=topic_id,
         level=level,
@@ -141,6 +144,7 @@ def simple_reply(
     title: str = "",
     confidence: float = 0.0,
     suggestions: Sequence[str] = (),
+    suggestion_ids: Sequence[str] = (),
     entries: Sequence[str] = (),
 ) -> Reply:
     return Reply(
@@ -150,6 +154,7 @@ def simple_reply(
         body=body,
         confidence=confidence,
         suggestions=tuple(suggestions),
+        suggestion_ids=tuple(suggestion_ids),
         entries=tuple(entries),
     )
 

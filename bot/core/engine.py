@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, process
 
 from bot.core import compose
 from bot.core.conversation import ConversationStore, Turn
-from bot.core.knowledge import Entry, Knowledge, load_knowledge
+from bot.core.knowledge import Entry, Knowledge, Topic, load_knowledge
 from bot.core.matching import Candidate, Index
 from bot.core.reply import Reply, RoleCard, TopicInfo
 from bot.core.text import tokens
@@ -46,11 +46,8 @@ UNKNOWN_HINT = (
     "I can only answer questions about Data Scientist and ML Engineer careers "
     "(pay, skills, education, career path, daily work, tools, remote work, outlook)."
 )
-DECLINE_SUGGESTIONS = (
-    "How much do ML engineers make?",
-    "What skills does a data scientist need?",
-    "DS vs MLE: which should I choose?",
-)
+# What a decline points to: entries that show the range of what the bot knows.
+DECLINE_SUGGESTIONS = ("mle-salary", "ds-skills", "compare-choosing")
 
 
 class UnknownRoleError(ValueError):
@@ -369,17 +366,20 @@ class Engine:
             title="Did you mean…?",
             confidence=confidence,
             suggestions=[e.question for e in options],
+            suggestion_ids=[e.id for e in options],
             entries=[e.id for e in options],
         )
 
     def _decline(self, question: str, body: str | None = None, *, confidence: float = 0.0) -> Reply:
+        pointers = [i for i in DECLINE_SUGGESTIONS if i in self.knowledge.by_id]
         return compose.simple_reply(
             question,
             "declined",
             body or "Sorry, I don't know that one. " + UNKNOWN_HINT,
             title="I can't answer that",
             confidence=min(confidence, CLARIFY_AT),
-            suggestions=DECLINE_SUGGESTIONS,
+            suggestions=[self.knowledge.by_id[i].question for i in pointers],
+            suggestion_ids=pointers,
         )
 
     def _smalltalk(self, text: str) -> Reply | None:
@@ -537,17 +537,26 @@ class Engine:
         ]
 
     def topic_choices(self, partial: str, limit: int = 25) -> list[tuple[str, str]]:
+        """Comparable topics for autocomplete as (name, id): names that start with what
+        was typed first ("sal" → Salary), then fuzzy matches on name and vocabulary."""
         topics = [t for t in self.knowledge.topics if self._pair(t.id, None)]
-        if not partial.strip():
+        typed = partial.strip().lower()
+        if not typed:
             return [(t.name, t.id) for t in topics][:limit]
-        scored = process.extract(
-            partial.lower(),
-            {t.id: f"{t.name} {t.id} {' '.join(t.vocabulary)}".lower() for t in topics},
-            scorer=fuzz.partial_ratio,
-            limit=limit,
+
+        def rank(topic: Topic) -> float:
+            name = topic.name.lower()
+            if name.startswith(typed) or topic.id.startswith(typed):
+                return 300.0
+            if any(w.startswith(typed) for w in name.split()):
+                return 200.0
+            words = " ".join(topic.vocabulary).lower()
+            return max(fuzz.partial_ratio(typed, name), 0.9 * fuzz.partial_ratio(typed, words))
+
+        scored = sorted(
+            ((rank(t), i, t) for i, t in enumerate(topics)), key=lambda x: (-x[0], x[1])
         )
-        by_id = {t.id: t for t in topics}
-        return [(by_id[key].name, key) for _, score, key in scored if score >= 50]
+        return [(t.name, t.id) for score, _, t in scored if score >= 60][:limit]
 
     def autocomplete_entries(self, partial: str, limit: int = 25) -> list[Entry]:
         """KB entries best matching what the user has typed so far."""

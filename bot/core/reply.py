@@ -37,7 +37,10 @@ class Reply:
     entries: tuple[str, ...] = ()
     confidence: float = 0.0
     suggestions: tuple[str, ...] = ()
+    suggestion_ids: tuple[str, ...] = ()
+    """Entry ids of ``suggestions`` (same order), so a front end can answer a click."""
     related: tuple[str, ...] = ()
+    related_ids: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
     topic: str | None = None
     level: str | None = None

@@ -113,7 +113,7 @@ class AnswerButton(discord.ui.DynamicItem[discord.ui.Button], template=ANSWER_TE
 
 
 class OtherRoleButton(discord.ui.DynamicItem[discord.ui.Button], template=OTHER_TEMPLATE):
-    """"Same for the other role": answers the counterpart entry."""
+    """ "Same for the other role": answers the counterpart entry."""
 
     def __init__(self, entry_id: str, role_name: str = "", *, row: int | None = None) -> None:
         self.entry_id = entry_id
@@ -301,10 +301,10 @@ def reply_view(
         picks = _picks(reply.suggestions, reply.entries, knowledge)[:SUGGESTION_BUTTONS]
         style = discord.ButtonStyle.primary
     elif reply.status == "declined":
-        picks = _picks(reply.suggestions, (), knowledge)[:SUGGESTION_BUTTONS]
+        picks = _picks(reply.suggestions, reply.suggestion_ids, knowledge)[:SUGGESTION_BUTTONS]
         style = discord.ButtonStyle.secondary
     else:
-        picks = _picks(reply.related, (), knowledge)[:RELATED_BUTTONS]
+        picks = _picks(reply.related, reply.related_ids, knowledge)[:RELATED_BUTTONS]
         style = discord.ButtonStyle.secondary
     # "Same for the other role" already offers the counterpart; do not offer it twice.
     skip = {reply.counterpart} if reply.status in ("answered", "compared") else set()
@@ -318,8 +318,10 @@ def reply_view(
 
     if reply.status in ("answered", "compared"):
         counterpart = reply.counterpart
-        if counterpart and counterpart in knowledge.by_id and OTHER_TEMPLATE.fullmatch(
-            f"{_PREFIX}:other:{counterpart}"
+        if (
+            counterpart
+            and counterpart in knowledge.by_id
+            and OTHER_TEMPLATE.fullmatch(f"{_PREFIX}:other:{counterpart}")
         ):
             other = knowledge.by_id[counterpart]
             role_name = _role_name(knowledge, other.roles[0]) if len(other.roles) == 1 else ""
