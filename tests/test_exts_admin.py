@@ -116,3 +116,33 @@ async def test_an_invalid_kb_is_rejected_and_the_old_one_kept(
     assert h.engine.knowledge is before
     (answer,) = await h.slash("ask", question="how much do mles make")
     assert answer.embed["title"] == "How much do ML engineers make?"
+
+
+async def test_kb_gaps_shows_this_servers_unanswered_questions(
+    discord_harness: Harness, tmp_path: Path
+) -> None:
+    from bot.core.sqlite_store import SqliteStore
+
+    h = discord_harness
+    store = SqliteStore(tmp_path / "gaps.sqlite3")
+    h.bot.store = store
+    for text in ("dentist salary", "salary of dentists", "how much do dentists make"):
+        await store.record_question(status="declined", topic=None, normalised=text, guild_id=h.guild.id)
+    await store.record_question(status="declined", topic=None, normalised="pilot pay", guild_id=999)
+    for _ in range(3):
+        await store.record_feedback("mle-salary", -1, h.guild.id)
+    deferred, result = await h.slash("kb", "gaps", user=h.owner)
+    assert deferred.ephemeral and result.ephemeral
+    fields = {f["name"]: f["value"] for f in result.embed["fields"]}
+    unanswered = fields["Most frequent unanswered questions"]
+    assert unanswered.startswith("3× ") and "dentist" in unanswered
+    assert "pilot" not in unanswered  # another server's question
+    assert "mle-salary" in fields["Answers rated worst"]
+    await store.close()
+
+
+async def test_kb_gaps_without_a_database_says_so(discord_harness: Harness) -> None:
+    from bot.ui.embeds import GAPS_UNAVAILABLE_TEXT
+
+    (call,) = await discord_harness.slash("kb", "gaps", user=discord_harness.owner)
+    assert call.ephemeral and call.content == GAPS_UNAVAILABLE_TEXT

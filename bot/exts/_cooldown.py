@@ -24,9 +24,7 @@ class _Bucket:
 class Cooldowns:
     """``hit(key)`` returns ``None`` if allowed, else seconds until the next question is."""
 
-    def __init__(
-        self, rate: int, per: float, clock: Callable[[], float] = time.monotonic
-    ) -> None:
+    def __init__(self, rate: int, per: float, clock: Callable[[], float] = time.monotonic) -> None:
         if rate < 1 or per <= 0:
             raise ValueError("rate must be >= 1 and per > 0")
         self.rate = rate

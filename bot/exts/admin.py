@@ -1,4 +1,5 @@
-"""Server and bot administration: ``/config`` (Manage Server) and ``/kb reload`` (owner).
+"""Server and bot administration: ``/config`` and ``/kb gaps`` (Manage Server) and
+``/kb reload`` (owner).
 
 ``default_permissions`` hides ``/config`` from members without Manage Server; a server
 can still grant it to other roles in its Integrations settings, which is why the
@@ -16,12 +17,17 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.knowledge import KnowledgeError
+from bot.core.report import build_report
+from bot.core.sqlite_store import SqliteStore
 from bot.core.store import CooldownSetting
 from bot.exts._answering import safely
 from bot.ui.embeds import (
+    GAPS_LINES,
+    GAPS_UNAVAILABLE_TEXT,
     GUILD_ONLY_TEXT,
     NOT_OWNER_TEXT,
     config_embed,
+    gaps_embed,
     reload_embed,
     reload_failed_embed,
 )
@@ -148,6 +154,23 @@ class AdminCog(commands.Cog):
             return
         embed = await self._settings_embed(guild_id)
         await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @kb.command(name="gaps")
+    async def kb_gaps(self, interaction: discord.Interaction[CareerBot]) -> None:
+        """Questions asked here that I could not answer, and answers rated worst."""
+        guild_id = interaction.guild_id
+        if guild_id is None:
+            await interaction.response.send_message(GUILD_ONLY_TEXT, ephemeral=True)
+            return
+        store = self.bot.store
+        if not isinstance(store, SqliteStore):
+            await interaction.response.send_message(GAPS_UNAVAILABLE_TEXT, ephemeral=True)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        report = await build_report(
+            store, self.bot.engine.knowledge, guild_id=guild_id, limit=GAPS_LINES
+        )
+        await interaction.followup.send(embed=gaps_embed(report), ephemeral=True)
 
     @kb.command(name="reload")
     async def kb_reload(self, interaction: discord.Interaction[CareerBot]) -> None:

@@ -15,6 +15,7 @@ import discord
 
 from bot.core.knowledge import Knowledge
 from bot.core.reply import Reply, RoleCard, TopicInfo
+from bot.core.report import Report
 from bot.ui.limits import (
     EMBED_DESCRIPTION_LIMIT,
     EMBED_FIELD_NAME_LIMIT,
@@ -265,6 +266,44 @@ def reload_failed_embed(problems: Sequence[str]) -> discord.Embed:
 
 # ------------------------------------------------------------------ short plain-text notes
 # Sent as message content (ephemeral for interactions), so each stays far below 2,000.
+
+GAPS_LINES = 10
+GAPS_UNAVAILABLE_TEXT = (
+    "Nothing is recorded yet: this bot runs without its database, so there is no "
+    "history of unanswered questions to show."
+)
+
+
+def gaps_embed(report: Report) -> discord.Embed:
+    """``/kb gaps``: what this server asked that the bot could not answer, and the
+    answers people here rated worst. Questions are shown as stored (normalised)."""
+    embed = _embed(
+        "Knowledge gaps in this server",
+        f"{report.questions} question(s) recorded, {report.unanswered} not answered "
+        "(declined or needed a clarification).",
+        NEUTRAL_COLOUR,
+    )
+    gaps = [
+        f"{g.count}× {g.representative}"
+        + (f" → nearest: {g.nearest.entry_id} ({g.nearest.score:.0f})" if g.nearest else "")
+        for g in report.gaps[:GAPS_LINES]
+    ]
+    worst = [
+        f"{r.down}/{r.total} 👎 `{r.entry_id}`" + ("" if r.question else " (no longer in the KB)")
+        for r in report.worst[:GAPS_LINES]
+    ]
+    embed.add_field(
+        name="Most frequent unanswered questions",
+        value=_field("\n".join(gaps) or "None yet.", EMBED_FIELD_VALUE_LIMIT),
+        inline=False,
+    )
+    embed.add_field(
+        name="Answers rated worst",
+        value=truncate("\n".join(worst) or "Not enough votes yet.", EMBED_FIELD_VALUE_LIMIT),
+        inline=False,
+    )
+    return _finish(embed)
+
 
 ERROR_TEXT = "Something went wrong on my side. Please try again."
 ONLY_ASKER_TEXT = "Only the person who asked can delete this."
