@@ -232,3 +232,13 @@ def test_report_and_health_commands(tmp_path):
     assert "dentist" in text.stdout and "mle-salary" in text.stdout
     health = run("health", "--db", str(db))
     assert health.returncode == 0 and "healthy" in health.stdout
+
+
+def test_every_command_is_documented_in_the_readme():
+    from bot.cli import build_parser
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    parser = build_parser()
+    commands = next(a for a in parser._actions if a.dest == "command").choices
+    for name in commands:
+        assert f"careerbot {name}" in readme, name
