@@ -257,10 +257,23 @@ class Engine:
         """Never answer about the other role than the one asked: "do MLEs use those too"
         after a DS tools answer must talk about MLEs, even if the KB has no entry on
         exactly that, so fall back to the asked role's nearest entry or headline entry."""
-        best = candidates[0].entry
-        if len(analysis.roles) != 1 or analysis.inherited_roles:
+        top = candidates[0]
+        best = top.entry
+        if len(analysis.roles) != 1:
             return best
         (role,) = analysis.roles
+        if best.roles == (role,):
+            return best
+        # About this role alone beats about both ("and ML eng teams?"), when close.
+        alone = [
+            c
+            for c in candidates
+            if c.entry.topic == best.topic
+            and c.entry.roles == (role,)
+            and c.score >= top.score - 0.15
+        ]
+        if alone:
+            return alone[0].entry
         if role in best.roles:
             return best
         same_topic = [
@@ -268,6 +281,8 @@ class Engine:
         ]
         if same_topic:
             return same_topic[0].entry
+        if analysis.inherited_roles:
+            return best
         for cand in candidates[1:]:
             if role in cand.entry.roles and cand.score >= candidates[0].score - 0.35:
                 return cand.entry
@@ -584,6 +599,7 @@ def _resolve_follow_up(analysis: Analysis, previous: Turn | None, knowledge: Kno
     """Fill in what a follow-up leaves out ("and MLEs?") from the previous turn."""
     if previous is None:
         return analysis
+    analysis = dataclasses.replace(analysis, previous_topic=previous.topic)
     connector = analysis.words[:1] in (("and",), ("also",), ("so",), ("then",), ("ok",)) or (
         analysis.words[:2] in (("what", "about"), ("how", "about"))
     )

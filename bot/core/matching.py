@@ -22,6 +22,7 @@ from bot.core.understanding import Analysis, Analyzer
 SHORTLIST = 30
 ROLE_MISMATCH = 0.5
 ROLE_MISMATCH_SOFT = 0.15
+CONTINUITY = 0.05
 # Weights of the lexical evidence, tuned on the dev set (see `careerbot eval`).
 W_DICE = 0.5
 W_CONTAINED = 0.3
@@ -232,6 +233,8 @@ def _slot_score(analysis: Analysis, entry: Entry) -> float:
             score -= 0.15
     elif entry.level is not None:
         score -= 0.05
+    if analysis.previous_topic == entry.topic:
+        score += CONTINUITY
     if analysis.topic_scores:
         best = max(analysis.topic_scores.values())
         if best > 0:

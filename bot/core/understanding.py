@@ -200,6 +200,8 @@ class Analysis:
     pronoun: bool = False
     topic_scores: dict[str, float] = field(default_factory=dict)
     domain_terms: int = 0
+    previous_topic: str | None = None
+    """The topic of the conversation's previous answer: a small prior for continuity."""
     inherited_roles: bool = False
     """Roles borrowed from the previous turn: a prior for ranking, not evidence that
     this message is about our domain."""
