@@ -217,7 +217,9 @@ class Engine:
             return self._decline(question), analysis, candidates
         confidence = _confidence(analysis, candidates, brain.index)
         reply = self._decide(question, analysis, candidates, confidence)
-        if reply.status in ("answered", "compared"):
+        if reply.status in ("answered", "compared", "clarify"):
+            # A did-you-mean still tells us what the conversation is about, so "and
+            # for MLEs?" after it has something to lean on.
             self._remember(conversation, analysis, reply)
         return reply, analysis, candidates
 
@@ -470,7 +472,7 @@ class Engine:
                 topic=reply.topic or analysis.topic,
                 level=reply.level or analysis.level,
                 content=analysis.content,
-                entry_id=reply.entries[0] if reply.entries else None,
+                entry_id=reply.entries[0] if reply.status == "answered" and reply.entries else None,
                 at=self.conversations.now(),
             ),
         )

@@ -170,6 +170,7 @@ NEUTRAL = frozenset(
     help idea ideas point points someone person people ppl guy guys girl folks man bro dude
     grad yrs yr
     fr ngl tbh rn atm asap yall new old true false real really honestly exactly literally
+    thanks thank thx ty cool nice great okay alright gotcha perfect awesome
     normal typical common usual main important matter matters thing things stuff everything
     anything something nothing mostly often always never sometimes maybe probably possible
     say says said see look looking find found make made take takes took give gives go
