@@ -330,20 +330,32 @@ def _load_source(directory: Path, problems: list[Problem]) -> Source | None:
     )
 
 
-def _load_roles(directory: Path, problems: list[Problem]) -> list[Role]:
-    path = directory / "roles.yaml"
+def _list_file(
+    directory: Path, name: str, problems: list[Problem], what: str
+) -> tuple[_Checker, list[dict[str, Any]]]:
+    """The mappings of a YAML file that must be a list of ``what``; anything else in it
+    is reported, not raised, so one pass finds every problem."""
+    path = directory / name
     data = _read_yaml(path, problems, directory)
     check = _Checker(problems, _display(path, directory))
-    roles: list[Role] = []
     if not isinstance(data, list):
         if data is not None:
-            check.fail("must be a list of roles")
-        return roles
-    keys = {"id", "name", "short", "slug", "colour", "aliases", "focus", "summary"}
+            check.fail(f"must be a list of {what}s")
+        return check, []
+    items = []
     for raw in data:
-        if not isinstance(raw, dict):
-            check.fail("each role must be a mapping")
-            continue
+        if isinstance(raw, dict):
+            items.append(raw)
+        else:
+            check.fail(f"each {what} must be a mapping")
+    return check, items
+
+
+def _load_roles(directory: Path, problems: list[Problem]) -> list[Role]:
+    check, items = _list_file(directory, "roles.yaml", problems, "role")
+    roles: list[Role] = []
+    keys = {"id", "name", "short", "slug", "colour", "aliases", "focus", "summary"}
+    for raw in items:
         role_id = check.text(raw, "id", None) or None
         if not check.keys(raw, keys, set(), role_id):
             continue
@@ -370,18 +382,9 @@ def _load_roles(directory: Path, problems: list[Problem]) -> list[Role]:
 
 
 def _load_topics(directory: Path, problems: list[Problem]) -> list[Topic]:
-    path = directory / "topics.yaml"
-    data = _read_yaml(path, problems, directory)
-    check = _Checker(problems, _display(path, directory))
+    check, items = _list_file(directory, "topics.yaml", problems, "topic")
     topics: list[Topic] = []
-    if not isinstance(data, list):
-        if data is not None:
-            check.fail("must be a list of topics")
-        return topics
-    for raw in data:
-        if not isinstance(raw, dict):
-            check.fail("each topic must be a mapping")
-            continue
+    for raw in items:
         topic_id = check.text(raw, "id", None) or None
         if not check.keys(
             raw, {"id", "name", "description", "example", "vocabulary"}, set(), topic_id
@@ -402,18 +405,9 @@ def _load_topics(directory: Path, problems: list[Problem]) -> list[Topic]:
 
 
 def _load_smalltalk(directory: Path, problems: list[Problem]) -> list[SmallTalk]:
-    path = directory / "smalltalk.yaml"
-    data = _read_yaml(path, problems, directory)
-    check = _Checker(problems, _display(path, directory))
+    check, raws = _list_file(directory, "smalltalk.yaml", problems, "small-talk item")
     items: list[SmallTalk] = []
-    if not isinstance(data, list):
-        if data is not None:
-            check.fail("must be a list of small-talk items")
-        return items
-    for raw in data:
-        if not isinstance(raw, dict):
-            check.fail("each small-talk item must be a mapping")
-            continue
+    for raw in raws:
         item_id = check.text(raw, "id", None) or None
         if not check.keys(raw, {"id", "patterns", "reply"}, set(), item_id):
             continue
@@ -487,34 +481,22 @@ def _load_entries(
         problems.append(Problem(_display(qa, directory), "no qa/*.yaml files found"))
     entries: list[Entry] = []
     for path in files:
-        name = _display(path, directory)
-        check = _Checker(problems, name)
-        data = _read_yaml(path, problems, directory)
-        if data is None:
-            continue
-        if not isinstance(data, list):
-            check.fail("must be a list of entries")
-            continue
+        check, items = _list_file(directory, f"qa/{path.name}", problems, "entry")
         if path.stem not in topic_ids:
             check.fail(f"file name {path.stem!r} is not a topic id from topics.yaml")
-        for raw in data:
-            entry = _load_entry(raw, check, source, role_ids, topic_ids, path.stem)
-            if entry is not None:
-                entries.append(entry)
+        for raw in items:
+            entries.append(_load_entry(raw, check, source, role_ids, topic_ids, path.stem))
     return entries
 
 
 def _load_entry(
-    raw: Any,
+    raw: dict[str, Any],
     check: _Checker,
     source: Source | None,
     role_ids: set[str],
     topic_ids: set[str],
     file_topic: str,
-) -> Entry | None:
-    if not isinstance(raw, dict):
-        check.fail("each entry must be a mapping")
-        return None
+) -> Entry:
     line = raw.get(_LINE)
     entry_id = check.text(raw, "id", None) or None
     check.keys(raw, _ENTRY_REQUIRED, _ENTRY_OPTIONAL, entry_id)
