@@ -78,7 +78,21 @@ async def _unavailable(interaction: discord.Interaction) -> None:
     await interaction.response.send_message(UNAVAILABLE_TEXT, ephemeral=True)
 
 
-class AnswerButton(discord.ui.DynamicItem[discord.ui.Button], template=ANSWER_TEMPLATE):
+class _AnswersEntry:
+    """Clicking answers ``entry_id`` (did-you-mean, related, "Same for the other role")."""
+
+    entry_id: str
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        handler = _handler(interaction)
+        if handler is None:
+            return await _unavailable(interaction)
+        await handler.answer_entry(interaction, self.entry_id)
+
+
+class AnswerButton(
+    _AnswersEntry, discord.ui.DynamicItem[discord.ui.Button], template=ANSWER_TEMPLATE
+):
     """Answers one KB entry: did-you-mean candidates and related questions."""
 
     def __init__(
@@ -105,14 +119,10 @@ class AnswerButton(discord.ui.DynamicItem[discord.ui.Button], template=ANSWER_TE
     ) -> Self:
         return cls(match["entry"], getattr(item, "label", None) or "")
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        handler = _handler(interaction)
-        if handler is None:
-            return await _unavailable(interaction)
-        await handler.answer_entry(interaction, self.entry_id)
 
-
-class OtherRoleButton(discord.ui.DynamicItem[discord.ui.Button], template=OTHER_TEMPLATE):
+class OtherRoleButton(
+    _AnswersEntry, discord.ui.DynamicItem[discord.ui.Button], template=OTHER_TEMPLATE
+):
     """ "Same for the other role": answers the counterpart entry."""
 
     def __init__(self, entry_id: str, role_name: str = "", *, row: int | None = None) -> None:
@@ -132,12 +142,6 @@ class OtherRoleButton(discord.ui.DynamicItem[discord.ui.Button], template=OTHER_
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> Self:
         return cls(match["entry"])
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        handler = _handler(interaction)
-        if handler is None:
-            return await _unavailable(interaction)
-        await handler.answer_entry(interaction, self.entry_id)
 
 
 class AskButton(discord.ui.DynamicItem[discord.ui.Button], template=ASK_TEMPLATE):
