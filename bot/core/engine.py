@@ -37,7 +37,7 @@ SMALLTALK_WEIGHT = {"goodbye": 2.0, "acknowledgement": 0.5}
 # Words that may surround small talk without making it a question.
 SMALLTALK_FILLER = frozenset(
     "careerbot bot everyone everybody all guys yall folks team friends again there so much "
-    "very really lot lots man bro dude mate fam : ) ( ! xd pls please plz again "
+    "very really lot lots man bro dude mate fam : ) ( ! xd pls please plz again lit fr "
     "just".split()
 )
 # Words small-talk patterns share with real questions; they never decide the item.
@@ -213,6 +213,11 @@ class Engine:
             return self._decline(question), analysis, []
 
         candidates = brain.index.search(analysis)
+        if not candidates and analysis.roles and not analysis.inherited_roles:
+            # "give me a quick rundown: DS vs MLE": nothing but the roles is known.
+            reply = self._about_roles(question, dataclasses.replace(analysis, content=()))
+            self._remember(conversation, analysis, reply)
+            return reply, analysis, []
         if not candidates:
             return self._decline(question), analysis, candidates
         confidence = _confidence(analysis, candidates, brain.index)
@@ -624,7 +629,7 @@ def _resolve_follow_up(analysis: Analysis, previous: Turn | None, knowledge: Kno
         return dataclasses.replace(analysis, roles=previous.roles, inherited_roles=True)
     roles = analysis.roles
     inherited = False
-    if analysis.compare_cue and not roles and analysis.pronoun:
+    if analysis.compare_cue and not roles and (analysis.pronoun or analysis.other_role):
         roles = frozenset(r.id for r in knowledge.roles)  # "what's the difference between them"
     elif analysis.compare_cue and len(roles) == 1 and previous.roles - roles:
         roles = roles | previous.roles  # "how is that different from an MLE?"

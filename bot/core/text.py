@@ -74,7 +74,7 @@ STOP_WORDS = frozenset(
     a an the and or but if of at by for with about against between into through during
     before after above below to from up down in out on off over under again further then
     once here there when how all any both each few other some such no
-    nor not only own so than too very s t can will just should now is am are was were
+    nor not only own same so than too very s t can will just should now is am are was were
     be been being have has had having do does did doing i me my myself we our ours you your
     yours he him his she her it its they them their what which who whom this that these
     those would could might must shall may also really actually like pls please plz tell

@@ -98,6 +98,8 @@ FOLLOW_UP_CUES = frozenset(
 )
 # "5 yoe", "8+ years in": experience stated as a number of years.
 _YEARS = re.compile(r"\b(\d{1,2})\s*\+?\s*(?:years?|yrs?|yoe)\b")
+# "how much do MLEs make", "which one makes more": "make" means pay next to these.
+_PAY_HINTS = frozenset("much money dollar more less most".split())
 _MONEY = re.compile(r"^(\d{2,3}k|\d{5,7})$")
 PRONOUNS = frozenset(
     """
@@ -164,7 +166,7 @@ def _self_described(words: list[str], profession: str) -> bool:
 NEUTRAL = frozenset(
     """
     good bad best worst better right wrong big small easy hard harder easier difficult tough
-    need needs needed start started starting become becoming get into break work
+    need needs needed start started starting fine get break work
     working worked worth life year years month months week time lot lots little bit
     kind sort type types example examples question questions answer come comes coming came
     help idea ideas point points someone person people ppl guy guys girl folks man bro dude
@@ -374,9 +376,7 @@ class Analyzer:
         # "100k", "150000": amounts of money are salary questions.
         fixed = ["salary" if _MONEY.match(w) else w for w in fixed]
         # "how much do MLEs make" is about salary; "what do MLEs make" is not clearly.
-        if {"make", "makes", "making", "earn"} & set(fixed) and {"much", "money", "dollar"} & set(
-            fixed
-        ):
+        if {"make", "makes", "making", "earn"} & set(fixed) and _PAY_HINTS & set(fixed):
             fixed = ["salary" if w in ("make", "makes", "making") else w for w in fixed]
         words = self._rewrite(fixed)
         off_topic = tuple(
