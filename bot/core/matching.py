@@ -23,6 +23,8 @@ SHORTLIST = 30
 ROLE_MISMATCH = 0.5
 ROLE_MISMATCH_SOFT = 0.15
 CONTINUITY = 0.05
+QUESTION_WORDS = frozenset({"why", "where", "more", "less", "most", "same"})
+QUESTION_WORD_WEIGHT = 1.5
 # Weights of the lexical evidence, tuned on the dev set (see `careerbot eval`).
 W_DICE = 0.5
 W_CONTAINED = 0.3
@@ -90,6 +92,11 @@ class Index:
         self.idf = {
             t: math.log(1 + n / (1 + df_phr.get(t, 0) + 0.5 * df_ans.get(t, 0))) for t in terms
         }
+        # Question words are rare in phrasings but say little about the subject: "why
+        # are DSs expected to have business skills" is not the "why do MLEs earn more"
+        # entry. Their weight is capped at that of a common word.
+        for t in QUESTION_WORDS & self.idf.keys():
+            self.idf[t] = min(self.idf[t], QUESTION_WORD_WEIGHT)
         self.max_idf = math.log(1 + n)
         self.postings = {t: tuple(v) for t, v in postings.items()}
         self.answer_postings = {t: tuple(v) for t, v in answer_postings.items()}

@@ -85,6 +85,7 @@ LEVEL_WORDS: dict[str, tuple[str, ...]] = {
 COMPARE_CUES = frozenset(
     """
     vs versus compare compared comparison comparing difference differences differ different
+    differently
     distinguish between than better
     """.split()
 )
@@ -345,6 +346,18 @@ class Analyzer:
                 i += 1
         return out
 
+    def _kb_form(self, word: str, stemmed: str) -> str:
+        """The form the KB uses of an inflected word ("trending" → "trend"), so the two
+        meet in the index; the word itself when the KB has no such form."""
+        if stemmed in self.known_stems:
+            return stemmed
+        for suffix, repl in (("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"), ("d", "")):
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                base = stem(word[: -len(suffix)] + repl)
+                if base in self.known_stems:
+                    return base
+        return stemmed
+
     def _known(self, word: str, stemmed: str) -> bool:
         if stemmed in self.known_stems or word in self.vocabulary or word in self._alias_words:
             return True
@@ -402,7 +415,7 @@ class Analyzer:
                 professions.append(w[6:].replace("_", " "))
                 content.append(stem(w[6:]))
             elif w not in STOP_WORDS and w not in NEUTRAL and w not in COMPARE_CUES:
-                s = stem(w)
+                s = self._kb_form(w, stem(w))
                 content.append(s)
                 if not self._known(w, s):
                     unknown.append(s)
