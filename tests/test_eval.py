@@ -58,6 +58,13 @@ def test_heldout_follow_ups(results):
     assert rate >= GATE, f"{good}/{total}"
 
 
-def test_dev_is_not_worse_than_the_gate(results):
+# The dev part is where we tune, and it keeps growing with the hardest cases we find;
+# these floors only catch regressions (the held-out gate above is the real bar).
+DEV_FLOORS = {"in_scope": 0.90, "declined": 0.95, "follow_ups": 0.85}
+
+
+def test_dev_does_not_regress(results):
     dev = results["dev"]
-    assert dev.in_scope[0] >= GATE and dev.declined[0] >= GATE and dev.follow_ups[0] >= GATE
+    for name, floor in DEV_FLOORS.items():
+        rate, good, total = getattr(dev, name)
+        assert rate >= floor, f"dev {name}: {good}/{total}"

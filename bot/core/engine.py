@@ -18,7 +18,7 @@ from rapidfuzz import fuzz, process
 from bot.core import compose
 from bot.core.conversation import ConversationStore, Turn
 from bot.core.knowledge import Entry, Knowledge, Topic, load_knowledge
-from bot.core.matching import Candidate, Index
+from bot.core.matching import CONTINUITY, ROLE_MATCH_SOFT, Candidate, Index
 from bot.core.reply import Reply, RoleCard, TopicInfo
 from bot.core.text import tokens
 from bot.core.understanding import Analysis, Analyzer
@@ -666,12 +666,17 @@ def _raw_strength(analysis: Analysis, candidates: list[Candidate]) -> float:
     """How well the best entry fits, discounted by how much of the question we know
     at all: an answer that fits half the question is not half right."""
     best = candidates[0]
-    evidence = 1.0 if (analysis.roles or analysis.topic) else 0.75
+    named = analysis.roles and not analysis.inherited_roles
+    evidence = 1.0 if (named or analysis.topic) else 0.75
     margin = best.score - candidates[1].score if len(candidates) > 1 else 0.3
-    raw = (0.75 * best.lexical + 0.25 * best.fuzzy + max(best.slots, 0.0)) * evidence
+    # Agreement with roles borrowed from the previous turn ranks entries but is no
+    # evidence that *this* message is on topic ("lol did you see the game last night").
+    borrowed = CONTINUITY + (ROLE_MATCH_SOFT if analysis.inherited_roles else 0.0)
+    slots = max(best.slots - (borrowed if analysis.previous_topic else 0.0), 0.0)
+    raw = (0.75 * best.lexical + 0.25 * best.fuzzy + slots) * evidence
     # Without a role named, words we do not know weigh more: "how do i reverse a linked
     # list in python" knows only "python".
-    raw *= analysis.known_share ** (1.5 if analysis.roles and not analysis.inherited_roles else 2.5)
+    raw *= analysis.known_share ** (1.5 if named else 2.5)
     if analysis.off_topic:
         raw *= 0.6  # "install", "error": help requests we should not answer as careers
     return raw + 0.1 * min(margin, 0.3)

@@ -23,6 +23,8 @@ SHORTLIST = 30
 ROLE_MISMATCH = 0.5
 ROLE_MISMATCH_SOFT = 0.15
 CONTINUITY = 0.05
+ROLE_MATCH = 0.12
+ROLE_MATCH_SOFT = 0.05
 QUESTION_WORDS = frozenset({"why", "where", "more", "less", "most", "same"})
 QUESTION_WORD_WEIGHT = 1.5
 # Weights of the lexical evidence, tuned on the dev set (see `careerbot eval`).
@@ -226,7 +228,7 @@ def _slot_score(analysis: Analysis, entry: Entry) -> float:
         if role not in about:
             score -= ROLE_MISMATCH_SOFT if soft else ROLE_MISMATCH
         elif len(about) == 1:
-            score += 0.05 if soft else 0.12
+            score += ROLE_MATCH_SOFT if soft else ROLE_MATCH
         else:
             score += 0.03
     elif len(asked) > 1:
