@@ -7,6 +7,7 @@ exit code; tracebacks are for bugs only.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections import Counter
@@ -196,6 +197,8 @@ def _chat(args: argparse.Namespace) -> int:
     interactive = sys.stdin.isatty() and not args.json
     conversation = "terminal"
     if interactive:
+        with contextlib.suppress(ImportError):
+            import readline  # noqa: F401 - arrow keys and history at the prompt
         print(
             "CareerBot: ask about Data Scientist vs ML Engineer careers. "
             "Ctrl-D or 'quit' to leave.\n"
