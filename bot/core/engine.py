@@ -24,6 +24,9 @@ from bot.core.text import tokens
 from bot.core.understanding import Analysis, Analyzer
 
 MAX_QUESTION_CHARS = 1000
+# Below this lexical fit the best entry shares nothing meaningful with the question;
+# with a role named, the role's own entry (at the asked level/topic) is the answer.
+WEAK_MATCH = 0.12
 # A role switch answered by the previous entry's counterpart: as sure as that answer.
 SWITCH_CONFIDENCE = 0.9
 # Decision thresholds on the calibrated confidence (see `careerbot eval`).
@@ -213,6 +216,8 @@ class Engine:
             return self._decline(question), analysis, []
 
         candidates = brain.index.search(analysis)
+        if candidates and candidates[0].lexical < WEAK_MATCH:
+            candidates = []  # nothing in the KB is about these words
         if not candidates and analysis.roles and not analysis.inherited_roles:
             # "give me a quick rundown: DS vs MLE": nothing but the roles is known.
             reply = self._about_roles(question, dataclasses.replace(analysis, content=()))

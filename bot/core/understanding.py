@@ -109,8 +109,11 @@ PRONOUNS = frozenset(
 )
 _OTHER = frozenset({"other", "opposite", "another"})
 _BOTH = frozenset({"both", "either", "each"})
-_SELF = frozenset("i im am was been my former ex currently from".split())
-_TARGET = frozenset("become becoming be to into vs versus or than switch as".split())
+# "im a", "i was a", "been a", "former", "coming from": the asker's own job. "as" only
+# after work/years ("12 years as an accountant", "i work as a nurse").
+_SELF = frozenset("im am was been former ex currently from".split())
+_SELF_AS = frozenset("work works worked working years experience".split())
+_TARGET = frozenset("become becoming be to into vs versus or than switch".split())
 _HERE = frozenset("here background turned".split())
 
 
@@ -158,7 +161,7 @@ def _self_described(words: list[str], profession: str) -> bool:
         for j in range(len(before) - 1, -1, -1):
             if before[j] in _TARGET:
                 break
-            if before[j] in _SELF:
+            if before[j] in _SELF or (before[j] == "as" and j and before[j - 1] in _SELF_AS):
                 return True
     return False
 
