@@ -14,7 +14,7 @@ import logging
 import signal
 import sys
 from collections.abc import Iterator
-from typing import TextIO
+from typing import Any, TextIO
 
 import aiohttp
 import discord
@@ -121,17 +121,31 @@ async def _auto_channels(store: Store) -> dict[int, frozenset[int]]:
         return {}
 
 
-async def _serve(
-    settings: Settings, engine: Engine, store: Store, token: str, *, content_intent: bool
-) -> None:
-    """Connect and stay connected until closed (by a signal or a fatal error)."""
-    bot = CareerBot(
+def build_bot(
+    settings: Settings, engine: Engine, store: Store, *, content_intent: bool, **options: Any
+) -> CareerBot:
+    """The bot ``careerbot run`` serves, built in one place.
+
+    The end-to-end tests build their bot here too, so what they exercise is this
+    object and not a look-alike. ``options`` go to discord.py unchanged (tests pass a
+    short ``guild_ready_timeout``); there is deliberately no option that points the
+    bot at another server: tests redirect discord.py itself, in their fixture.
+    """
+    return CareerBot(
         engine=engine,
         store=store,
         settings=settings,
         content_intent=content_intent,
         heartbeat_file=heartbeat_path(settings.db_path),
+        **options,
     )
+
+
+async def _serve(
+    settings: Settings, engine: Engine, store: Store, token: str, *, content_intent: bool
+) -> None:
+    """Connect and stay connected until closed (by a signal or a fatal error)."""
+    bot = build_bot(settings, engine, store, content_intent=content_intent)
     with _close_on_signals(bot):
         async with bot:
             await bot.start(token)
