@@ -31,6 +31,9 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 STORE_TIMEOUT = 2.0
 """Seconds a storage call may take before the bot carries on without it."""
+PRE_RESPONSE_TIMEOUT = 0.25
+"""Reads made before answering an interaction share Discord's 3-second deadline (and a
+possible 1-second retry of the reply), so they get far less time."""
 COOLDOWN_REACTION = "⏳"
 KEPT_TEXT = frozenset({"declined", "clarify"})
 """Outcomes whose (normalised) question text is worth keeping: the KB's gaps."""
@@ -51,10 +54,12 @@ def conversation_key(channel_id: int | None, user_id: int) -> Conversation:
     return (channel_id or 0, user_id)
 
 
-async def safely(awaitable: Awaitable[T], default: T, what: str) -> T:
+async def safely(
+    awaitable: Awaitable[T], default: T, what: str, *, timeout: float = STORE_TIMEOUT
+) -> T:
     """Await a storage call; on error or timeout log it and return ``default``."""
     try:
-        return await asyncio.wait_for(awaitable, STORE_TIMEOUT)
+        return await asyncio.wait_for(awaitable, timeout)
     except Exception:
         log.warning("Storage failed while %s; carrying on without it", what, exc_info=True)
         return default
@@ -64,7 +69,9 @@ async def retry_after(bot: CareerBot, user_id: int, guild_id: int | None) -> flo
     """Seconds this person must wait, or ``None``; servers may set their own rate."""
     rate = per = None
     if guild_id is not None:
-        setting = await safely(bot.store.cooldown(guild_id), None, "reading the cooldown")
+        setting = await safely(
+            bot.store.cooldown(guild_id), None, "reading the cooldown", timeout=PRE_RESPONSE_TIMEOUT
+        )
         if setting is not None:
             rate, per = setting.rate, setting.per
     return bot.cooldowns.hit((guild_id or 0, user_id), rate=rate, per=per)
