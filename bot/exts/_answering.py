@@ -55,11 +55,11 @@ def conversation_key(channel_id: int | None, user_id: int) -> Conversation:
 
 
 async def safely(
-    awaitable: Awaitable[T], default: T, what: str, *, timeout: float = STORE_TIMEOUT
+    awaitable: Awaitable[T], default: T, what: str, *, seconds: float = STORE_TIMEOUT
 ) -> T:
     """Await a storage call; on error or timeout log it and return ``default``."""
     try:
-        return await asyncio.wait_for(awaitable, timeout)
+        return await asyncio.wait_for(awaitable, seconds)
     except Exception:
         log.warning("Storage failed while %s; carrying on without it", what, exc_info=True)
         return default
@@ -70,7 +70,7 @@ async def retry_after(bot: CareerBot, user_id: int, guild_id: int | None) -> flo
     rate = per = None
     if guild_id is not None:
         setting = await safely(
-            bot.store.cooldown(guild_id), None, "reading the cooldown", timeout=PRE_RESPONSE_TIMEOUT
+            bot.store.cooldown(guild_id), None, "reading the cooldown", seconds=PRE_RESPONSE_TIMEOUT
         )
         if setting is not None:
             rate, per = setting.rate, setting.per
