@@ -201,7 +201,12 @@ def test_wheel_ships_the_knowledge_base(tmp_path):
 def test_run_without_token_is_one_line_and_exit_2(tmp_path):
     env = {k: v for k, v in __import__("os").environ.items() if k != "DISCORD_TOKEN"}
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "run"], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60
+        [sys.executable, "-m", "bot", "run"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=60,
     )
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "DISCORD_TOKEN" in result.stderr

@@ -27,7 +27,9 @@ GUILD_BULK_OVERWRITE = "/applications/{application_id}/guilds/{guild_id}/command
 
 def test_every_extension_module_is_loaded() -> None:
     modules = {
-        f"bot.exts.{m.name}" for m in pkgutil.iter_modules(bot.exts.__path__) if not m.name.startswith("_")
+        f"bot.exts.{m.name}"
+        for m in pkgutil.iter_modules(bot.exts.__path__)
+        if not m.name.startswith("_")
     }
     assert set(EXTENSIONS) == modules
     assert EXTENSIONS[0] == "bot.exts.errors", "the error handler is installed first"
@@ -141,6 +143,7 @@ async def test_the_heartbeat_file_tracks_the_gateway(
     client = CareerBot(
         engine=engine, store=MemoryStore(), settings=make_settings(tmp_path), heartbeat_file=beat
     )
+
     async def disconnect(self: discord.AutoShardedClient) -> None:
         return None
 

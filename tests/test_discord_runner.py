@@ -23,7 +23,12 @@ SECRET = "MTIz.never-a-real-token"
 
 async def test_no_token_prints_one_line_and_exits_2(tmp_path: Path) -> None:
     err = io.StringIO()
-    assert await run_bot(Settings(sync_state=tmp_path / "s", db_path=tmp_path / "db.sqlite3"), stderr=err) == EXIT_CONFIG
+    assert (
+        await run_bot(
+            Settings(sync_state=tmp_path / "s", db_path=tmp_path / "db.sqlite3"), stderr=err
+        )
+        == EXIT_CONFIG
+    )
     lines = err.getvalue().splitlines()
     assert lines == [lines[0]] and lines[0].startswith("careerbot: DISCORD_TOKEN is not set")
 
@@ -63,7 +68,12 @@ async def test_a_missing_privileged_intent_is_explained(
 
     monkeypatch.setattr(CareerBot, "start", start)
     err = io.StringIO()
-    settings = Settings(token=SECRET, db_path=tmp_path / "db.sqlite3", message_content=True, sync_state=tmp_path / "s")
+    settings = Settings(
+        token=SECRET,
+        db_path=tmp_path / "db.sqlite3",
+        message_content=True,
+        sync_state=tmp_path / "s",
+    )
     assert await run_bot(settings, stderr=err) == EXIT_CONFIG
     assert "Message Content intent is not enabled" in err.getvalue()
     assert err.getvalue().count("\n") == 1

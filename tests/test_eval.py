@@ -29,6 +29,7 @@ def test_sets_are_big_enough_and_separate(results):
     total = len(dev.outcomes) + len(heldout.outcomes)
     assert total >= 300
     assert sum(o.case.expect == "declined" for p in (dev, heldout) for o in p.outcomes) >= 60
+
     # Generic follow-ups ("and MLEs?") and small talk may repeat; real questions may not.
     def singles(part):
         return {

@@ -127,7 +127,9 @@ async def test_kb_gaps_shows_this_servers_unanswered_questions(
     store = SqliteStore(tmp_path / "gaps.sqlite3")
     h.bot.store = store
     for text in ("dentist salary", "salary of dentists", "how much do dentists make"):
-        await store.record_question(status="declined", topic=None, normalised=text, guild_id=h.guild.id)
+        await store.record_question(
+            status="declined", topic=None, normalised=text, guild_id=h.guild.id
+        )
     await store.record_question(status="declined", topic=None, normalised="pilot pay", guild_id=999)
     for _ in range(3):
         await store.record_feedback("mle-salary", -1, h.guild.id)

@@ -163,9 +163,9 @@ def test_escape_breaks_every_masked_link_on_a_line() -> None:
 # ---------------------------------------------------------------- replies of any shape
 
 TEXT = st.text(max_size=5000)
-CITATIONS = st.lists(
-    st.builds(Citation, st.text(max_size=80), st.integers(1, 99)), max_size=5
-).map(tuple)
+CITATIONS = st.lists(st.builds(Citation, st.text(max_size=80), st.integers(1, 99)), max_size=5).map(
+    tuple
+)
 
 
 def replies(engine: Engine) -> st.SearchStrategy[Reply]:

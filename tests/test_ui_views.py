@@ -106,7 +106,9 @@ async def test_custom_ids_round_trip_through_their_templates(item: Any) -> None:
     assert len(custom_id) <= CUSTOM_ID_LIMIT
     match = item.template.fullmatch(custom_id)
     assert match is not None
-    owners = [cls for cls in DYNAMIC_ITEMS if cls.__discord_ui_compiled_template__.fullmatch(custom_id)]
+    owners = [
+        cls for cls in DYNAMIC_ITEMS if cls.__discord_ui_compiled_template__.fullmatch(custom_id)
+    ]
     assert owners == [type(item)], "exactly one item class claims each custom id"
     rebuilt = await type(item).from_custom_id(None, item.item, match)  # type: ignore[arg-type]
     assert rebuilt.custom_id == custom_id
