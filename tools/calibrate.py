@@ -20,8 +20,8 @@ rows = []
 original = engine_module._confidence
 
 
-def spy(analysis, candidates, index):
-    value = original(analysis, candidates, index)
+def spy(analysis, candidates):
+    value = original(analysis, candidates)
     spy.last = (engine_module._raw_strength(analysis, candidates), value)
     return value
 
@@ -36,17 +36,12 @@ for n, conv in enumerate(conversations):
         if spy.last is None or case.expect == "smalltalk":
             continue
         raw, conf = spy.last
+        # Would answering with the top candidate have been right? (A clarify's first
+        # option is that candidate.)
         forced = reply
-        if reply.status in ("clarify", "declined") and reply.entries[:1]:
+        if reply.status == "clarify" and reply.entries:
             forced = engine.answer_entry(reply.entries[0])
-        ok = (
-            case.expect == "in_scope"
-            and judge(
-                case,
-                forced.__class__(**{**forced.__dict__, "status": "answered"}) if False else forced,
-                engine.knowledge,
-            )[0]
-        )
+        ok = case.expect == "in_scope" and judge(case, forced, engine.knowledge)[0]
         rows.append((raw, ok, case.expect, case.question, reply.status))
 
 rows.sort()

@@ -225,7 +225,7 @@ class Engine:
             return reply, analysis, []
         if not candidates:
             return self._decline(question), analysis, candidates
-        confidence = _confidence(analysis, candidates, brain.index)
+        confidence = _confidence(analysis, candidates)
         reply = self._decide(question, analysis, candidates, confidence)
         if reply.status in ("answered", "compared", "clarify"):
             # A did-you-mean still tells us what the conversation is about, so "and
@@ -692,7 +692,7 @@ CALIBRATION_SLOPE = 6.25
 CALIBRATION_MIDPOINT = 0.477
 
 
-def _confidence(analysis: Analysis, candidates: list[Candidate], index: Index) -> float:
+def _confidence(analysis: Analysis, candidates: list[Candidate]) -> float:
     """Probability-like 0–1 score: how often an answer this strong was right on dev."""
     raw = _raw_strength(analysis, candidates)
     return 1.0 / (1.0 + math.exp(-CALIBRATION_SLOPE * (raw - CALIBRATION_MIDPOINT)))
