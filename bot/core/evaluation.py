@@ -223,6 +223,7 @@ __all__ = [
     "evaluate",
     "judge",
     "load_cases",
+    "part_files",
     "render",
     "run_part",
 ]
