@@ -24,6 +24,10 @@ from bot.core.text import tokens
 from bot.core.understanding import Analysis, Analyzer
 
 MAX_QUESTION_CHARS = 1000
+CHOOSING_TERMS = frozenset({"choose"})
+# A contrasting entry this close to the question answers it as it stands ("why does
+# picking between DS and MLE even matter" is the overview entry, not choosing advice).
+STRONG_MATCH = 0.5
 # Below this lexical fit the best entry shares nothing meaningful with the question;
 # with a role named, the role's own entry (at the asked level/topic) is the answer.
 WEAK_MATCH = 0.12
@@ -320,6 +324,12 @@ class Engine:
         knowledge = self.knowledge
         best = candidates[0]
         topic = best.entry.topic
+        # "I like building stuff, ds or mle?": a request to choose is about choosing,
+        # whatever else the person describes.
+        contrast = len(best.entry.roles) > 1 and best.lexical >= STRONG_MATCH
+        if CHOOSING_TERMS & set(analysis.content) and not contrast and self._pair("choosing", None):
+            topic = "choosing"
+            best = next((c for c in candidates if c.entry.topic == topic), best)
         intro = next(
             (
                 c.entry

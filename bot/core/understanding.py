@@ -134,6 +134,19 @@ def _asks_which_role(words: list[str]) -> bool:
     return False
 
 
+def _make_means_pay(words: list[str]) -> list[str]:
+    """ "how much do MLEs make", "which one makes more": "make" is pay there. "making
+    slides" and "make models" are not, so only those two shapes count."""
+    if "much" in words or "money" in words:
+        return ["salary" if w in ("make", "makes") else w for w in words]
+    return [
+        "salary"
+        if w in ("make", "makes") and words[i + 1 : i + 2] and words[i + 1] in _PAY_HINTS
+        else w
+        for i, w in enumerate(words)
+    ]
+
+
 def _level_from_years(text: str) -> str | None:
     """The level a stated experience implies. In a long story ("I taught physics for 9
     years and...") the years describe the past, not the level asked about."""
@@ -289,19 +302,23 @@ class Analyzer:
             vocab.update(tokens(canonical))
         for role in knowledge.roles:
             vocab.update(tokens(f"{role.name} {role.short} {role.slug}"))
-        protected = {
+        # Synonym variants are words we understand ("collab" is collaboration), so they
+        # are known and never "corrected" into a nearby KB word ("colab").
+        understood = {w for vs in knowledge.synonyms.values() for v in vs for w in tokens(v)}
+        self.vocabulary = frozenset(vocab) | STOP_WORDS | NEUTRAL | understood
+        # Words of other professions and off-topic requests are recognised (never
+        # corrected: "nurse" is not "course") but are not domain vocabulary.
+        self._no_correct = self.vocabulary | {
             w
             for p in (*knowledge.other_professions, *knowledge.off_topic_phrases)
             for w in tokens(p)
         }
-        # Synonym variants are words we understand ("collab" is collaboration), so they
-        # are never "corrected" into a nearby KB word ("colab").
-        protected |= {w for vs in knowledge.synonyms.values() for v in vs for w in tokens(v)}
-        self._protected = frozenset(protected)
-        self.vocabulary = frozenset(vocab) | STOP_WORDS | NEUTRAL | self._protected
         self._vocab_list = sorted(w for w in vocab if len(w) >= 5 and not w.isdigit())
         self._vocab_freq = vocab
-        self._alias_words = frozenset(w for key in phrases for w in key)
+        # Words of role aliases, misspellings included ("lerning"), are known words.
+        self._alias_words = frozenset(
+            w for r in knowledge.roles for a in r.aliases for w in tokens(a)
+        )
         self._corrections: dict[str, str] = {}
 
         # Topic vocabulary, analysed like everything else so synonyms line up.
@@ -372,7 +389,7 @@ class Analyzer:
 
     def correct(self, word: str) -> str:
         """The KB word ``word`` is a misspelling of, or ``word`` itself."""
-        if word in self.vocabulary or len(word) < 5 or not word.isalpha():
+        if word in self._no_correct or len(word) < 5 or not word.isalpha():
             return word
         return _correct(word, self)
 
@@ -382,7 +399,7 @@ class Analyzer:
         fixed: list[str] = []
         raw = _mark_r_language(text, raw)
         for word in raw:
-            if word in self.vocabulary:
+            if word in self._no_correct:
                 fixed.append(word)
                 continue
             candidate = self.correct(word)
@@ -392,8 +409,7 @@ class Analyzer:
         # "100k", "150000": amounts of money are salary questions.
         fixed = ["salary" if _MONEY.match(w) else w for w in fixed]
         # "how much do MLEs make" is about salary; "what do MLEs make" is not clearly.
-        if {"make", "makes", "making", "earn"} & set(fixed) and _PAY_HINTS & set(fixed):
-            fixed = ["salary" if w in ("make", "makes", "making") else w for w in fixed]
+        fixed = _make_means_pay(fixed)
         words = self._rewrite(fixed)
         off_topic = tuple(
             " ".join(fixed[i : i + n])
