@@ -31,6 +31,7 @@ STRONG_MATCH = 0.5
 # Below this lexical fit the best entry shares nothing meaningful with the question;
 # with a role named, the role's own entry (at the asked level/topic) is the answer.
 WEAK_MATCH = 0.12
+OFF_TOPIC_MATCH = 0.35
 # A role switch answered by the previous entry's counterpart: as sure as that answer.
 SWITCH_CONFIDENCE = 0.9
 # Decision thresholds on the calibrated confidence (see `careerbot eval`).
@@ -220,7 +221,7 @@ class Engine:
             return self._decline(question), analysis, []
 
         candidates = brain.index.search(analysis)
-        if candidates and candidates[0].lexical < WEAK_MATCH:
+        if candidates and _off_target(analysis, candidates[0]):
             candidates = []  # nothing in the KB is about these words
         if not candidates and analysis.roles and not analysis.inherited_roles:
             # "give me a quick rundown: DS vs MLE": nothing but the roles is known.
@@ -674,6 +675,21 @@ def _resolve_follow_up(analysis: Analysis, previous: Turn | None, knowledge: Kno
         topic_scores=topic_scores,
         compare_cue=analysis.compare_cue and len(roles) > 1,
         words=analysis.words if content == analysis.content else (),
+    )
+
+
+def _off_target(analysis: Analysis, best: Candidate) -> bool:
+    """The best entry shares next to nothing with the question, or, with a role and a
+    topic word in it ("what about becoming an ML engineer"), is weakly about another
+    topic: the role's own entry for that topic is the better answer."""
+    if best.lexical < WEAK_MATCH:
+        return True
+    named = analysis.roles and not analysis.inherited_roles
+    return bool(
+        named
+        and analysis.topic
+        and best.entry.topic != analysis.topic
+        and best.lexical < OFF_TOPIC_MATCH
     )
 
 

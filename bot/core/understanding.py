@@ -94,7 +94,7 @@ FOLLOW_UP_CUES = frozenset(
     """
     and what about how same for also too then other them they their those ones one role job
     side ok so as well the case people folks guys level stage point question thing else
-    instead either equivalent counterpart version
+    instead either equivalent counterpart version samecontext
     """.split()
 )
 # "5 yoe", "8+ years in": experience stated as a number of years.
