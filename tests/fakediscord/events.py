@@ -95,14 +95,7 @@ class EventDispatcher(World):
                 found.append((user, guild.member(user.id) if guild else None))
         extra_fields: dict[str, Any] = {}
         if reply_to is not None:
-            extra_fields = {
-                "message_reference": {
-                    "type": 0,
-                    "message_id": str(reply_to.id),
-                    "channel_id": str(reply_to.channel_id),
-                },
-                "referenced_message": reply_to.payload,
-            }
+            extra_fields = reply_to.reply_fields()
         payload = message_payload(
             message_id=self.ids(),
             channel=target,

@@ -103,6 +103,17 @@ class FakeMessage:
     def content(self) -> str:
         return str(self.payload.get("content") or "")
 
+    def reply_fields(self) -> dict[str, Any]:
+        """What a message replying to this one carries: the reference and a copy."""
+        reference: dict[str, Any] = {
+            "type": 0,
+            "message_id": str(self.id),
+            "channel_id": str(self.channel_id),
+        }
+        if self.guild_id:
+            reference["guild_id"] = str(self.guild_id)
+        return {"message_reference": reference, "referenced_message": self.payload}
+
     @property
     def embeds(self) -> list[dict[str, Any]]:
         return list(self.payload.get("embeds") or [])

@@ -69,15 +69,7 @@ async def post_message(ctx: Context) -> Result:
             raise ApiError.invalid_form([violation], "reply to an unknown message")
     extra: dict[str, Any] = {}
     if referenced is not None:
-        extra = {
-            "message_reference": {
-                "type": 0,
-                "message_id": str(referenced.id),
-                "channel_id": str(referenced.channel_id),
-                **({"guild_id": str(referenced.guild_id)} if referenced.guild_id else {}),
-            },
-            "referenced_message": referenced.payload,
-        }
+        extra = referenced.reply_fields()
     message = store_bot_message(
         ctx, channel, body, source="channel", message_type=19 if referenced else 0, extra=extra
     )
