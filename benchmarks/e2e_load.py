@@ -39,10 +39,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.core.conversation import ConversationStore  # noqa: E402
-from bot.core.engine import Engine  # noqa: E402
-from bot.core.evaluation import default_eval_dir, load_cases  # noqa: E402
-from bot.core.sqlite_store import open_store  # noqa: E402
+from bot.core.answering.conversation import ConversationStore  # noqa: E402
+from bot.core.answering.engine import Engine  # noqa: E402
+from bot.core.answering.evaluation import default_eval_dir, load_cases  # noqa: E402
+from bot.core.storage.sqlite import open_store  # noqa: E402
 from bot.runner import build_bot  # noqa: E402
 from bot.settings import DEFAULT_COOLDOWN_RATE, Settings  # noqa: E402
 from tests.fakediscord import FakeDiscord, FakeDiscordConfig, load_spec, start_client  # noqa: E402

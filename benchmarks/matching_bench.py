@@ -24,8 +24,8 @@ from rapidfuzz import fuzz, process, utils
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.core.engine import Engine  # noqa: E402
-from bot.core.evaluation import default_eval_dir, load_cases  # noqa: E402
+from bot.core.answering.engine import Engine  # noqa: E402
+from bot.core.answering.evaluation import default_eval_dir, load_cases  # noqa: E402
 from bot.core.knowledge import Citation, Entry, Knowledge  # noqa: E402
 
 

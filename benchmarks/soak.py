@@ -66,9 +66,9 @@ import discord.gateway  # noqa: E402
 import discord.http  # noqa: E402
 import yarl  # noqa: E402
 
-from bot.core.conversation import ConversationStore  # noqa: E402
-from bot.core.engine import Engine  # noqa: E402
-from bot.core.sqlite_store import open_store  # noqa: E402
+from bot.core.answering.conversation import ConversationStore  # noqa: E402
+from bot.core.answering.engine import Engine  # noqa: E402
+from bot.core.storage.sqlite import open_store  # noqa: E402
 from bot.discord_bot import CareerBot  # noqa: E402
 from bot.runner import build_bot  # noqa: E402
 from bot.settings import Settings  # noqa: E402

@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.core.sqlite_store import SqliteStore, Synchronous  # noqa: E402
+from bot.core.storage.sqlite import SqliteStore, Synchronous  # noqa: E402
 
 
 @dataclass(frozen=True, slots=True)

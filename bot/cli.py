@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, TextIO
 from bot.core.knowledge import Knowledge, KnowledgeError, load_knowledge, uncited_paragraphs
 
 if TYPE_CHECKING:
-    from bot.core.engine import Engine, Explanation
-    from bot.core.reply import Reply
+    from bot.core.answering.engine import Engine, Explanation
+    from bot.core.answering.reply import Reply
 
 
 class CliError(Exception):
@@ -139,7 +139,7 @@ def _kb_export(args: argparse.Namespace) -> int:
 
 
 def _engine(args: argparse.Namespace) -> Engine:
-    from bot.core.engine import Engine
+    from bot.core.answering.engine import Engine
 
     try:
         return Engine.load(getattr(args, "kb", None))
@@ -233,7 +233,7 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _role(args: argparse.Namespace) -> int:
-    from bot.core.engine import UnknownRoleError
+    from bot.core.answering.engine import UnknownRoleError
 
     engine = _engine(args)
     try:
@@ -252,7 +252,7 @@ def _topics(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from bot.core.evaluation import PARTS, default_eval_dir, evaluate, render
+    from bot.core.answering.evaluation import PARTS, default_eval_dir, evaluate, render
 
     directory = Path(args.dir) if args.dir else default_eval_dir()
     if not (directory / "dev.yaml").is_file():
@@ -277,8 +277,8 @@ def _run(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     import asyncio
 
-    from bot.core.report import ReportError, build_report, render_text, to_json
-    from bot.core.sqlite_store import default_db_path
+    from bot.core.reporting.report import ReportError, build_report, render_text, to_json
+    from bot.core.storage.sqlite import default_db_path
 
     knowledge = _knowledge(args.kb)
     try:

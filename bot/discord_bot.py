@@ -19,8 +19,8 @@ from typing import Any
 import discord
 from discord.ext import commands, tasks
 
-from bot.core.engine import Engine
-from bot.core.store import Store
+from bot.core.answering.engine import Engine
+from bot.core.storage.base import Store
 from bot.exts._answering import safely
 from bot.exts._cooldown import Cooldowns
 from bot.exts.errors import ErrorReporter

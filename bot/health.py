@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from bot.core.knowledge import KnowledgeError, load_knowledge
-from bot.core.sqlite_store import BUSY_TIMEOUT_SECONDS, default_db_path
+from bot.core.storage.sqlite import BUSY_TIMEOUT_SECONDS, default_db_path
 
 log = logging.getLogger(__name__)
 

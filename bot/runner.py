@@ -19,11 +19,11 @@ from typing import Any, TextIO
 import aiohttp
 import discord
 
-from bot.core.conversation import ConversationStore
-from bot.core.engine import Engine
+from bot.core.answering.conversation import ConversationStore
+from bot.core.answering.engine import Engine
 from bot.core.knowledge import KnowledgeError
-from bot.core.sqlite_store import open_store
-from bot.core.store import Store
+from bot.core.storage.base import Store
+from bot.core.storage.sqlite import open_store
 from bot.discord_bot import CareerBot
 from bot.health import heartbeat_path
 from bot.logging_setup import setup_logging

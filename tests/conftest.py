@@ -24,9 +24,9 @@ import discord.http
 import pytest
 from discord.webhook.async_ import AsyncWebhookAdapter
 
-from bot.core.conversation import ConversationStore
-from bot.core.engine import Engine
-from bot.core.store import MemoryStore
+from bot.core.answering.conversation import ConversationStore
+from bot.core.answering.engine import Engine
+from bot.core.storage.base import MemoryStore
 from bot.discord_bot import CareerBot
 from bot.settings import Settings
 from tests.fakediscord.harness import spec_or_skip

@@ -30,7 +30,7 @@ import discord.gateway
 import discord.http
 import yarl
 
-from bot.core.engine import Engine
+from bot.core.answering.engine import Engine
 from tests.fakediscord import FakeChannel, FakeDiscord, FakeInteraction, FakeUser
 
 CALLBACK_MESSAGE = 4

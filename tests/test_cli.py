@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.core.reply import JSON_KEYS
+from bot.core.answering.reply import JSON_KEYS
 from tests.test_knowledge import GOOD_ENTRY, make_kb
 
 REPO = Path(__file__).resolve().parents[1]
@@ -216,7 +216,7 @@ def test_run_without_token_is_one_line_and_exit_2(tmp_path):
 def test_report_and_health_commands(tmp_path):
     import asyncio
 
-    from bot.core.sqlite_store import SqliteStore
+    from bot.core.storage.sqlite import SqliteStore
 
     db = tmp_path / "bot.sqlite3"
 

@@ -11,13 +11,13 @@ import discord
 import pytest
 
 import bot.exts
-from bot.core.store import MemoryStore
+from bot.core.storage.base import MemoryStore
 from bot.discord_bot import EXTENSIONS, CareerBot, command_digest, intents_for
 from tests.conftest import make_settings
 from tests.fakediscord.limits import command_list_violations
 
 if TYPE_CHECKING:
-    from bot.core.engine import Engine
+    from bot.core.answering.engine import Engine
     from tests.conftest import Harness
     from tests.fakediscord.spec import ApiSpec
 

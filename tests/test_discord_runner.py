@@ -83,7 +83,7 @@ async def test_stored_channels_cannot_stop_the_bot_from_starting(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """A server admin's /config must not break start-up when the portal lacks the intent."""
-    from bot.core.sqlite_store import SqliteStore
+    from bot.core.storage.sqlite import SqliteStore
 
     async def with_a_channel(self: SqliteStore) -> dict[int, frozenset[int]]:
         return {1: frozenset({2})}

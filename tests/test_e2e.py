@@ -31,10 +31,10 @@ import discord
 import pytest
 
 import bot.exts._answering as answering
-from bot.core.conversation import ConversationStore
-from bot.core.engine import Engine
-from bot.core.sqlite_store import SqliteStore, open_store
-from bot.core.store import MemoryStore, Store
+from bot.core.answering.conversation import ConversationStore
+from bot.core.answering.engine import Engine
+from bot.core.storage.base import MemoryStore, Store
+from bot.core.storage.sqlite import SqliteStore, open_store
 from bot.discord_bot import CareerBot, intents_for
 from bot.exts.ask import CONTEXT_MENU_NAME
 from bot.runner import build_bot
@@ -710,8 +710,8 @@ def test_a_broken_reply_fails_the_suite(
     pytester.makepyfile(
         test_broken="""
         import bot.exts._answering as answering
-        from bot.core.engine import Engine
-        from bot.core.store import MemoryStore
+        from bot.core.answering.engine import Engine
+        from bot.core.storage.base import MemoryStore
         from bot.runner import build_bot
         from bot.settings import Settings
         from tests.fakediscord import start_client

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.conversation import ConversationStore
-from bot.core.engine import Engine
-from bot.core.sqlite_store import open_store
+from bot.core.answering.conversation import ConversationStore
+from bot.core.answering.engine import Engine
+from bot.core.storage.sqlite import open_store
 from bot.runner import build_bot
 from bot.settings import DEFAULT_COOLDOWN_RATE, Settings
 from tests.fakediscord import FakeDiscord, FakeDiscordConfig, start_client

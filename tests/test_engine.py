@@ -7,8 +7,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core.conversation import ConversationStore, Turn
-from bot.core.engine import Engine, UnknownRoleError
+from bot.core.answering.conversation import ConversationStore, Turn
+from bot.core.answering.engine import Engine, UnknownRoleError
 from bot.core.knowledge import KnowledgeError
 
 SALARY = "Salary Expectations and Market Demand"

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.engine import Engine
-from bot.core.evaluation import default_eval_dir, evaluate
+from bot.core.answering.engine import Engine
+from bot.core.answering.evaluation import default_eval_dir, evaluate
 
 GATE = 0.90
 

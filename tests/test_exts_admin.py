@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import discord
 import pytest
 
-from bot.core.store import CooldownSetting
+from bot.core.storage.base import CooldownSetting
 from bot.exts.admin import SAVE_FAILED_TEXT
 from bot.ui.embeds import NOT_OWNER_TEXT
 
@@ -121,7 +121,7 @@ async def test_an_invalid_kb_is_rejected_and_the_old_one_kept(
 async def test_kb_gaps_shows_this_servers_unanswered_questions(
     discord_harness: Harness, tmp_path: Path
 ) -> None:
-    from bot.core.sqlite_store import SqliteStore
+    from bot.core.storage.sqlite import SqliteStore
 
     h = discord_harness
     store = SqliteStore(tmp_path / "gaps.sqlite3")

@@ -110,7 +110,7 @@ async def test_sixth_question_in_the_window_gets_an_ephemeral_cooldown_note(
 
 
 async def test_a_server_can_set_its_own_rate(discord_harness: Harness) -> None:
-    from bot.core.store import CooldownSetting
+    from bot.core.storage.base import CooldownSetting
 
     h = discord_harness
     await h.store.set_cooldown(h.guild.id, CooldownSetting(rate=1, per=60))

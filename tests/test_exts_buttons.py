@@ -16,7 +16,7 @@ from bot.ui.embeds import (
 from bot.ui.views import AnswerButton
 
 if TYPE_CHECKING:
-    from bot.core.engine import Engine
+    from bot.core.answering.engine import Engine
     from tests.conftest import Harness
 
 # Vague questions the engine is unsure about; the first one that still gets a

@@ -10,7 +10,7 @@ from bot.exts.reference import ROLE_CHOICES
 from bot.ui.embeds import BOTH_ROLES_COLOUR, DECLINED_COLOUR
 
 if TYPE_CHECKING:
-    from bot.core.engine import Engine
+    from bot.core.answering.engine import Engine
     from tests.conftest import Harness
 
 

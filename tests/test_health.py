@@ -12,7 +12,7 @@ import pytest
 
 import bot.health
 from bot.core.knowledge import KnowledgeError, load_knowledge
-from bot.core.sqlite_store import DB_ENV, open_store
+from bot.core.storage.sqlite import DB_ENV, open_store
 from bot.health import (
     HEARTBEAT_ENV,
     check_health,

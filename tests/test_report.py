@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.knowledge import Citation, Entry, Knowledge, Role, Section, Source, Topic
-from bot.core.report import (
+from bot.core.reporting.report import (
     GROUP_THRESHOLD,
     ReportError,
     build_report,
@@ -20,7 +20,7 @@ from bot.core.report import (
     similarity,
     to_json,
 )
-from bot.core.sqlite_store import QuestionRecord, SqliteStore, open_store
+from bot.core.storage.sqlite import QuestionRecord, SqliteStore, open_store
 
 CITE = (Citation("Salary Expectations and Market Demand", 1),)
 
@@ -322,7 +322,7 @@ def test_empty_report_renders(knowledge: Knowledge) -> None:
 
 def test_fast_index_agrees_with_similarity() -> None:
     """The grouping index (C-speed scans) must score exactly like ``similarity``."""
-    from bot.core.report import _KeyIndex
+    from bot.core.reporting.report import _KeyIndex
 
     questions = [
         "dentist salary",

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.core import sqlite_store
-from bot.core.sqlite_store import (
+from bot.core.storage import sqlite as sqlite_store
+from bot.core.storage.base import CooldownSetting, Store
+from bot.core.storage.sqlite import (
     DB_ENV,
     SCHEMA_VERSION,
     SqliteStore,
@@ -25,9 +26,8 @@ from bot.core.sqlite_store import (
     open_store,
     schema_tables,
 )
-from bot.core.store import CooldownSetting, Store
 
-LOGGER = "bot.core.sqlite_store"
+LOGGER = "bot.core.storage.sqlite"
 DAY = 86400.0
 
 
@@ -258,7 +258,7 @@ async def test_cooldown_cache_expires(db: Path, monkeypatch: pytest.MonkeyPatch)
 
 CHILD = r"""
 import asyncio, itertools, sys
-from bot.core.sqlite_store import SqliteStore
+from bot.core.storage.sqlite import SqliteStore
 
 async def main() -> None:
     store = SqliteStore(sys.argv[1])

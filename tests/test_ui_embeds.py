@@ -14,8 +14,8 @@ import discord
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.core.answering.reply import CardLine, Column, Reply, RoleCard, TopicInfo
 from bot.core.knowledge import Citation
-from bot.core.reply import CardLine, Column, Reply, RoleCard, TopicInfo
 from bot.ui.embeds import (
     BOTH_ROLES_COLOUR,
     DECLINED_COLOUR,
@@ -33,7 +33,7 @@ from bot.ui.limits import embed_problems, view_problems
 from bot.ui.views import delete_only_view, reply_view
 
 if TYPE_CHECKING:
-    from bot.core.engine import Engine
+    from bot.core.answering.engine import Engine
 
 Check = Callable[..., list[str]]
 SLOW = settings(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 import pytest
 
-from bot.core.reply import Reply
+from bot.core.answering.reply import Reply
 from bot.ui.limits import CUSTOM_ID_LIMIT, view_problems
 from bot.ui.views import (
     DYNAMIC_ITEMS,
@@ -23,7 +23,7 @@ from bot.ui.views import (
 )
 
 if TYPE_CHECKING:
-    from bot.core.engine import Engine
+    from bot.core.answering.engine import Engine
 
 
 def ids(view: discord.ui.View | None) -> list[str]:

@@ -2,7 +2,7 @@
 
 For every dev question that reaches the matcher, record the raw match strength and
 whether answering with the top candidate would have been right; print a reliability
-table and the logistic fit (Platt scaling) used by bot.core.engine._confidence.
+table and the logistic fit (Platt scaling) used by bot.core.answering.engine._confidence.
 """
 
 import itertools
@@ -12,9 +12,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.core import engine as engine_module
-from bot.core.engine import Engine
-from bot.core.evaluation import default_eval_dir, judge, load_cases, part_files
+from bot.core.answering import engine as engine_module
+from bot.core.answering.engine import Engine
+from bot.core.answering.evaluation import default_eval_dir, judge, load_cases, part_files
 
 rows = []
 original = engine_module._confidence

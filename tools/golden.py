@@ -14,8 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.core.engine import Engine
-from bot.core.evaluation import default_eval_dir, load_cases
+from bot.core.answering.engine import Engine
+from bot.core.answering.evaluation import default_eval_dir, load_cases
 
 GOLDEN = default_eval_dir() / "golden.json"
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import discord
 
-from bot.core.reply import Reply
+from bot.core.answering.reply import Reply
 from bot.core.text import normalise
 from bot.logging_setup import log_answer
 from bot.ui.embeds import cooldown_text, reply_embed, too_long_text

@@ -17,9 +17,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.knowledge import KnowledgeError
-from bot.core.report import build_report
-from bot.core.sqlite_store import SqliteStore
-from bot.core.store import CooldownSetting
+from bot.core.reporting.report import build_report
+from bot.core.storage.base import CooldownSetting
+from bot.core.storage.sqlite import SqliteStore
 from bot.exts._answering import safely
 from bot.ui.embeds import (
     GAPS_LINES,

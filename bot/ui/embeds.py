@@ -13,9 +13,9 @@ from collections.abc import Iterable, Sequence
 
 import discord
 
+from bot.core.answering.reply import Reply, RoleCard, TopicInfo
 from bot.core.knowledge import Knowledge
-from bot.core.reply import Reply, RoleCard, TopicInfo
-from bot.core.report import Report
+from bot.core.reporting.report import Report
 from bot.ui.limits import (
     EMBED_DESCRIPTION_LIMIT,
     EMBED_FIELD_NAME_LIMIT,

@@ -21,8 +21,8 @@ from typing import Any, Literal, Protocol, Self
 
 import discord
 
+from bot.core.answering.reply import Reply
 from bot.core.knowledge import Knowledge
-from bot.core.reply import Reply
 from bot.ui.limits import (
     BUTTON_LABEL_LIMIT,
     BUTTONS_PER_ROW,

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from bot.core.answering.reply import CardLine, Column, Reply, RoleCard, Status
 from bot.core.knowledge import Citation, Entry, Knowledge
-from bot.core.reply import CardLine, Column, Reply, RoleCard, Status
 
 RELATED_LIMIT = 3
 

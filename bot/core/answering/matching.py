@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from bot.core.answering.understanding import Analysis, Analyzer
 from bot.core.knowledge import Entry, Knowledge
-from bot.core.understanding import Analysis, Analyzer
 
 SHORTLIST = 30
 ROLE_MISMATCH = 0.5

@@ -23,7 +23,7 @@ gap. Questions are therefore grouped by meaning before counting:
 Each group also names the nearest KB entry (same key and scorer over every phrasing)
 so a maintainer sees at once whether to add an alternate or write a new entry.
 
-``build_report`` reads a :class:`~bot.core.sqlite_store.SqliteStore` (or a database
+``build_report`` reads a :class:`~bot.core.storage.sqlite.SqliteStore` (or a database
 path); ``compile_report`` does the same from plain query results, for tests and
 front ends that already hold them. ``render_text`` and ``to_json`` present it.
 """
@@ -43,7 +43,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from bot.core.knowledge import Knowledge
-from bot.core.sqlite_store import (
+from bot.core.storage.sqlite import (
     DAY,
     QuestionRecord,
     SqliteStore,

@@ -15,13 +15,13 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from bot.core import compose
-from bot.core.conversation import ConversationStore, Turn
+from bot.core.answering import compose
+from bot.core.answering.conversation import ConversationStore, Turn
+from bot.core.answering.matching import CONTINUITY, ROLE_MATCH_SOFT, Candidate, Index
+from bot.core.answering.reply import Reply, RoleCard, TopicInfo
+from bot.core.answering.understanding import Analysis, Analyzer
 from bot.core.knowledge import Entry, Knowledge, Topic, load_knowledge
-from bot.core.matching import CONTINUITY, ROLE_MATCH_SOFT, Candidate, Index
-from bot.core.reply import Reply, RoleCard, TopicInfo
 from bot.core.text import tokens
-from bot.core.understanding import Analysis, Analyzer
 
 MAX_QUESTION_CHARS = 1000
 CHOOSING_TERMS = frozenset({"choose"})

@@ -16,9 +16,9 @@ from typing import Any
 
 import yaml
 
-from bot.core.engine import Engine
+from bot.core.answering.engine import Engine
+from bot.core.answering.reply import Reply
 from bot.core.knowledge import Knowledge
-from bot.core.reply import Reply
 
 PARTS = ("dev", "heldout")
 
@@ -212,7 +212,7 @@ def render(results: list[PartResult], show_failures: bool = True) -> str:
 
 
 def default_eval_dir() -> Path:
-    return Path(__file__).resolve().parents[2] / "tests" / "eval"
+    return Path(__file__).resolve().parents[3] / "tests" / "eval"
 
 
 __all__ = [

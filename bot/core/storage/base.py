@@ -1,7 +1,7 @@
 """Where the bot keeps what people teach it: votes, unanswered questions, server settings.
 
 The Discord layer and the engine only see :class:`Store`. ``MemoryStore`` serves tests
-and token-less runs; ``bot.core.sqlite_store.SqliteStore`` is the durable default.
+and token-less runs; ``bot.core.storage.sqlite.SqliteStore`` is the durable default.
 Writes must never raise into the caller: the bot keeps answering when storage fails.
 No method takes a user id: nothing that identifies a person is stored.
 """

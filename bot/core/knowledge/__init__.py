@@ -711,7 +711,7 @@ def default_knowledge_dir() -> Path:
     override = os.environ.get(KNOWLEDGE_DIR_ENV)
     if override:
         return Path(override).expanduser()
-    package = Path(__file__).resolve().parent.parent
+    package = Path(__file__).resolve().parents[2]
     shipped = package / "_knowledge"
     if shipped.is_dir():
         return shipped

@@ -1,4 +1,4 @@
-"""The durable :class:`~bot.core.store.Store`: one SQLite file, written by one thread.
+"""The durable :class:`~bot.core.storage.base.Store`: one SQLite file, written by one thread.
 
 Why it is built this way:
 
@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from bot.core.store import CooldownSetting, Vote
+from bot.core.storage.base import CooldownSetting, Vote
 
 log = logging.getLogger(__name__)
 
@@ -246,7 +246,7 @@ _STOP = object()
 
 
 class SqliteStore:
-    """A :class:`~bot.core.store.Store` backed by one SQLite file (see module docstring).
+    """A :class:`~bot.core.storage.base.Store` backed by one SQLite file (see module docstring).
 
     Construct it anywhere (no event loop needed); the worker thread opens the file in
     the background. ``await store.wait_ready()`` (or use :func:`open_store`) to know

@@ -1,0 +1,1 @@
+"""Answering a question: prepare → analyse → resolve context → retrieve → decide → compose."""

@@ -1,0 +1,1 @@
+"""What people asked and how they rated it: the statistics behind ``careerbot report``."""

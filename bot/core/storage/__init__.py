@@ -1,0 +1,1 @@
+"""Where votes, questions and per-server settings are kept (the store protocol and SQLite)."""
