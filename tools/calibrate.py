@@ -1,8 +1,9 @@
 """Fit the confidence curve on the DEV set only (never the held-out part).
 
-For every dev question that reaches the matcher, record the raw match strength and
-whether answering with the top candidate would have been right; print a reliability
-table and the logistic fit (Platt scaling) used by bot.core.answering.engine._confidence.
+For every dev question that reaches the decide stage's confidence rule, read the raw
+strength from the answer's trace and record whether answering with the top candidate
+would have been right; print a reliability table and the logistic fit (Platt scaling)
+whose two numbers go into ``Policy.calibration_slope`` / ``calibration_midpoint``.
 """
 
 import itertools
@@ -12,30 +13,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.core.answering import engine as engine_module
 from bot.core.answering.engine import Engine
 from bot.core.answering.evaluation import default_eval_dir, judge, load_cases, part_files
 
 rows = []
-original = engine_module._confidence
-
-
-def spy(analysis, candidates):
-    value = original(analysis, candidates)
-    spy.last = (engine_module._raw_strength(analysis, candidates), value)
-    return value
-
-
-engine_module._confidence = spy
 engine = Engine.load()
 conversations = [c for f in part_files(default_eval_dir(), "dev") for c in load_cases(f)]
 for n, conv in enumerate(conversations):
     for case in conv:
-        spy.last = None
-        reply = engine.ask(case.question, conversation=n)
-        if spy.last is None or case.expect == "smalltalk":
+        response = engine.respond(case.question, conversation=n)
+        raw = response.trace.get("decide", "strength")
+        if raw is None or case.expect == "smalltalk":
             continue
-        raw, conf = spy.last
+        reply = response.reply
         # Would answering with the top candidate have been right? (A clarify's first
         # option is that candidate.)
         forced = reply
@@ -45,7 +35,7 @@ for n, conv in enumerate(conversations):
         rows.append((raw, ok, case.expect, case.question, reply.status))
 
 rows.sort()
-print(f"{len(rows)} questions reached the matcher")
+print(f"{len(rows)} questions reached the confidence rule")
 bins = [0, 0.2, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.8, 10]
 for lo, hi in itertools.pairwise(bins):
     group = [r for r in rows if lo <= r[0] < hi]
@@ -67,7 +57,7 @@ for _ in range(20000):
         gb += (p - ok) * (-a)
     a -= 0.05 * ga / len(rows)
     b -= 0.05 * gb / len(rows)
-print(f"fit: a={a:.2f} b={b:.3f}")
+print(f"fit: calibration_slope={a:.2f} calibration_midpoint={b:.3f}")
 for raw, ok, expect, q, status in rows:
     if (expect == "declined" and raw > 0.3) or (expect == "in_scope" and ok and raw < 0.4):
         print(f"  {raw:5.3f} {'ok ' if ok else 'bad'} {expect:8} {status:9} {q}")

@@ -1,13 +1,15 @@
-"""Turning entries into the replies people read: answers, comparisons, role cards.
+"""The compose stage: turning decisions and entries into the replies people read.
 
-Every reply built here carries its citations, so nothing reaches a user without its
-section and paragraph.
+Only this module builds a :class:`Reply`: answers, comparisons, did-you-means,
+declines, small talk and role cards. Every reply built here carries its citations, so
+nothing reaches a user without its section and paragraph.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
+from bot.core.answering.decide import Decision
 from bot.core.answering.reply import CardLine, Column, Reply, RoleCard, Status
 from bot.core.knowledge import Citation, Entry, Knowledge
 
@@ -45,12 +47,71 @@ def citation_line(knowledge: Knowledge, citations: Iterable[Citation]) -> str:
     return f"Source: {cited} ({knowledge.source.short_as_of})"
 
 
-def counterpart_role(knowledge: Knowledge, roles: Iterable[str]) -> str | None:
-    roles = set(roles)
-    if len(roles) != 1:
-        return None
-    others = [r.id for r in knowledge.roles if r.id not in roles]
-    return others[0] if len(others) == 1 else None
+CLARIFY_TITLE = "Did you mean…?"
+CLARIFY_BODY = "I'm not sure which of these you mean. Pick one, or rephrase your question:"
+DECLINE_TITLE = "I can't answer that"
+DECLINE_BODY = "Sorry, I don't know that one. "
+
+
+def compose(
+    knowledge: Knowledge,
+    question: str,
+    decision: Decision,
+    counterpart: Callable[[str], Entry | None],
+) -> Reply:
+    """The reply for ``decision``; ``counterpart`` finds the other role's entry."""
+    if decision.kind == "answer":
+        (entry,) = decision.entries
+        return answer_reply(
+            knowledge,
+            question,
+            entry,
+            confidence=decision.confidence,
+            counterpart=counterpart(entry.id),
+        )
+    if decision.kind == "compare":
+        return comparison_reply(
+            knowledge,
+            question,
+            decision.entries,
+            confidence=decision.confidence,
+            intro=decision.intro,
+            topic=decision.topic,
+        )
+    if decision.kind == "clarify":
+        options = decision.entries
+        return simple_reply(
+            question,
+            "clarify",
+            CLARIFY_BODY,
+            title=CLARIFY_TITLE,
+            confidence=decision.confidence,
+            suggestions=[e.question for e in options],
+            suggestion_ids=[e.id for e in options],
+            entries=[e.id for e in options],
+        )
+    if decision.kind == "smalltalk":
+        return simple_reply(
+            question, "smalltalk", decision.message or "", confidence=decision.confidence
+        )
+    return decline_reply(knowledge, question, decision.message, decision.confidence)
+
+
+def decline_reply(
+    knowledge: Knowledge, question: str, message: str | None = None, confidence: float = 0.0
+) -> Reply:
+    """A decline that says what we can answer and points at entries that show it."""
+    decline = knowledge.lexicon.decline
+    pointers = [i for i in decline.suggestions if i in knowledge.by_id]
+    return simple_reply(
+        question,
+        "declined",
+        message or DECLINE_BODY + decline.hint,
+        title=DECLINE_TITLE,
+        confidence=confidence,
+        suggestions=[knowledge.by_id[i].question for i in pointers],
+        suggestion_ids=pointers,
+    )
 
 
 def answer_reply(
@@ -159,24 +220,14 @@ def simple_reply(
     )
 
 
-# Role card lines: (label, topic, level). The card shows the primary entry of each topic
-# for the role, and the salary line lists every level, so a card answers "tell me about
-# this job" in one screen.
-CARD_TOPICS = (
-    ("What they do", "role"),
-    ("Education", "education"),
-    ("Key skills", "skills"),
-    ("Tools", "tools"),
-    ("Salary", "salary"),
-    ("Career path", "career-path"),
-)
-
-
 def role_card(knowledge: Knowledge, role_id: str) -> RoleCard:
+    """One cited line per topic of the lexicon's role card: the topic's primary entry
+    for the role, so a card answers "tell me about this job" in one screen."""
     role = knowledge.role(role_id)
     lines: list[CardLine] = []
-    for label, topic in CARD_TOPICS:
-        entry = knowledge.primary(topic, role_id)
+    for card_line in knowledge.lexicon.role_card:
+        label = card_line.label
+        entry = knowledge.primary(card_line.topic, role_id)
         if entry is None:
             continue
         lines.append(

@@ -39,6 +39,8 @@ class Outcome:
     reply: Reply
     ok: bool
     why: str
+    rule: str = ""
+    """The decide rule that chose the reply (see bot/core/answering/decide.py)."""
 
 
 @dataclass
@@ -97,7 +99,12 @@ class PartResult:
             "smalltalk": self.smalltalk[0],
             "clarify_rate": self.clarify_rate,
             "failures": [
-                {"question": o.case.question, "why": o.why, "entries": list(o.reply.entries)}
+                {
+                    "question": o.case.question,
+                    "why": o.why,
+                    "rule": o.rule,
+                    "entries": list(o.reply.entries),
+                }
                 for o in self.outcomes
                 if not o.ok
             ],
@@ -160,9 +167,9 @@ def run_part(engine: Engine, name: str, conversations: list[list[Case]]) -> Part
     for n, turns in enumerate(conversations):
         key = ("eval", name, n)
         for case in turns:
-            reply = engine.ask(case.question, conversation=key)
-            ok, why = judge(case, reply, engine.knowledge)
-            result.outcomes.append(Outcome(case, reply, ok, why))
+            response = engine.respond(case.question, conversation=key)
+            ok, why = judge(case, response.reply, engine.knowledge)
+            result.outcomes.append(Outcome(case, response.reply, ok, why, response.decision.rule))
         engine.conversations.forget(key)
     return result
 
@@ -206,7 +213,7 @@ def render(results: list[PartResult], show_failures: bool = True) -> str:
                 lines.append("  failures:")
             for o in fails:
                 tag = "↳ " if o.case.follow_up else ""
-                lines.append(f"    - {tag}{o.case.question!r}: {o.why}")
+                lines.append(f"    - {tag}{o.case.question!r}: {o.why} [rule {o.rule}]")
         lines.append("")
     return "\n".join(lines)
 

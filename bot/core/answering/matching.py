@@ -1,4 +1,4 @@
-"""Ranking KB entries for an analysed question.
+"""The retrieve stage: ranking KB entries for an analysed question.
 
 Word importance does the routing (a word shared with few entries says more than one
 shared with many), the detected slots (roles, level, topic) settle ties between
@@ -16,25 +16,12 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from bot.core.answering.policy import Policy
 from bot.core.answering.understanding import Analysis, Analyzer
 from bot.core.knowledge import Entry, Knowledge
 
-SHORTLIST = 30
-ROLE_MISMATCH = 0.5
-ROLE_MISMATCH_SOFT = 0.15
-CONTINUITY = 0.05
-ROLE_MATCH = 0.12
-ROLE_MATCH_SOFT = 0.05
-QUESTION_WORDS = frozenset({"why", "where", "more", "less", "most", "same"})
-QUESTION_WORD_WEIGHT = 1.5
-# Weights of the lexical evidence, tuned on the dev set (see `careerbot eval`).
-W_DICE = 0.5
-W_CONTAINED = 0.3
-W_COVERAGE = 0.4
-W_ANSWER = 0.25
-SHORTLIST_ROUGH = 40
-FUZZY_RERANK = 12
-RARE_DF = 200
+RAPIDFUZZ_SCALE = 100.0
+"""RapidFuzz scores run from 0 to 100; candidates carry 0–1."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +47,9 @@ class _Doc:
 class Index:
     """Entries analysed once at load, with IDF weights and posting lists."""
 
-    def __init__(self, knowledge: Knowledge, analyzer: Analyzer) -> None:
+    def __init__(self, knowledge: Knowledge, analyzer: Analyzer, policy: Policy) -> None:
         self.analyzer = analyzer
+        self.policy = p = policy
         docs: list[_Doc] = []
         for entry in knowledge.entries:
             analyses = [analyzer.analyse(p) for p in entry.phrasings]
@@ -92,13 +80,14 @@ class Index:
                 answer_postings[term].append(i)
         terms = set(df_phr) | set(df_ans)
         self.idf = {
-            t: math.log(1 + n / (1 + df_phr.get(t, 0) + 0.5 * df_ans.get(t, 0))) for t in terms
+            t: math.log(1 + n / (1 + df_phr.get(t, 0) + p.answer_df_weight * df_ans.get(t, 0)))
+            for t in terms
         }
         # Question words are rare in phrasings but say little about the subject: "why
         # are DSs expected to have business skills" is not the "why do MLEs earn more"
         # entry. Their weight is capped at that of a common word.
-        for t in QUESTION_WORDS & self.idf.keys():
-            self.idf[t] = min(self.idf[t], QUESTION_WORD_WEIGHT)
+        for t in knowledge.lexicon.cues.question_words & self.idf.keys():
+            self.idf[t] = min(self.idf[t], p.question_word_idf)
         self.max_idf = math.log(1 + n)
         self.postings = {t: tuple(v) for t, v in postings.items()}
         self.answer_postings = {t: tuple(v) for t, v in answer_postings.items()}
@@ -122,7 +111,9 @@ class Index:
         uses weigh nothing here; the confidence accounts for them instead."""
         return self.idf.get(term, 0.0)
 
-    def search(self, analysis: Analysis, limit: int = SHORTLIST) -> list[Candidate]:
+    def search(self, analysis: Analysis, limit: int | None = None) -> list[Candidate]:
+        p = self.policy
+        limit = limit or p.shortlist
         terms = [t for t in analysis.content if t in self.idf]
         if not terms:
             return []
@@ -149,7 +140,9 @@ class Index:
                 elif i in more:
                     extra[i] += w
         shortlist = heapq.nlargest(
-            SHORTLIST_ROUGH, pool, key=lambda i: cover.get(i, 0.0) + 0.4 * extra.get(i, 0.0)
+            p.shortlist_rough,
+            pool,
+            key=lambda i: cover.get(i, 0.0) + p.rough_answer_weight * extra.get(i, 0.0),
         )
         query = frozenset(terms)
         scored = []
@@ -166,13 +159,13 @@ class Index:
                     # survives in long messages, where the question is a small part.
                     contained = max(contained, weight / size if size else 0.0)
             lexical = (
-                W_DICE * dice
-                + W_CONTAINED * contained * min(1.0, len(query) / 4)
-                + W_COVERAGE * coverage
-                + W_ANSWER * answer_cover
+                p.w_dice * dice
+                + p.w_contained * contained * min(1.0, len(query) / p.contained_full_at)
+                + p.w_coverage * coverage
+                + p.w_answer * answer_cover
             )
             scored.append(
-                (lexical + _slot_score(analysis, doc.entry), lexical, coverage + answer_cover, i)
+                (lexical + _slot_score(analysis, doc.entry, p), lexical, coverage + answer_cover, i)
             )
         best = heapq.nlargest(limit, scored)
         query_text = " ".join(analysis.content)
@@ -182,18 +175,18 @@ class Index:
             # Fuzzy similarity only re-ranks the head of the list: it buys typo and
             # word-order tolerance where it can change the answer, at a fixed cost.
             fuzzy = 0.0
-            if rank < FUZZY_RERANK:
+            if rank < p.fuzzy_rerank:
                 fuzzy = (
                     max(
                         fuzz.token_sort_ratio(query_text, text, processor=None)
                         for text in doc.texts
                     )
-                    / 100.0
+                    / RAPIDFUZZ_SCALE
                 )
             result.append(
                 Candidate(
                     doc.entry,
-                    base + 0.15 * fuzzy,
+                    base + p.fuzzy_weight * fuzzy,
                     lexical,
                     min(coverage, 1.0),
                     fuzzy,
@@ -207,7 +200,7 @@ class Index:
         """Rare words bring candidates in; a word shared by a large part of the KB only
         adds to candidates already found, so cost follows the question's rare words,
         not the size of the KB."""
-        cap = max(RARE_DF, len(self.docs) // 50)
+        cap = max(self.policy.rare_df, len(self.docs) // self.policy.rare_share)
         ordered = sorted(terms, key=lambda t: self.idf[t], reverse=True)
         admitted, common = [], []
         for t in ordered:
@@ -216,7 +209,7 @@ class Index:
         return admitted, common
 
 
-def _slot_score(analysis: Analysis, entry: Entry) -> float:
+def _slot_score(analysis: Analysis, entry: Entry, p: Policy) -> float:
     """Agreement between what the question is about and what the entry is about."""
     score = 0.0
     asked = analysis.roles
@@ -226,26 +219,26 @@ def _slot_score(analysis: Analysis, entry: Entry) -> float:
     if len(asked) == 1:
         (role,) = asked
         if role not in about:
-            score -= ROLE_MISMATCH_SOFT if soft else ROLE_MISMATCH
+            score -= p.role_mismatch_soft if soft else p.role_mismatch
         elif len(about) == 1:
-            score += ROLE_MATCH_SOFT if soft else ROLE_MATCH
+            score += p.role_match_soft if soft else p.role_match
         else:
-            score += 0.03
+            score += p.role_in_pair
     elif len(asked) > 1:
-        score += 0.1 if len(about) > 1 else -0.02
+        score += p.pair_match if len(about) > 1 else -p.pair_mismatch
     else:
-        score += 0.02 if len(about) > 1 else 0.0
+        score += p.no_role_pair if len(about) > 1 else 0.0
     if analysis.level:
         if entry.level == analysis.level:
-            score += 0.12
+            score += p.level_match
         elif entry.level is not None:
-            score -= 0.15
+            score -= p.level_mismatch
     elif entry.level is not None:
-        score -= 0.05
+        score -= p.level_unasked
     if analysis.previous_topic == entry.topic:
-        score += CONTINUITY
+        score += p.continuity
     if analysis.topic_scores:
         best = max(analysis.topic_scores.values())
         if best > 0:
-            score += 0.08 * analysis.topic_scores.get(entry.topic, 0.0) / best
+            score += p.topic_weight * analysis.topic_scores.get(entry.topic, 0.0) / best
     return score

@@ -12,6 +12,8 @@ from typing import Any, Literal
 from bot.core.knowledge import Citation
 
 Status = Literal["answered", "compared", "clarify", "declined", "smalltalk"]
+CONFIDENCE_DECIMALS = 4
+"""``--json`` rounds confidence to this many places."""
 JSON_KEYS = ("question", "status", "text", "citations", "entries", "confidence", "suggestions")
 
 
@@ -70,7 +72,7 @@ class Reply:
             "text": self.text,
             "citations": [c.to_json() for c in self.citations],
             "entries": list(self.entries),
-            "confidence": round(float(self.confidence), 4),
+            "confidence": round(float(self.confidence), CONFIDENCE_DECIMALS),
             "suggestions": list(self.suggestions),
         }
 

@@ -1,5 +1,5 @@
-"""The answering engine: questions as people type them, follow-ups, comparisons and
-honest declines."""
+"""The answering engine end to end: questions as people type them, comparisons,
+honest declines, and a reply for any text."""
 
 from __future__ import annotations
 
@@ -7,16 +7,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core.answering.conversation import ConversationStore, Turn
 from bot.core.answering.engine import Engine, UnknownRoleError
 from bot.core.knowledge import KnowledgeError
 
 SALARY = "Salary Expectations and Market Demand"
-
-
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    return Engine.load()
 
 
 def sections(reply) -> set[str]:
@@ -91,51 +85,6 @@ def test_comparison_at_a_level(engine):
     reply = engine.ask("entry level ds vs mle salary")
     assert reply.status == "compared"
     assert {c.entry_id for c in reply.columns} == {"ds-salary-entry", "mle-salary-entry"}
-
-
-@pytest.mark.parametrize(
-    ("first", "follow_up", "expected"),
-    [
-        ("how much do data scientists earn", "and ML engineers?", "mle-salary"),
-        ("how much do data scientists earn", "what about senior ones?", "ds-salary-senior"),
-        ("what tools do ML engineers use", "how about DS?", "ds-tools"),
-        ("what tools do ML engineers use", "same for data scientists", "ds-tools"),
-        ("data scientist education", "the other role?", "mle-education"),
-        ("senior data scientist salary", "and for MLEs?", "mle-salary-senior"),
-        ("how much do MLEs make", "and entry level?", "mle-salary-entry"),
-    ],
-)
-def test_follow_ups_resolve_against_the_previous_turn(engine, first, follow_up, expected):
-    key = ("test", first, follow_up)
-    engine.ask(first, conversation=key)
-    reply = engine.ask(follow_up, conversation=key)
-    assert reply.entries[:1] == (expected,)
-    engine.conversations.forget(key)
-
-
-def test_follow_up_without_context_does_not_invent_one(engine):
-    reply = engine.ask("and ML engineers?", conversation=("fresh", 1))
-    assert reply.entries == ("mle-role",)
-
-
-def test_conversations_are_separate(engine):
-    engine.ask("how much do data scientists earn", conversation="alice")
-    engine.ask("what tools do ML engineers use", conversation="bob")
-    assert engine.ask("what about senior ones?", conversation="alice").entries == (
-        "ds-salary-senior",
-    )
-
-
-def test_conversation_state_expires_and_is_bounded():
-    now = [0.0]
-    store = ConversationStore(ttl=60, max_size=3, clock=lambda: now[0])
-    turn = Turn(frozenset({"ml_engineer"}), "salary", None, ("salary",), "mle-salary", 0.0)
-    for key in range(10):
-        store.put(key, turn)
-    assert len(store) == 3
-    assert store.get(0) is None and store.get(9) == turn
-    now[0] = 61.0
-    assert store.get(9) is None
 
 
 def test_answer_text_has_answer_citation_and_related(engine):

@@ -1,0 +1,284 @@
+"""The decide stage: what kind of reply a question gets, and which rule chose it.
+
+A :class:`Decision` names the outcome (answer, compare, clarify, decline, small talk),
+the entries it rests on and the rule that fired. It is not a reply: only
+:mod:`bot.core.answering.compose` turns decisions into words. Every rule has a short
+name that ``--explain`` and ``careerbot eval`` show, so "why did it say that?" is
+answered by reading one rule here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.core.answering.matching import Candidate
+from bot.core.answering.policy import Policy
+from bot.core.answering.trace import Trace
+from bot.core.answering.understanding import Analysis
+from bot.core.knowledge import Entry, Knowledge
+
+Kind = Literal["answer", "compare", "clarify", "decline", "smalltalk"]
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    kind: Kind
+    rule: str
+    """Short name of the rule that chose this outcome ("low-confidence", "answer")."""
+    confidence: float = 0.0
+    entries: tuple[Entry, ...] = ()
+    """answer: the entry; compare: one entry per role; clarify: the options."""
+    intro: Entry | None = None
+    """compare: an entry that contrasts the two roles, shown as the lead."""
+    topic: str | None = None
+    """compare: the topic compared, when it differs from the pair's own."""
+    message: str | None = None
+    """decline or small talk: what to say instead of an entry."""
+    remember: bool = False
+    """Whether the conversation should remember this turn for follow-ups."""
+
+
+Pairing = Callable[[str, "str | None"], "tuple[Entry, Entry] | None"]
+
+
+class Decider:
+    """The rules, in the order the engine consults them."""
+
+    def __init__(self, knowledge: Knowledge, policy: Policy, pair: Pairing) -> None:
+        self.knowledge = knowledge
+        self.policy = policy
+        self.pair = pair
+        lexicon = knowledge.lexicon
+        self.choosing_words = lexicon.cues.choosing
+        self.choosing_topic = lexicon.topic_roles.choosing
+        self.definition_topic = lexicon.topic_roles.definition
+        self.ladder_topic = lexicon.topic_roles.ladder
+
+    # ------------------------------------------------------------ before retrieval
+
+    def decline(self, rule: str, message: str | None = None, confidence: float = 0.0) -> Decision:
+        return Decision(
+            "decline", rule, confidence=min(confidence, self.policy.clarify_at), message=message
+        )
+
+    def other_profession(self, analysis: Analysis) -> Decision | None:
+        """ "what about data analysts?": judged on the message itself, before a follow-up
+        borrows roles from the last turn. "im a nurse, ds or mle?" is not declined: the
+        profession is the asker's, and a named role or a comparison keeps it in scope."""
+        if analysis.professions and (not analysis.roles or analysis.compare_cue):
+            names = ", ".join(sorted(set(analysis.professions)))
+            template = self.knowledge.lexicon.decline.other_profession
+            return self.decline("other-profession", template.format(names=names))
+        return None
+
+    def about_roles(self, analysis: Analysis, rule: str) -> Decision:
+        """A bare role ("mle?", "what is a data scientist") gets the role's definition;
+        both roles get the two definitions side by side."""
+        p = self.policy
+        if len(analysis.roles) > 1:
+            pair = self.pair(self.definition_topic, None)
+            if pair:
+                return Decision(
+                    "compare",
+                    rule + "/both",
+                    p.role_confidence,
+                    pair,
+                    topic=self.definition_topic,
+                    remember=True,
+                )
+        (role,) = tuple(analysis.roles)[:1]
+        topic = analysis.topic or self.definition_topic
+        entry = None
+        if analysis.level:
+            # "what does a junior MLE do": the level's entry, career path first.
+            levelled = [
+                e
+                for e in self.knowledge.entries
+                if e.roles == (role,) and e.level == analysis.level
+            ]
+            levelled.sort(key=lambda e: (e.topic != topic, e.topic != self.ladder_topic))
+            entry = levelled[0] if levelled else None
+        entry = (
+            entry
+            or self.knowledge.primary(topic, role)
+            or self.knowledge.primary(self.definition_topic, role)
+        )
+        if entry is None:
+            return dataclasses.replace(self.decline(rule + "/none"), remember=True)
+        return Decision("answer", rule, p.role_confidence, (entry,), remember=True)
+
+    def off_target(self, analysis: Analysis, best: Candidate) -> bool:
+        """The best entry shares next to nothing with the question, or, with a role and a
+        topic word in it ("what about becoming an ML engineer"), is weakly about another
+        topic: the role's own entry for that topic is the better answer."""
+        p = self.policy
+        if best.lexical < p.weak_match:
+            return True
+        named = analysis.roles and not analysis.inherited_roles
+        return bool(
+            named
+            and analysis.topic
+            and best.entry.topic != analysis.topic
+            and best.lexical < p.off_topic_match
+        )
+
+    # ------------------------------------------------------------ on candidates
+
+    def strength(self, analysis: Analysis, candidates: list[Candidate]) -> float:
+        """How well the best entry fits, discounted by how much of the question we know
+        at all: an answer that fits half the question is not half right."""
+        p = self.policy
+        best = candidates[0]
+        named = analysis.roles and not analysis.inherited_roles
+        evidence = 1.0 if (named or analysis.topic) else p.no_topic_evidence
+        margin = best.score - candidates[1].score if len(candidates) > 1 else p.margin_cap
+        # Agreement with roles borrowed from the previous turn ranks entries but is no
+        # evidence that *this* message is on topic ("lol did you see the game last night").
+        borrowed = p.continuity + (p.role_match_soft if analysis.inherited_roles else 0.0)
+        slots = max(best.slots - (borrowed if analysis.previous_topic else 0.0), 0.0)
+        raw = (p.w_strength_lexical * best.lexical + p.w_strength_fuzzy * best.fuzzy + slots) * (
+            evidence
+        )
+        # Without a role named, words we do not know weigh more: "how do i reverse a linked
+        # list in python" knows only "python".
+        raw *= analysis.known_share(p) ** (
+            p.known_exponent_named if named else p.known_exponent_unnamed
+        )
+        if analysis.off_topic:
+            raw *= p.off_topic_factor  # "install", "error": help requests, not careers
+        return raw + p.margin_weight * min(margin, p.margin_cap)
+
+    def confidence(self, strength: float) -> float:
+        """Probability-like 0–1 score: how often an answer this strong was right on dev."""
+        p = self.policy
+        return 1.0 / (1.0 + math.exp(-p.calibration_slope * (strength - p.calibration_midpoint)))
+
+    def on_candidates(
+        self, analysis: Analysis, candidates: list[Candidate], trace: Trace
+    ) -> Decision:
+        p = self.policy
+        strength = self.strength(analysis, candidates)
+        confidence = self.confidence(strength)
+        trace.add("decide", strength=strength, confidence=confidence)
+        if confidence < p.clarify_at:
+            return self.decline("low-confidence", confidence=confidence)
+        best = candidates[0]
+        named = frozenset() if analysis.inherited_roles else analysis.roles
+        wants_comparison = len(analysis.roles) > 1 or (
+            not named and (analysis.compare_cue or analysis.which_cue)
+        )
+        if wants_comparison:
+            compared = self._comparison(analysis, candidates, confidence)
+            if compared is not None:
+                return compared
+        if not analysis.roles and len(best.entry.roles) == 1:
+            pair = self._tied_counterparts(candidates)
+            if pair is not None:
+                return Decision("compare", "tied-counterparts", confidence, pair, remember=True)
+        if confidence < p.answer_at:
+            return Decision(
+                "clarify", "unsure", confidence, self._options(candidates), remember=True
+            )
+        entry, rule = self._honour_role(analysis, candidates)
+        return Decision("answer", rule, confidence, (entry,), remember=True)
+
+    def _honour_role(self, analysis: Analysis, candidates: list[Candidate]) -> tuple[Entry, str]:
+        """Never answer about the other role than the one asked: "do MLEs use those too"
+        after a DS tools answer must talk about MLEs, even if the KB has no entry on
+        exactly that, so fall back to the asked role's nearest entry or headline entry."""
+        p = self.policy
+        top = candidates[0]
+        best = top.entry
+        if len(analysis.roles) != 1:
+            return best, "best-match"
+        (role,) = analysis.roles
+        if best.roles == (role,):
+            return best, "best-match"
+        # About this role alone beats about both ("and ML eng teams?"), when close.
+        for c in candidates:
+            if (
+                c.entry.topic == best.topic
+                and c.entry.roles == (role,)
+                and c.score >= top.score - p.own_role_margin
+            ):
+                return c.entry, "own-role-entry"
+        if role in best.roles:
+            return best, "best-match"
+        for c in candidates:
+            if c.entry.topic == best.topic and role in c.entry.roles:
+                return c.entry, "own-role-same-topic"
+        if analysis.inherited_roles:
+            return best, "best-match"
+        for cand in candidates[1:]:
+            if role in cand.entry.roles and cand.score >= top.score - p.other_entry_margin:
+                return cand.entry, "own-role-nearby"
+        primary = self.knowledge.primary(best.topic, role)
+        return (primary, "own-role-headline") if primary else (best, "best-match")
+
+    def _comparison(
+        self, analysis: Analysis, candidates: list[Candidate], confidence: float
+    ) -> Decision | None:
+        p = self.policy
+        best = candidates[0]
+        topic = best.entry.topic
+        rule = "compare"
+        # "I like building stuff, ds or mle?": a request to choose is about choosing,
+        # whatever else the person describes.
+        contrast = len(best.entry.roles) > 1 and best.lexical >= p.strong_match
+        if (
+            self.choosing_words & set(analysis.content)
+            and not contrast
+            and self.pair(self.choosing_topic, None)
+        ):
+            topic, rule = self.choosing_topic, "compare-choosing"
+            best = next((c for c in candidates if c.entry.topic == topic), best)
+        # A question answered by one contrasting entry ("who earns more?") gets that
+        # entry as the lead, with both roles' facts beside it.
+        intro = next(
+            (
+                c.entry
+                for c in candidates[: p.intro_window]
+                if len(c.entry.roles) > 1
+                and c.entry.topic == topic
+                and c.score >= best.score - p.intro_margin
+            ),
+            None,
+        )
+        pair = self.pair(topic, analysis.level)
+        if pair is None:
+            return None
+        return Decision("compare", rule, confidence, pair, intro=intro, topic=topic, remember=True)
+
+    def _tied_counterparts(self, candidates: list[Candidate]) -> tuple[Entry, Entry] | None:
+        """No role named and the best two answers are the same question for each role."""
+        if len(candidates) < 2:
+            return None
+        a, b = candidates[0], candidates[1]
+        if (
+            len(a.entry.roles) == 1
+            and len(b.entry.roles) == 1
+            and a.entry.roles != b.entry.roles
+            and a.entry.topic == b.entry.topic
+            and a.entry.level == b.entry.level
+            and a.score - b.score < self.policy.tie
+        ):
+            order = [r.id for r in self.knowledge.roles]
+            pair = sorted((a.entry, b.entry), key=lambda e: order.index(e.roles[0]))
+            return pair[0], pair[1]
+        return None
+
+    def _options(self, candidates: list[Candidate]) -> tuple[Entry, ...]:
+        p = self.policy
+        options: list[Entry] = []
+        for cand in candidates:
+            if cand.score < candidates[0].score - p.clarify_spread:
+                break
+            if cand.entry not in options:
+                options.append(cand.entry)
+            if len(options) == p.clarify_options:
+                break
+        return tuple(options)

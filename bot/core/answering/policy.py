@@ -1,0 +1,204 @@
+"""Every number that decides an answer, in one place.
+
+Thresholds, weights and margins used by the analyser, the matcher and the decision
+stage live here and nowhere else, so a tuning change is a one-line diff that
+``tools/golden.py check`` and ``careerbot eval`` can judge. Unless a comment says
+otherwise, a number was tuned by hand on the dev sets (tests/eval/dev*.yaml, never the
+held-out set) with ``careerbot eval --part dev``; the calibration pair was fitted by
+``tools/calibrate.py`` on the same dev sets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    # ---------------------------------------------------------------- prepare
+    max_question_chars: int = 1000
+    """Longest question text analysed; the rest is cut (no question is that long)."""
+
+    # ---------------------------------------------------------------- analyse
+    correct_min_length: int = 5
+    """Words shorter than this are never spelling-corrected ("nurse" is not "course")."""
+    correct_short_length: int = 5
+    """Up to this length only a dropped, added or swapped letter counts as a typo."""
+    correct_edits_short: int = 1
+    """Edits allowed for a word of up to ``correct_edits_medium_from - 1`` letters."""
+    correct_edits_medium_from: int = 8
+    """From this length two edits are allowed ("enginner")."""
+    correct_edits_long_from: int = 12
+    """From this length three edits are allowed."""
+    correct_other_initial_penalty: float = 0.75
+    """Extra distance for a candidate with another first letter ("enginner" → engineer)."""
+    correct_other_initial_min_length: int = 6
+    """A one-edit candidate with another first letter is taken only from this length."""
+    correct_candidates: int = 8
+    """Nearest vocabulary words considered per misspelling."""
+    correction_cache_size: int = 50_000
+    """Memoised corrections before the cache is cleared (user text is unbounded)."""
+    story_words: int = 12
+    """Past this many words, "9 years" tells a story, not the level asked about."""
+    entry_max_years: int = 2
+    """Stated experience up to this many years means entry level."""
+    experienced_max_years: int = 7
+    """Up to this many years means experienced; more means senior."""
+    r_window: int = 2
+    """Words either side of a lone "r" looked at for R-language context ("python or r")."""
+    inflection_min_base: int = 3
+    """"trending" meets the KB's "trend" only when what is left has this many letters."""
+    which_window: int = 2
+    """Words after "which" looked at for a role noun ("which one", "which of the two")."""
+    self_window: int = 6
+    """Words before a profession looked at for "im a", "former" (the asker's own job)."""
+    unknown_full: int = 3
+    """Unknown words counted in full when judging how much of a question we know..."""
+    unknown_beyond: float = 0.3
+    """...and the weight of each one past that (long messages tell a story)."""
+    domain_weight: float = 2.0
+    """A domain term or a named role counts this many times a plain known word."""
+    level_weight: float = 1.0
+    """A stated level counts as this many known words."""
+
+    # ---------------------------------------------------------------- resolve context
+    follow_up_max_words: int = 8
+    """A message this short with a pronoun or connector leans on the previous turn."""
+    follow_up_tiny: int = 1
+    """This many content words after "and"/"what about" add to the previous question."""
+
+    # ---------------------------------------------------------------- retrieve
+    shortlist: int = 30
+    """Candidates returned by a search."""
+    shortlist_rough: int = 40
+    """Entries scored in full after the cheap posting-list pass."""
+    rough_answer_weight: float = 0.4
+    """Weight of answer-text hits in the cheap pass."""
+    fuzzy_rerank: int = 12
+    """Head of the list re-ranked by RapidFuzz similarity."""
+    fuzzy_weight: float = 0.15
+    """Weight of the token-sort similarity in a candidate's score."""
+    rare_df: int = 200
+    """A word in more entries than this (or 2 % of the KB) only adds to found entries."""
+    rare_share: int = 50
+    """...the 2 %: the KB size divided by this."""
+    answer_df_weight: float = 0.5
+    """An answer-text occurrence counts this much towards a word's document frequency."""
+    question_word_idf: float = 1.5
+    """Cap on the weight of question words ("why", "more"): rare but not a subject."""
+    w_dice: float = 0.5
+    """Lexical weight: weighted Dice overlap with the best phrasing."""
+    w_contained: float = 0.3
+    """Lexical weight: share of a phrasing the question contains."""
+    contained_full_at: int = 4
+    """The containment weight reaches full strength at this many query words."""
+    w_coverage: float = 0.4
+    """Lexical weight: share of the question's weight found in the phrasings."""
+    w_answer: float = 0.25
+    """Lexical weight: share found only in the answer text."""
+    role_mismatch: float = 0.5
+    """Slot penalty: the entry is not about the one role named."""
+    role_mismatch_soft: float = 0.15
+    """Slot penalty: not about the role borrowed from the previous turn."""
+    role_match: float = 0.12
+    """Slot bonus: about exactly the one role named."""
+    role_match_soft: float = 0.05
+    """Slot bonus: about exactly the role borrowed from the previous turn."""
+    role_in_pair: float = 0.03
+    """Slot bonus: the one role named is among the entry's roles."""
+    pair_match: float = 0.1
+    """Slot bonus: both roles named and the entry is about both."""
+    pair_mismatch: float = 0.02
+    """Slot penalty: both roles named, the entry is about one."""
+    no_role_pair: float = 0.02
+    """Slot bonus: no role named and the entry is about both."""
+    level_match: float = 0.12
+    """Slot bonus: the entry is at the level asked."""
+    level_mismatch: float = 0.15
+    """Slot penalty: the entry is at another level than the one asked."""
+    level_unasked: float = 0.05
+    """Slot penalty: a levelled entry for a question with no level."""
+    continuity: float = 0.05
+    """Slot bonus: the entry is on the previous answer's topic."""
+    topic_weight: float = 0.08
+    """Slot bonus for the question's topic vocabulary, scaled by its share."""
+
+    # ---------------------------------------------------------------- decide
+    weak_match: float = 0.12
+    """Below this lexical fit the best entry shares nothing meaningful with the question."""
+    off_topic_match: float = 0.35
+    """With a role and topic named, a best entry on another topic below this is off target."""
+    strong_match: float = 0.5
+    """A contrasting entry this close answers a choosing-shaped question as it stands."""
+    answer_at: float = 0.45
+    """Confidence needed to answer; between ``clarify_at`` and this we ask which one."""
+    clarify_at: float = 0.38
+    """Confidence below which the question is declined."""
+    clarify_spread: float = 0.25
+    """Did-you-mean options lie within this score of the best."""
+    clarify_options: int = 3
+    """At most this many did-you-mean options."""
+    tie: float = 0.08
+    """Two single-role entries this close, with no role named, are compared side by side."""
+    intro_window: int = 5
+    """Candidates looked at for an entry that contrasts the two roles."""
+    intro_margin: float = 0.1
+    """...within this score of the best."""
+    own_role_margin: float = 0.15
+    """An entry about the named role alone beats a both-roles one this close."""
+    other_entry_margin: float = 0.35
+    """A lower candidate about the named role is taken when within this margin."""
+    counterpart_match: float = 0.3
+    """Lexical fit needed for a searched "same for the other role" counterpart."""
+    counterpart_search: int = 8
+    """Candidates searched for such a counterpart."""
+    no_topic_evidence: float = 0.75
+    """Strength factor when the question names neither a role nor a topic."""
+    w_strength_lexical: float = 0.75
+    """Strength: weight of the lexical fit..."""
+    w_strength_fuzzy: float = 0.25
+    """...and of the phrasing similarity."""
+    known_exponent_named: float = 1.5
+    """Strength is scaled by known_share to this power when a role is named..."""
+    known_exponent_unnamed: float = 2.5
+    """...and to this when none is (unknown words weigh more)."""
+    off_topic_factor: float = 0.6
+    """Strength factor for help requests ("install", "error")."""
+    margin_weight: float = 0.1
+    """Strength bonus per unit of lead over the runner-up..."""
+    margin_cap: float = 0.3
+    """...counted up to this lead (also the lead of a lone candidate)."""
+    calibration_slope: float = 6.25
+    """Platt scaling of strength to P(right); fitted by tools/calibrate.py on dev."""
+    calibration_midpoint: float = 0.477
+    """Strength at which an answer is right half the time; fitted with the slope."""
+    role_confidence: float = 0.9
+    """Confidence of a role's own entry for a bare role ("mle?") or a role switch."""
+    certain: float = 1.0
+    """Confidence of an entry the person picked (a button, /compare, /role)."""
+
+    # ---------------------------------------------------------------- small talk
+    smalltalk_max_words: int = 8
+    """Longer messages are never small talk."""
+    smalltalk_fuzzy_min: int = 4
+    """Shorter keys must match a pattern exactly."""
+    smalltalk_cutoff: float = 88.0
+    """RapidFuzz ratio a message needs to count as a small-talk pattern."""
+
+    # ---------------------------------------------------------------- lookups
+    topic_cutoff: float = 80.0
+    """WRatio a free-text topic name needs to match a topic (/compare)."""
+    autocomplete_limit: int = 25
+    """Discord shows at most 25 autocomplete choices."""
+    choice_prefix: float = 300.0
+    """Autocomplete rank of a topic whose name starts with what was typed..."""
+    choice_word_prefix: float = 200.0
+    """...of one with a word that does..."""
+    choice_vocabulary: float = 0.9
+    """...the weight of a fuzzy match on its vocabulary rather than its name..."""
+    choice_cutoff: float = 60.0
+    """...and the least rank shown."""
+
+
+POLICY = Policy()
+"""The policy the shipped bot runs with."""

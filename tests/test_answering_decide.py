@@ -1,0 +1,60 @@
+"""The decide stage: every outcome comes from a named rule, and a decision is not a reply."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.answering.decide import Decision
+from bot.core.answering.reply import Reply
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "rule"),
+    [
+        ("   ", "decline", "empty"),
+        ("thanks!!", "smalltalk", "smalltalk"),
+        ("how much does a dentist make", "decline", "other-profession"),
+        ("how do i center a div in css", "decline", "help-request"),
+        ("how do i reverse a linked list in python", "decline", "low-confidence"),
+        ("mle?", "answer", "bare-role"),
+        ("how does the h1b lottery work", "decline", "no-match"),
+        ("econ major here, which path fits my background better", "compare", "compare-choosing"),
+        ("DS vs MLE salary", "compare", "compare"),
+        ("how much do MLEs make", "answer", "best-match"),
+    ],
+)
+def test_each_outcome_names_the_rule_that_chose_it(engine, question, kind, rule):
+    response = engine.respond(question)
+    assert isinstance(response.decision, Decision)
+    assert not isinstance(response.decision, Reply)
+    assert (response.decision.kind, response.decision.rule) == (kind, rule)
+    assert response.trace.rule == rule
+
+
+def test_the_decision_carries_the_entries_the_reply_cites(engine):
+    response = engine.respond("DS vs MLE salary")
+    assert [e.id for e in response.decision.entries] == [c.entry_id for c in response.reply.columns]
+
+
+def test_a_request_to_choose_is_compared_on_choosing(engine):
+    response = engine.respond("econ major here, which path fits my background better")
+    assert response.reply.status == "compared"
+    assert response.reply.topic == engine.knowledge.lexicon.topic_roles.choosing
+
+
+def test_low_confidence_declines_and_never_claims_more_than_the_clarify_bar(engine):
+    response = engine.respond("how do i reverse a linked list in python")
+    assert response.reply.status == "declined"
+    assert response.reply.confidence <= engine.policy.clarify_at
+
+
+def test_confidence_grows_with_strength(engine):
+    decider = engine._brain.decider
+    values = [decider.confidence(s) for s in (0.1, 0.3, 0.477, 0.7, 1.0)]
+    assert values == sorted(values)
+    assert abs(decider.confidence(engine.policy.calibration_midpoint) - 0.5) < 1e-9
+
+
+def test_a_named_role_is_honoured_over_a_better_scored_entry_about_the_other(engine):
+    reply = engine.ask("do MLEs need a PhD")
+    assert "ml_engineer" in reply.roles

@@ -1,0 +1,95 @@
+"""The analyse stage: what the bot reads out of a message before matching it."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize(
+    ("text", "roles"),
+    [
+        ("how much do MLEs make", {"ml_engineer"}),
+        ("data scientist vs ml engineer", {"data_scientist", "ml_engineer"}),
+        ("do both need SQL?", {"data_scientist", "ml_engineer"}),
+        ("what is the weather like", set()),
+    ],
+)
+def test_roles_are_slots_not_words(engine, text, roles):
+    analysis = engine.analyse(text)
+    assert analysis.roles == roles
+    assert not {"mle", "mles", "scientist"} & set(analysis.content)
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("junior ds pay", "entry"),
+        ("new grad mle salary", "entry"),
+        ("I have 5 yoe, what should an MLE earn", "experienced"),
+        ("12 years of experience as a data scientist, what next", "senior"),
+        ("sr mle tc", "senior"),
+        ("how much do mles make", None),
+    ],
+)
+def test_levels_from_words_and_stated_years(engine, text, level):
+    assert engine.analyse(text).level == level
+
+
+def test_years_in_a_long_story_are_the_past_not_the_level(engine):
+    story = (
+        "I taught physics for 9 years and now I am wondering whether data science "
+        "would be a sensible next step for someone like me"
+    )
+    assert engine.analyse(story).level is None
+
+
+def test_misspellings_are_corrected_towards_kb_words_only(engine):
+    analysis = engine.analyse("salery of machne lerning engneer")
+    assert ("machne", "machine") in analysis.corrections
+    assert analysis.roles == {"ml_engineer"}
+    assert "salary" in analysis.content
+
+
+@pytest.mark.parametrize("word", ["nurse", "accountant", "teacher"])
+def test_profession_words_are_never_corrected_into_kb_words(engine, word):
+    analysis = engine.analyse(f"how do I become a {word}")
+    assert analysis.corrections == ()
+    assert analysis.professions
+
+
+def test_a_profession_the_asker_has_is_context_not_the_subject(engine):
+    assert engine.analyse("im a software engineer, ds or mle?").professions == ()
+    assert engine.analyse("how much does a software engineer make").professions
+
+
+@pytest.mark.parametrize(
+    ("text", "pay"),
+    [
+        ("how much do MLEs make", True),
+        ("which one makes more", True),
+        ("do data scientists make models", False),
+    ],
+)
+def test_make_means_pay_only_in_pay_shapes(engine, text, pay):
+    assert ("salary" in engine.analyse(text).content) is pay
+
+
+def test_r_the_language_is_not_chat_for_are(engine):
+    assert "rlang" in engine.analyse("do data scientists still use R").content
+    assert "rlang" not in engine.analyse("r u a bot").content
+
+
+def test_unknown_words_lower_how_much_of_the_question_is_known(engine):
+    known = engine.analyse("what skills does an ML engineer need")
+    stranger = engine.analyse("how do i reverse a linked list in python")
+    policy = engine.policy
+    assert stranger.unknown and not known.unknown
+    assert known.known_share(policy) > stranger.known_share(policy)
+
+
+@pytest.mark.parametrize(
+    ("text", "shape"),
+    [("and MLEs?", True), ("what about senior ones?", True), ("what tools do DSs use", False)],
+)
+def test_follow_up_shape(engine, text, shape):
+    assert engine.analyse(text).followup_shape is shape

@@ -1,0 +1,41 @@
+"""Text folding shared by the knowledge loader and the analyser."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.text import fold, stem, tokens
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("What's an MLE?", ["what", "an", "mle"]),
+        ("can't won't", ["can", "not", "will", "not"]),
+        ("I’ve been", ["i", "have", "been"]),
+        ("$95,000 or 95k?", ["dollar", "95000", "or", "95k"]),
+        ("heyyy 👋", ["hey", "hi"]),
+        ("c++ & a/b tests", ["cplusplus", "and", "ab", "tests"]),
+        ("zero\u200bwidth", ["zero", "width"]),
+    ],
+)
+def test_tokens(text, expected):
+    assert tokens(text) == expected
+
+
+def test_fold_is_case_and_width_insensitive():
+    assert fold("ＭＬＥ Salary") == fold("mle salary")
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("salaries", "salary"),
+        ("tools", "tool"),
+        ("engineering", "engineering"),
+        ("analysis", "analysis"),
+        ("bus", "bus"),
+    ],
+)
+def test_stem_is_light(word, expected):
+    assert stem(word) == expected
