@@ -21,9 +21,9 @@ from discord.ext import commands, tasks
 
 from bot.core.answering.engine import Engine
 from bot.core.storage.base import Store
-from bot.exts._answering import safely
-from bot.exts._cooldown import Cooldowns
-from bot.exts.errors import ErrorReporter
+from bot.discord_support.best_effort import safely
+from bot.discord_support.cooldowns import Cooldowns
+from bot.discord_support.error_reporter import ErrorReporter
 from bot.health import clear_heartbeat, touch_heartbeat
 from bot.settings import Settings
 from bot.ui.views import ButtonHandler

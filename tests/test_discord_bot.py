@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ast
+import importlib
+import inspect
 import logging
 import pkgutil
 from pathlib import Path
@@ -14,25 +17,36 @@ import bot.exts
 from bot.core.storage.base import MemoryStore
 from bot.discord_bot import EXTENSIONS, CareerBot, command_digest, intents_for
 from tests.conftest import make_settings
-from tests.fakediscord.limits import command_list_violations
 
 if TYPE_CHECKING:
     from bot.core.answering.engine import Engine
     from tests.conftest import Harness
-    from tests.fakediscord.spec import ApiSpec
+    from tests.fakediscord import ApiSpec, FakeDiscord
 
 BULK_OVERWRITE = "/applications/{application_id}/commands"
 GUILD_BULK_OVERWRITE = "/applications/{application_id}/guilds/{guild_id}/commands"
 
 
 def test_every_extension_module_is_loaded() -> None:
-    modules = {
-        f"bot.exts.{m.name}"
-        for m in pkgutil.iter_modules(bot.exts.__path__)
-        if not m.name.startswith("_")
-    }
+    """``bot.exts`` holds extensions only; shared helpers live in ``bot.discord_support``."""
+    modules = {f"bot.exts.{m.name}" for m in pkgutil.iter_modules(bot.exts.__path__)}
     assert set(EXTENSIONS) == modules
     assert EXTENSIONS[0] == "bot.exts.errors", "the error handler is installed first"
+    for name in EXTENSIONS:
+        assert inspect.iscoroutinefunction(importlib.import_module(name).setup), name
+
+
+def test_the_client_does_not_import_its_extensions() -> None:
+    source = (Path(bot.exts.__file__).parents[1] / "discord_bot.py").read_text(encoding="utf-8")
+    imports = [
+        node
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Import | ast.ImportFrom)
+    ]
+    names = [a.name for n in imports for a in n.names] + [
+        n.module or "" for n in imports if isinstance(n, ast.ImportFrom)
+    ]
+    assert not [n for n in names if n == "bot.exts" or n.startswith("bot.exts.")]
 
 
 def test_intents_are_minimal() -> None:
@@ -74,14 +88,13 @@ def test_command_names_are_unique_and_described(discord_harness: Harness) -> Non
 
 
 def test_sync_payload_validates_against_discords_spec(
-    discord_harness: Harness, discord_spec: ApiSpec
+    discord_harness: Harness, discord_api_spec: ApiSpec
 ) -> None:
     """The bulk-overwrite body is an array of ``ApplicationCommandUpdateRequest``."""
     payload = discord_harness.bot.command_payload()
-    violations = discord_spec.validate_body("PUT", BULK_OVERWRITE, payload)
+    violations = discord_api_spec.check("PUT", BULK_OVERWRITE, payload)
     assert [v.describe() for v in violations] == []
-    assert [v.describe() for v in command_list_violations(payload)] == []
-    (put,) = [c for c in discord_harness.rest.calls if c.method == "PUT"]
+    (put,) = discord_harness.fake.requests("PUT")
     assert put.template == BULK_OVERWRITE
     assert put.body == payload, "the validated payload is exactly what was synced"
 
@@ -91,30 +104,32 @@ async def test_sync_is_skipped_when_the_commands_did_not_change(
 ) -> None:
     h = discord_harness
     assert h.bot.settings.sync_state.read_text().strip() == command_digest(
-        h.bot.command_payload(), h.rest.app_id
+        h.bot.command_payload(), h.fake.application_id
     )
-    start = len(h.rest.calls)
+    start = len(h.fake.records)
     await h.restart()
-    assert [c.method for c in h.rest.since(start)] == ["GET", "GET"], "login only, no PUT"
+    paths = [c.path for c in h.fake.records[start:]]
+    assert "/users/@me" in paths, "the new bot logged in"
+    assert [c for c in h.fake.records[start:] if c.method == "PUT"] == [], "and did not sync"
 
 
 async def test_sync_runs_again_when_the_commands_changed(discord_harness: Harness) -> None:
     h = discord_harness
     h.bot.settings.sync_state.write_text("stale\n")
-    start = len(h.rest.calls)
+    start = len(h.fake.records)
     await h.restart()
-    assert [c.template for c in h.rest.since(start) if c.method == "PUT"] == [BULK_OVERWRITE]
+    assert [c.template for c in h.fake.records[start:] if c.method == "PUT"] == [BULK_OVERWRITE]
 
 
 class TestDevelopmentServer:
     @pytest.fixture
-    def bot_settings(self, tmp_path: Path):  # type: ignore[no-untyped-def]
-        return make_settings(tmp_path, dev_guild=800)
+    def bot_settings(self, tmp_path: Path, fake_discord: FakeDiscord):  # type: ignore[no-untyped-def]
+        return make_settings(tmp_path, dev_guild=fake_discord.guild.id)
 
     def test_commands_sync_to_the_dev_server_only(self, discord_harness: Harness) -> None:
-        (put,) = [c for c in discord_harness.rest.calls if c.method == "PUT"]
+        (put,) = discord_harness.fake.requests("PUT")
         assert put.template == GUILD_BULK_OVERWRITE
-        assert put.path.endswith("/guilds/800/commands")
+        assert put.path.endswith(f"/guilds/{discord_harness.guild.id}/commands")
         assert {c["name"] for c in put.body} >= {"ask", "compare", "Ask CareerBot"}
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import shutil
+import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -83,6 +86,7 @@ async def test_cooldown_override_and_reset(discord_harness: Harness) -> None:
 
 async def test_kb_reload_is_for_the_owner_only(discord_harness: Harness) -> None:
     h = discord_harness
+    h.fake.make_admin(h.guild, h.alice)  # a server admin sees /kb, but does not own the bot
     (call,) = await h.slash("kb", "reload", user=h.alice)
     assert call.ephemeral and call.content == NOT_OWNER_TEXT
 
@@ -94,6 +98,58 @@ async def test_kb_reload(discord_harness: Harness) -> None:
     assert result.ephemeral
     assert result.embed["title"] == "Knowledge base reloaded"
     assert f"{len(h.engine.knowledge.entries)} entries" in result.embed["description"]
+
+
+async def test_kb_reload_loads_in_a_worker_thread_while_the_loop_stays_free(
+    discord_harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    h = discord_harness
+    loop = asyncio.get_running_loop()
+    reload = h.engine.reload
+    loop_was_free = threading.Event()
+    threads: list[int] = []
+
+    def watched_reload(directory: Path | str | None = None) -> None:
+        threads.append(threading.get_ident())
+        # Only a loop that is not stuck running this reload can set the event.
+        loop.call_soon_threadsafe(loop_was_free.set)
+        assert loop_was_free.wait(5), "the reload blocked the event loop"
+        reload(directory)
+
+    monkeypatch.setattr(h.engine, "reload", watched_reload)
+    before = h.engine.knowledge
+    _deferred, result = await h.slash("kb", "reload", user=h.owner)
+    assert result.embed["title"] == "Knowledge base reloaded"
+    assert threads and threading.get_ident() not in threads
+    assert h.engine.knowledge is not before
+
+
+async def test_two_reloads_at_once_run_one_after_the_other(
+    discord_harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    h = discord_harness
+    reload = h.engine.reload
+    guard = threading.Lock()
+    running: list[int] = []
+    most_at_once = 0
+
+    def counted_reload(directory: Path | str | None = None) -> None:
+        nonlocal most_at_once
+        with guard:
+            running.append(1)
+            most_at_once = max(most_at_once, len(running))
+        time.sleep(0.05)  # long enough for the second reload to arrive meanwhile
+        try:
+            reload(directory)
+        finally:
+            with guard:
+                running.pop()
+
+    monkeypatch.setattr(h.engine, "reload", counted_reload)
+    await asyncio.gather(
+        h.slash("kb", "reload", user=h.owner), h.slash("kb", "reload", user=h.owner)
+    )
+    assert most_at_once == 1
 
 
 async def test_an_invalid_kb_is_rejected_and_the_old_one_kept(

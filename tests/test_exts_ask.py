@@ -8,8 +8,12 @@ from typing import TYPE_CHECKING
 import pytest
 
 from bot.ui.embeds import ERROR_TEXT
+from tests.conftest import make_settings
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from bot.settings import Settings
     from tests.conftest import Harness
 
 
@@ -95,6 +99,30 @@ async def test_the_option_length_follows_the_setting(discord_harness: Harness) -
     assert question["max_length"] == discord_harness.bot.settings.max_question
 
 
+class TestAShorterQuestionLimit:
+    """The limit is a setting read at start-up, not the default baked into the class."""
+
+    LIMIT = 120
+
+    @pytest.fixture
+    def bot_settings(self, tmp_path: Path) -> Settings:
+        return make_settings(tmp_path, max_question=self.LIMIT)
+
+    async def test_discord_is_told_the_limit(self, discord_harness: Harness) -> None:
+        (ask,) = [c for c in discord_harness.bot.command_payload() if c["name"] == "ask"]
+        (question,) = ask["options"]
+        assert (question["min_length"], question["max_length"]) == (1, self.LIMIT)
+
+    async def test_a_longer_question_that_gets_through_is_still_refused_politely(
+        self, discord_harness: Harness
+    ) -> None:
+        h = discord_harness
+        (call,) = await h.slash("ask", question="x" * (self.LIMIT + 1))
+        assert call.ephemeral and "please shorten it" in call.content
+        (answer,) = await h.slash("ask", question="how much do mles make".ljust(self.LIMIT))
+        assert answer.embed["title"] == "How much do ML engineers make?"
+
+
 async def test_sixth_question_in_the_window_gets_an_ephemeral_cooldown_note(
     discord_harness: Harness,
 ) -> None:
@@ -128,11 +156,11 @@ async def test_a_handler_that_raises_gives_an_ephemeral_error_and_logs_the_trace
         raise RuntimeError("engine exploded")
 
     monkeypatch.setattr(h.engine, "ask", broken)
-    with caplog.at_level(logging.ERROR, logger="bot.exts.errors"):
+    with caplog.at_level(logging.ERROR, logger="bot.discord_support.error_reporter"):
         (call,) = await h.slash("ask", question="how much do mles make")
     assert call.ephemeral
     assert call.content == ERROR_TEXT
-    (record,) = [r for r in caplog.records if r.name == "bot.exts.errors"]
+    (record,) = [r for r in caplog.records if r.name == "bot.discord_support.error_reporter"]
     assert record.exc_info is not None and "engine exploded" in str(record.exc_info[1])
     assert "how much do mles make" not in caplog.text, "the question is not logged"
 
@@ -141,7 +169,7 @@ async def test_context_menu_answers_someone_elses_message_without_pinging(
     discord_harness: Harness,
 ) -> None:
     h = discord_harness
-    target = h.user_message("@everyone what tools do data scientists use?", user=h.bob)
+    target = await h.say("@everyone what tools do data scientists use?", user=h.bob)
     (call,) = await h.context_menu(target, user=h.alice)
     assert call.callback_type == 4 and not call.ephemeral
     assert call.message["allowed_mentions"]["parse"] == []
@@ -152,7 +180,7 @@ async def test_context_menu_answers_someone_elses_message_without_pinging(
 
 async def test_context_menu_on_a_message_without_text(discord_harness: Harness) -> None:
     h = discord_harness
-    (call,) = await h.context_menu(h.user_message("", user=h.bob))
+    (call,) = await h.context_menu(await h.say("", user=h.bob))
     assert call.ephemeral
     assert "no text" in call.content
 
@@ -167,6 +195,6 @@ async def test_ask_works_in_dms(discord_harness: Harness) -> None:
 
 async def test_context_menu_on_a_very_long_message(discord_harness: Harness) -> None:
     h = discord_harness
-    (call,) = await h.context_menu(h.user_message("why?" * 1000, user=h.bob))
+    (call,) = await h.context_menu(await h.say("why?" * 1000, user=h.bob))
     assert call.ephemeral
     assert "4,000 characters" in call.content

@@ -24,13 +24,11 @@ def only_reply(calls: list[Call]) -> Call:
 
 async def test_a_mention_gets_a_reply_that_pings_nobody(discord_harness: Harness) -> None:
     h = discord_harness
-    start = len(h.rest.calls)
-    question = h.user_message("how much do mles make?", mention_me=True)
-    h.state.parse_message_create(question)
-    await h.settle()
-    call = only_reply(h.rest.since(start))
+    start = len(h.fake.records)
+    question = await h.say(f"{h.me.mention} how much do mles make?")
+    call = only_reply(h.fake.records[start:])
     assert call.path == f"/channels/{h.channel.id}/messages"
-    assert int(call.message["message_reference"]["message_id"]) == int(question["id"])
+    assert int(call.message["message_reference"]["message_id"]) == question.id
     assert call.message["allowed_mentions"] == {"parse": [], "replied_user": False}
     assert call.embed["title"] == "How much do ML engineers make?"
     assert f"cb:del:{h.alice.id}" in call.custom_ids
@@ -57,9 +55,7 @@ async def test_follow_ups_continue_per_person_per_channel(discord_harness: Harne
 async def test_a_reply_to_the_bot_counts_as_addressing_it(discord_harness: Harness) -> None:
     h = discord_harness
     first = only_reply(await h.message("how much do ml engineers make", mention_me=True))
-    answer = h.sent(first)
-    answer["author"]["id"] = str(h.me.id)
-    second = only_reply(await h.message("and data scientists?", reply_to=answer))
+    second = only_reply(await h.message("and data scientists?", reply_to=h.sent(first)))
     assert second.embed["title"] == "How much do data scientists make?"
 
 
@@ -120,19 +116,6 @@ async def test_auto_answer_channel_answers_without_a_mention(discord_harness: Ha
     assert await h.message("how much do mles make?", channel=h.other_channel) == []
 
 
-async def test_no_permission_to_post_is_logged_once_per_channel(
-    discord_harness: Harness, caplog: pytest.LogCaptureFixture
-) -> None:
-    h = discord_harness
-    h.rest.forbidden_channels.add(h.channel.id)
-    with caplog.at_level(logging.WARNING, logger="bot.exts.errors"):
-        await h.message("how much do mles make?", mention_me=True)
-        await h.message("what tools do data scientists use?", mention_me=True, user=h.bob)
-    warnings = [r for r in caplog.records if "Missing permission" in r.getMessage()]
-    assert len(warnings) == 1
-    assert str(h.channel.id) in warnings[0].getMessage()
-
-
 async def test_an_error_while_answering_a_message_is_reported(
     discord_harness: Harness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -142,27 +125,10 @@ async def test_an_error_while_answering_a_message_is_reported(
         raise RuntimeError("engine exploded")
 
     monkeypatch.setattr(h.engine, "ask", broken)
-    with caplog.at_level(logging.ERROR, logger="bot.exts.errors"):
+    with caplog.at_level(logging.ERROR, logger="bot.discord_support.error_reporter"):
         call = only_reply(await h.message("how much do mles make?", mention_me=True))
     assert call.content == ERROR_TEXT
     assert any(r.exc_info for r in caplog.records)
-
-
-async def test_a_failing_store_does_not_stop_the_answer(
-    discord_harness: Harness, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    h = discord_harness
-
-    async def broken(**_: object) -> None:
-        raise OSError("disk full")
-
-    async def broken_cooldown(guild_id: int) -> None:
-        raise OSError("disk full")
-
-    monkeypatch.setattr(h.store, "record_question", broken)
-    monkeypatch.setattr(h.store, "cooldown", broken_cooldown)
-    call = only_reply(await h.message("how much do mles make?", mention_me=True))
-    assert call.embed["title"] == "How much do ML engineers make?"
 
 
 class TestWithoutMessageContent:
@@ -187,7 +153,8 @@ class TestWithoutMessageContent:
         h = discord_harness
         h.bot.auto_channels[h.guild.id] = frozenset({h.channel.id})
         with caplog.at_level(logging.WARNING, logger="bot.exts.conversation"):
-            assert await h.message("") == []
-            assert await h.message("") == []
+            # Discord blanks the text of messages that do not mention the bot.
+            assert await h.message("how much do mles make?") == []
+            assert await h.message("what tools do data scientists use?") == []
         warnings = [r for r in caplog.records if "Message Content intent" in r.getMessage()]
         assert len(warnings) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import shutil
 import subprocess
 import sys
@@ -37,5 +38,27 @@ def test_core_never_imports_discord():
             line.strip().startswith(("import discord", "from discord"))
             for line in path.read_text(encoding="utf-8").splitlines()
         )
+    ]
+    assert offenders == []
+
+
+def test_discord_code_uses_no_private_attributes():
+    """discord.py's underscored attributes change without notice: use its public API.
+
+    Any ``x._name`` where ``x`` is not ``self`` or ``cls`` counts, so reaching into
+    another module's private parts is caught as well.
+    """
+    bot = REPO / "bot"
+    paths = [bot / "discord_bot.py"]
+    for package in ("exts", "discord_support", "ui"):
+        paths.extend(sorted((bot / package).glob("*.py")))
+    offenders = [
+        f"{path.relative_to(REPO)}:{node.lineno}: .{node.attr}"
+        for path in paths
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Attribute)
+        and node.attr.startswith("_")
+        and not node.attr.startswith("__")
+        and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"))
     ]
     assert offenders == []

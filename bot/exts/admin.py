@@ -5,10 +5,17 @@
 can still grant it to other roles in its Integrations settings, which is why the
 command does not re-check the permission itself. ``/kb reload`` changes the bot for
 every server, so it checks for the bot's owner on every use.
+
+Reloading reads and indexes the whole knowledge base, which takes about a second: it
+runs in a worker thread so the gateway heartbeat and everyone else's questions carry
+on meanwhile. The engine swaps in the new knowledge base with one assignment at the
+end, so a question answered during the reload sees the old one or the new one, never
+half of each.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING
 
@@ -20,7 +27,7 @@ from bot.core.knowledge import KnowledgeError
 from bot.core.reporting.report import build_report
 from bot.core.storage.base import CooldownSetting
 from bot.core.storage.sqlite import SqliteStore
-from bot.exts._answering import safely
+from bot.discord_support.best_effort import safely
 from bot.ui.embeds import (
     GAPS_LINES,
     GAPS_UNAVAILABLE_TEXT,
@@ -58,6 +65,9 @@ class AdminCog(commands.Cog):
 
     def __init__(self, bot: CareerBot) -> None:
         self.bot = bot
+        # One reload at a time: two at once would each build a full index in memory,
+        # and whichever finished last would win.
+        self._reloading = asyncio.Lock()
 
     async def _settings_embed(self, guild_id: int) -> discord.Embed:
         setting = await safely(self.bot.store.cooldown(guild_id), None, "reading the cooldown")
@@ -178,9 +188,11 @@ class AdminCog(commands.Cog):
         if not await self.bot.is_owner(interaction.user):
             await interaction.response.send_message(NOT_OWNER_TEXT, ephemeral=True)
             return
+        # Deferred first: a reload can outlast Discord's 3-second window to respond.
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
-            self.bot.engine.reload(self.bot.settings.knowledge_dir)
+            async with self._reloading:
+                await asyncio.to_thread(self.bot.engine.reload, self.bot.settings.knowledge_dir)
         except KnowledgeError as error:
             log.warning("Knowledge base reload rejected: %d problem(s)", len(error.problems))
             embed = reload_failed_embed([str(p) for p in error.problems])

@@ -1,18 +1,23 @@
-"""``/ask`` with autocomplete, and the "Ask CareerBot" message context menu."""
+"""``/ask`` with autocomplete, and the "Ask CareerBot" message context menu.
 
-from __future__ import annotations
+The question's length limit is a setting, and Discord only enforces it in the client
+if the synced command carries it. discord.py takes an option's limit from the
+callback's annotation when the command is created, so :func:`ask_command` creates
+``/ask`` when the cog is, with ``Range[str, 1, limit]`` built from the setting. That
+needs annotations evaluated where they are written, which is why this module, unlike
+the others, does not use ``from __future__ import annotations``.
+"""
 
-import dataclasses
 import logging
-from collections.abc import Container
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable, Container
+from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.exts._answering import answer_interaction, conversation_key
-from bot.settings import DEFAULT_MAX_QUESTION
+from bot.discord_bot import CareerBot
+from bot.discord_support.answering import answer_interaction, conversation_key
 from bot.ui.embeds import NO_TEXT_TEXT, message_too_long_text
 from bot.ui.limits import (
     AUTOCOMPLETE_CHOICES_LIMIT,
@@ -21,14 +26,12 @@ from bot.ui.limits import (
     truncate,
 )
 
-if TYPE_CHECKING:
-    from bot.discord_bot import CareerBot
-
 log = logging.getLogger(__name__)
 
 ENTRY_CHOICE_PREFIX = "id:"
 """Autocomplete choices carry the entry id, so picking one answers exactly that entry."""
 CONTEXT_MENU_NAME = "Ask CareerBot"
+QuestionHandler = Callable[[discord.Interaction[CareerBot], str], Awaitable[None]]
 
 
 def entry_choice(entry_id: str) -> str:
@@ -45,17 +48,23 @@ def chosen_entry(value: str, known: Container[str]) -> str | None:
     return None
 
 
-def limit_option_length(
-    command: app_commands.Command[Any, ..., Any], name: str, limit: int
-) -> None:
-    """Make Discord itself stop people typing more than ``limit`` characters.
+def ask_command(limit: int, handle: QuestionHandler) -> app_commands.Command[Any, ..., None]:
+    """``/ask``, whose question Discord itself stops at ``limit`` characters.
 
-    ``Range`` is fixed when the class is defined, but the limit is a setting. Each cog
-    instance owns a copy of its commands' parameter table, so replacing the parameter
-    there changes this bot's synced payload only.
+    Discord's limit is a courtesy to the person typing, not a guarantee to the bot:
+    ``handle`` still refuses a longer question politely (see ``answer_interaction``).
     """
-    params = command._params  # no public setter exists in discord.py 2.x
-    params[name] = dataclasses.replace(params[name], max_value=limit)
+
+    @app_commands.command(name="ask")
+    @app_commands.describe(question="Your question, e.g. how much do ML engineers make?")
+    async def ask(
+        interaction: discord.Interaction[CareerBot],
+        question: app_commands.Range[str, 1, limit],
+    ) -> None:
+        """Ask about Data Scientist or ML Engineer careers: pay, skills, paths and more."""
+        await handle(interaction, question)
+
+    return ask
 
 
 class AskCog(commands.Cog):
@@ -63,33 +72,31 @@ class AskCog(commands.Cog):
 
     def __init__(self, bot: CareerBot) -> None:
         self.bot = bot
-        limit_option_length(self.ask, "question", bot.settings.max_question)
+        self.ask = ask_command(bot.settings.max_question, self.answer_question)
+        self.ask.autocomplete("question")(self.ask_autocomplete)
         self.context_menu = app_commands.ContextMenu(
             name=CONTEXT_MENU_NAME, callback=self.ask_about_message
         )
 
     async def cog_load(self) -> None:
-        # Context menus cannot be declared inside a cog class; they are added by hand.
+        # Both are built per cog (not declared in the class), so they are added by hand.
+        self.bot.tree.add_command(self.ask)
         self.bot.tree.add_command(self.context_menu)
 
     async def cog_unload(self) -> None:
+        self.bot.tree.remove_command(self.ask.name)
         self.bot.tree.remove_command(self.context_menu.name, type=self.context_menu.type)
 
-    @app_commands.command(name="ask")
-    @app_commands.describe(question="Your question, e.g. how much do ML engineers make?")
-    async def ask(
-        self,
-        interaction: discord.Interaction[CareerBot],
-        question: app_commands.Range[str, 1, DEFAULT_MAX_QUESTION],
+    async def answer_question(
+        self, interaction: discord.Interaction[CareerBot], question: str
     ) -> None:
-        """Ask about Data Scientist or ML Engineer careers: pay, skills, paths and more."""
+        """Answer ``/ask``: a picked autocomplete choice is that entry, anything else is text."""
         entry_id = chosen_entry(question, self.bot.engine.knowledge.by_id)
         if entry_id is not None:
             await answer_interaction(self.bot, interaction, entry_id=entry_id)
         else:
             await answer_interaction(self.bot, interaction, question=question)
 
-    @ask.autocomplete("question")
     async def ask_autocomplete(
         self, interaction: discord.Interaction[CareerBot], current: str
     ) -> list[app_commands.Choice[str]]:

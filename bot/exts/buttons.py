@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands
 
-from bot.exts._answering import answer_interaction, safely
+from bot.discord_support.answering import answer_interaction
+from bot.discord_support.best_effort import safely
 from bot.ui.embeds import (
     ALREADY_VOTED_TEXT,
     ONLY_ASKER_TEXT,

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands
 
-from bot.exts._answering import answer_message
+from bot.discord_support.answering import answer_message
 from bot.ui.embeds import help_embed
 
 if TYPE_CHECKING:

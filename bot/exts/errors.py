@@ -1,140 +1,36 @@
-"""The one error handler: every failure becomes a log line and, if possible, a polite note.
+"""Installs the one error handler for slash commands and context menus.
 
-Slash commands and context menus reach it through the command tree's ``on_error``;
-buttons and messages call :class:`ErrorReporter` directly (discord.py only logs their
-exceptions). People see "something went wrong, try again" (ephemeral where Discord
-allows); the log gets the traceback, never the message text or who sent it.
-A channel where the bot may not post (``Forbidden``) is logged once, not on every
-question, and is not an error the user can do anything about.
+The handler itself, :class:`~bot.discord_support.error_reporter.ErrorReporter`, lives
+outside the extensions because the client creates it and buttons and messages call it
+directly; this cog only plugs it into the command tree, and is loaded first so it sees
+every failure.
 """
 
 from __future__ import annotations
 
-import logging
-from collections import OrderedDict
 from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.ui.embeds import ERROR_TEXT, GUILD_ONLY_TEXT, NO_PERMISSION_TEXT
-
 if TYPE_CHECKING:
     from bot.discord_bot import CareerBot
 
-log = logging.getLogger(__name__)
-
-FORBIDDEN_MEMORY = 10_000
-"""How many no-permission channels are remembered (bounded: a bot can be in many)."""
-OUTDATED_TEXT = "This command was just updated. Please try again in a minute."
-
-
-class ErrorReporter:
-    """Turns exceptions into one log line and one user-facing note."""
-
-    def __init__(self) -> None:
-        self._forbidden: OrderedDict[int, None] = OrderedDict()
-
-    def forbidden(self, channel_id: int | None, error: BaseException | None = None) -> None:
-        """Log that the bot may not post in a channel, once per channel."""
-        key = channel_id or 0
-        if key in self._forbidden:
-            return
-        self._forbidden[key] = None
-        while len(self._forbidden) > FORBIDDEN_MEMORY:
-            self._forbidden.popitem(last=False)
-        detail = ""
-        if isinstance(error, discord.HTTPException) and error.text:
-            detail = f" ({error.text})"
-        log.warning(
-            "Missing permission to reply in channel %s%s; "
-            "grant Send Messages and Embed Links there, or ignore this",
-            channel_id,
-            detail,
-        )
-
-    async def interaction(self, interaction: discord.Interaction, error: BaseException) -> None:
-        """Report a failed slash command, context menu or button click."""
-        original = _unwrap(error)
-        if isinstance(original, discord.Forbidden):
-            self.forbidden(interaction.channel_id, original)
-            return
-        note = _expected_note(original)
-        if note is None:
-            command = interaction.command
-            name = command.qualified_name if command else _custom_id(interaction)
-            log.error("Error while handling %s", name or "an interaction", exc_info=original)
-            note = ERROR_TEXT
-        await self._tell(interaction, note)
-
-    async def message(self, message: discord.Message, error: BaseException) -> None:
-        """Report a failure while answering a message (a mention, DM or auto-answer)."""
-        if isinstance(error, discord.Forbidden):
-            self.forbidden(message.channel.id, error)
-            return
-        log.error("Error while answering a message", exc_info=error)
-        try:
-            await message.reply(ERROR_TEXT, mention_author=False)
-        except discord.Forbidden as exc:
-            self.forbidden(message.channel.id, exc)
-        except discord.HTTPException:
-            log.debug("Could not send the error note", exc_info=True)
-
-    async def _tell(self, interaction: discord.Interaction, note: str) -> None:
-        try:
-            if interaction.response.is_done():
-                await interaction.followup.send(note, ephemeral=True)
-            else:
-                await interaction.response.send_message(note, ephemeral=True)
-        except discord.Forbidden as exc:
-            self.forbidden(interaction.channel_id, exc)
-        except discord.HTTPException:
-            # Most often the 3-second window has passed (10062 Unknown interaction).
-            log.debug("Could not send the error note", exc_info=True)
-
-
-def _unwrap(error: BaseException) -> BaseException:
-    """The exception our code raised, not discord.py's wrapper around it."""
-    while isinstance(error, app_commands.CommandInvokeError | commands.CommandInvokeError):
-        error = error.original
-    return error
-
-
-def _expected_note(error: BaseException) -> str | None:
-    """A specific note for errors that are the user's situation, not our bug."""
-    if isinstance(error, app_commands.NoPrivateMessage):
-        return GUILD_ONLY_TEXT
-    if isinstance(error, app_commands.MissingPermissions):
-        return NO_PERMISSION_TEXT
-    if isinstance(error, app_commands.CheckFailure):
-        return "You can't use that here."
-    if isinstance(error, app_commands.CommandNotFound | app_commands.CommandSignatureMismatch):
-        return OUTDATED_TEXT
-    if isinstance(error, app_commands.TransformerError):
-        return "I couldn't understand one of the options. Please pick it from the list."
-    return None
-
-
-def _custom_id(interaction: discord.Interaction) -> str:
-    data = interaction.data or {}
-    custom_id = data.get("custom_id")
-    # Only the button kind ("cb:vote"), not the ids it carries.
-    return ":".join(str(custom_id).split(":")[:2]) if custom_id else ""
-
 
 class ErrorsCog(commands.Cog):
-    """Installs :class:`ErrorReporter` as the command tree's error handler."""
+    """Installs the client's error reporter as the command tree's error handler."""
 
     def __init__(self, bot: CareerBot) -> None:
         self.bot = bot
         self._previous = bot.tree.on_error
 
     async def cog_load(self) -> None:
-        self.bot.tree.on_error = self.on_app_command_error  # type: ignore[method-assign]
+        # ``CommandTree.error`` is discord.py's public way to replace ``on_error``.
+        self.bot.tree.error(self.on_app_command_error)
 
     async def cog_unload(self) -> None:
-        self.bot.tree.on_error = self._previous  # type: ignore[method-assign]
+        self.bot.tree.error(self._previous)
 
     async def on_app_command_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError

@@ -15,7 +15,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.exts._answering import record, render, retry_after
+from bot.discord_support.answering import record, render, retry_after
 from bot.ui.embeds import cooldown_text, help_embed, role_card_embed, source_embed, topics_embed
 from bot.ui.limits import (
     AUTOCOMPLETE_CHOICES_LIMIT,

@@ -8,17 +8,16 @@ logged and the person still gets their answer.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 import time
-from collections.abc import Awaitable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import discord
 
 from bot.core.answering.reply import Reply
 from bot.core.text import normalise
+from bot.discord_support.best_effort import safely
 from bot.logging_setup import log_answer
 from bot.ui.embeds import cooldown_text, reply_embed, too_long_text
 from bot.ui.views import reply_view
@@ -28,9 +27,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-T = TypeVar("T")
-STORE_TIMEOUT = 2.0
-"""Seconds a storage call may take before the bot carries on without it."""
 PRE_RESPONSE_TIMEOUT = 0.25
 """Reads made before answering an interaction share Discord's 3-second deadline (and a
 possible 1-second retry of the reply), so they get far less time."""
@@ -52,17 +48,6 @@ def clean_question(text: str) -> str:
 def conversation_key(channel_id: int | None, user_id: int) -> Conversation:
     """Follow-ups are per person per channel: two people in one channel don't mix."""
     return (channel_id or 0, user_id)
-
-
-async def safely(
-    awaitable: Awaitable[T], default: T, what: str, *, seconds: float = STORE_TIMEOUT
-) -> T:
-    """Await a storage call; on error or timeout log it and return ``default``."""
-    try:
-        return await asyncio.wait_for(awaitable, seconds)
-    except Exception:
-        log.warning("Storage failed while %s; carrying on without it", what, exc_info=True)
-        return default
 
 
 async def retry_after(bot: CareerBot, user_id: int, guild_id: int | None) -> float | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.exts._cooldown import Cooldowns
+from bot.discord_support.cooldowns import Cooldowns
 
 
 class Clock:
