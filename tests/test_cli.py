@@ -12,7 +12,7 @@ import pytest
 
 from bot.cli import main
 from bot.core.answering.reply import JSON_KEYS
-from tests.test_knowledge import GOOD_ENTRY, make_kb
+from tests.kb_builder import GOOD_ENTRY, make_kb
 
 REPO = Path(__file__).resolve().parents[1]
 SALARY = "Salary Expectations and Market Demand"
@@ -163,8 +163,8 @@ def test_ask_explain_shows_slots_and_candidates(capsys):
     assert main(["ask", "--explain", "salery of machne lerning engneer"]) == 0
     out = capsys.readouterr().out
     assert "machne→machine" in out
-    assert "roles      : ml_engineer" in out
-    assert "mle-salary" in out
+    assert "roles        ml_engineer" in out
+    assert "rule         best-match" in out and "mle-salary" in out
 
 
 def test_runs_from_another_directory_with_knowledge_override(tmp_path, monkeypatch):

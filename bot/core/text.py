@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Set as AbstractSet
 
 # Contractions are expanded before punctuation is stripped, so "what's" does not turn
 # into the meaningless token "s".
@@ -120,14 +121,15 @@ def tokens(text: str) -> list[str]:
     return out
 
 
-def content_tokens(text: str) -> list[str]:
-    """Tokens that carry meaning: :func:`tokens` minus stop words."""
-    return [t for t in tokens(text) if t not in STOP_WORDS]
+def content_tokens(text: str, stop_words: AbstractSet[str] = STOP_WORDS) -> list[str]:
+    """Tokens that carry meaning: :func:`tokens` minus ``stop_words`` (the knowledge
+    base's own list, ``lexicon.yaml``, once loaded; this module's copy by default)."""
+    return [t for t in tokens(text) if t not in stop_words]
 
 
-def normalise(text: str) -> str:
+def normalise(text: str, stop_words: AbstractSet[str] = STOP_WORDS) -> str:
     """The canonical form used to compare phrasings: content tokens joined by spaces."""
-    return " ".join(content_tokens(text))
+    return " ".join(content_tokens(text, stop_words))
 
 
 def stem(word: str) -> str:

@@ -1,0 +1,266 @@
+"""The knowledge base as frozen values: what the rest of the bot reads.
+
+Everything here is immutable so a reload can build a whole new :class:`Knowledge` and
+swap it in while questions are being answered from the old one. Nothing in this module
+reads files or checks rules: see :mod:`.loader` and :mod:`.validation` for that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+LEVELS = ("entry", "experienced", "senior")
+"""The levels an entry may be about (``level:`` in ``qa/*.yaml``), junior to senior."""
+
+INTRODUCTION = "Introduction"
+"""The title ``source.yaml`` gives the article's untitled opening paragraphs."""
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A pointer into the article: section title and 1-based paragraph number."""
+
+    section: str
+    paragraph: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"section": self.section, "paragraph": self.paragraph}
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A section of the article; promotional paragraphs are never cited."""
+
+    title: str
+    paragraphs: int
+    promotional: frozenset[int] = frozenset()
+    partly_promotional: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """The article every answer cites."""
+
+    title: str
+    as_of: str
+    short_as_of: str
+    sections: tuple[Section, ...]
+
+    def section(self, title: str) -> Section | None:
+        return next((s for s in self.sections if s.title == title), None)
+
+    def order(self, title: str) -> int:
+        """Position of a section in the article, for sorting citations."""
+        return next((i for i, s in enumerate(self.sections) if s.title == title), 99)
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    id: str
+    name: str
+    short: str
+    slug: str
+    colour: int
+    aliases: tuple[str, ...]
+    focus: str
+    summary: str
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    id: str
+    name: str
+    description: str
+    example: str
+    vocabulary: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One question and its cited answer. ``file`` is ``qa/<topic>.yaml:<line>``."""
+
+    id: str
+    question: str
+    alternates: tuple[str, ...]
+    answer: str
+    roles: tuple[str, ...]
+    topic: str
+    cite: tuple[Citation, ...]
+    level: str | None = None
+    primary: bool = False
+    related: tuple[str, ...] = ()
+    file: str = ""
+
+    @property
+    def phrasings(self) -> tuple[str, ...]:
+        return (self.question, *self.alternates)
+
+
+@dataclass(frozen=True, slots=True)
+class SmallTalk:
+    id: str
+    patterns: tuple[str, ...]
+    reply: str
+
+
+# ---------------------------------------------------------------------------- lexicon
+#
+# ``lexicon.yaml`` mirrored field by field. Word lists (folded text in the file) are
+# frozensets of single words; phrase lists (YAML lists) keep their order. Every id is
+# checked against the rest of the KB at load, so code can look them up without a guard.
+# The defaults are empty so a hand-built Knowledge (tests) needs no lexicon; a loaded
+# one always has every field filled.
+
+
+@dataclass(frozen=True, slots=True)
+class Cues:
+    """``cues:``: words that show how a question is shaped, not what it is about."""
+
+    compare: frozenset[str] = frozenset()
+    """The question compares the two roles ("vs", "difference")."""
+    follow_up: frozenset[str] = frozenset()
+    """A message made only of these (plus roles and levels) leans on the previous turn."""
+    pronouns: frozenset[str] = frozenset()
+    """Point back at the previous answer ("it", "they")."""
+    other_role: frozenset[str] = frozenset()
+    """"and the other one?": the counterpart of the role talked about."""
+    both_roles: frozenset[str] = frozenset()
+    """"do both need SQL?": both roles at once."""
+    comparative: frozenset[str] = frozenset()
+    """With "which", a comparison that picks between the roles ("which pays more")."""
+    role_nouns: frozenset[str] = frozenset()
+    """"which" followed by one of these picks between the roles ("which role")."""
+    pay_hints: frozenset[str] = frozenset()
+    """"make" means pay when followed by one of these ("makes more")."""
+    question_words: frozenset[str] = frozenset()
+    """Rare in phrasings but weak evidence of a subject: capped at a common word's weight."""
+    choosing: frozenset[str] = frozenset()
+    """A request to choose: compared on ``topic_roles.choosing``."""
+    self_words: frozenset[str] = frozenset()
+    """YAML key ``self``: "im a", "former": a profession the asker is, not one asked about."""
+    self_as: frozenset[str] = frozenset()
+    """"12 years as an accountant": "as" after these describes the asker."""
+    target: frozenset[str] = frozenset()
+    """"become a nurse": a profession as the target of the question."""
+    here: frozenset[str] = frozenset()
+    """"accountant here": the asker's own profession."""
+    r_language: frozenset[str] = frozenset()
+    """Words near a lone "r" that make it the R language, not "are"."""
+    pay_verbs: frozenset[str] = frozenset()
+    """"how much do MLEs make": these mean pay in those shapes."""
+    make_words: frozenset[str] = frozenset()
+    """A message whose only content is one of these asks about pay."""
+    experience: frozenset[str] = frozenset()
+    """"5 years" with one of these is the asker's level, not a story's past."""
+    connectors: tuple[str, ...] = ()
+    """Phrases ("and", "what about") that open a message adding to the previous question."""
+    follow_up_synonyms: frozenset[str] = frozenset()
+    """Synonym keys (``synonyms.yaml``) that, like ``follow_up``, point back only."""
+
+
+@dataclass(frozen=True, slots=True)
+class SmallTalkWords:
+    """``smalltalk:``: what may surround small talk and how strongly an item wins."""
+
+    filler: frozenset[str] = frozenset()
+    """Words around small talk that do not make it a question ("guys", "pls")."""
+    glue: frozenset[str] = frozenset()
+    """Words small-talk patterns share with real questions; they never decide the item."""
+    weights: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    """Small-talk item id (``smalltalk.yaml``) → weight; items not listed weigh 1."""
+
+
+@dataclass(frozen=True, slots=True)
+class TopicRoles:
+    """``topics:``: the topic ids the pipeline gives a role of their own."""
+
+    choosing: str = ""
+    """A request to choose between the roles is compared on this topic."""
+    definition: str = ""
+    """A bare role name ("mle?") gets this topic's entry."""
+    ladder: str = ""
+    """"what does a junior MLE do": this topic's levelled entry first."""
+
+
+@dataclass(frozen=True, slots=True)
+class CardLine:
+    """One line of the role card (/role): ``label``, then the topic's primary entry."""
+
+    label: str
+    topic: str
+
+
+@dataclass(frozen=True, slots=True)
+class Decline:
+    """``decline:``: what a decline says and the entries it points to."""
+
+    hint: str = ""
+    """What the bot can answer, said when it declines."""
+    empty: str = ""
+    """The reply to a message with nothing to answer."""
+    other_profession: str = ""
+    """A question about another profession; ``{names}`` is replaced by the names asked about."""
+    suggestions: tuple[str, ...] = ()
+    """Entry ids to suggest instead, showing the range of what the KB knows."""
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """``lexicon.yaml``: the words, ids and messages the answering pipeline relies on."""
+
+    stop_words: frozenset[str] = frozenset()
+    """Words that carry no meaning for routing a question (dropped by normalisation)."""
+    neutral: frozenset[str] = frozenset()
+    """Words that are neither domain evidence nor a sign of an off-topic question."""
+    levels: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    """Entry level (one of :data:`LEVELS`, all present) → phrases that mean that level."""
+    cues: Cues = Cues()
+    smalltalk: SmallTalkWords = SmallTalkWords()
+    pay_words: frozenset[str] = frozenset()
+    """Stemmed pay words folded together when ``careerbot report`` groups questions."""
+    topic_roles: TopicRoles = TopicRoles()
+    """YAML key ``topics``."""
+    role_card: tuple[CardLine, ...] = ()
+    decline: Decline = Decline()
+
+
+# ---------------------------------------------------------------------------- the KB
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """The whole validated KB. Immutable: a reload builds a new one and swaps it in."""
+
+    source: Source
+    roles: tuple[Role, ...]
+    topics: tuple[Topic, ...]
+    entries: tuple[Entry, ...]
+    smalltalk: tuple[SmallTalk, ...]
+    directory: Path
+    synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    other_professions: tuple[str, ...] = ()
+    off_topic_phrases: tuple[str, ...] = ()
+    lexicon: Lexicon = field(default_factory=Lexicon)
+    by_id: Mapping[str, Entry] = field(init=False, repr=False)
+    _primaries: Mapping[tuple[str, str], Entry] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_id", MappingProxyType({e.id: e for e in self.entries}))
+        primaries = {
+            (e.topic, e.roles[0]): e for e in self.entries if e.primary and len(e.roles) == 1
+        }
+        object.__setattr__(self, "_primaries", MappingProxyType(primaries))
+
+    def role(self, role_id: str) -> Role:
+        return next(r for r in self.roles if r.id == role_id)
+
+    def topic(self, topic_id: str) -> Topic:
+        return next(t for t in self.topics if t.id == topic_id)
+
+    def primary(self, topic: str, role: str) -> Entry | None:
+        """The headline entry of ``topic`` for ``role``, used by comparisons and cards."""
+        return self._primaries.get((topic, role))
