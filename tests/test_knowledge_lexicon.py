@@ -65,7 +65,14 @@ def test_the_shipped_lexicon_loads_every_field_typed(lexicon):
 
 
 def test_no_field_of_the_shipped_lexicon_is_empty_or_mutable(lexicon):
-    parts = [lexicon, lexicon.cues, lexicon.smalltalk, lexicon.topic_roles, lexicon.decline]
+    parts = [
+        lexicon,
+        lexicon.cues,
+        lexicon.smalltalk,
+        lexicon.topic_roles,
+        lexicon.terms,
+        lexicon.decline,
+    ]
     for part in parts:
         for f in fields(part):
             value = getattr(part, f.name)
@@ -115,8 +122,14 @@ def test_a_hand_built_knowledge_gets_an_empty_lexicon():
             "synonym key 'samecontex' does not exist in synonyms.yaml "
             "(did you mean 'samecontext'?)",
         ),
+        (
+            "pay: salary ",
+            "pay: salarie ",
+            "terms.pay",
+            "synonym key 'salarie' does not exist in synonyms.yaml (did you mean 'salary'?)",
+        ),
     ],
-    ids=["topic", "role-card-topic", "entry", "smalltalk-id", "synonym-key"],
+    ids=["topic", "role-card-topic", "entry", "smalltalk-id", "synonym-key", "term"],
 )
 def test_a_dangling_reference_names_lexicon_key_and_line(tmp_path, old, new, key, message):
     found, line = problem(tmp_path, old, new)

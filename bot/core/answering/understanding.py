@@ -28,8 +28,7 @@ _YEARS = re.compile(r"\b(\d{1,2})\s*\+?\s*(?:years?|yrs?|yoe)\b")
 _MONEY = re.compile(r"^(\d{2,3}k|\d{5,7})$")
 # A capital "R" on its own is the language, not chat's "are".
 _CAPITAL_R = re.compile(r"(?<![\w'])R(?![\w'])")
-SALARY = "salary"
-"""The canonical pay term (a key of synonyms.yaml) that money amounts and "make" become."""
+R_LETTER = "r"
 ROLE = "@"
 LEVEL = "#lvl:"
 PROFESSION = "#prof:"
@@ -114,6 +113,8 @@ class Analyzer:
         self.stop_words = lexicon.stop_words
         self.neutral = lexicon.neutral
         self.cues = cues
+        self.pay = lexicon.terms.pay
+        self.r_language = lexicon.terms.r_language
         self.follow_up = cues.follow_up | cues.follow_up_synonyms
         self.skip = self.stop_words | self.neutral
         self._role_of: dict[str, str] = {}
@@ -300,7 +301,7 @@ class Analyzer:
             if candidate != word:
                 corrections.append((word, candidate))
             fixed.append(candidate)
-        fixed = [SALARY if _MONEY.match(w) else w for w in fixed]
+        fixed = [self.pay if _MONEY.match(w) else w for w in fixed]
         # "how much do MLEs make" is about salary; "what do MLEs make" is not clearly.
         fixed = self._make_means_pay(fixed)
         words = self._rewrite(fixed)
@@ -335,7 +336,7 @@ class Analyzer:
                 if not self._known(w, s):
                     unknown.append(s)
         if not content and cues.make_words & set(words):
-            content = [SALARY]  # "what do they make", "what do MLEs make"
+            content = [self.pay]  # "what do they make", "what do MLEs make"
         topic_scores: dict[str, float] = defaultdict(float)
         content = list(dict.fromkeys(content))
         domain_terms = 0
@@ -359,7 +360,8 @@ class Analyzer:
             unknown=tuple(dict.fromkeys(unknown)),
             professions=tuple(professions),
             off_topic=off_topic,
-            compare_cue=bool(word_set & cues.compare) or ("or" in word_set and len(roles) > 1),
+            compare_cue=bool(word_set & cues.compare)
+            or bool(word_set & cues.alternative and len(roles) > 1),
             which_cue=self._asks_which_role(words),
             other_role=bool(word_set & cues.other_role),
             pronoun=bool(word_set & cues.pronouns),
@@ -376,9 +378,9 @@ class Analyzer:
         cues = self.cues
         window = self.policy.which_window
         for i, w in enumerate(words):
-            if w == "who":
+            if w in cues.who:
                 return True
-            if w == "which" and (
+            if w in cues.which and (
                 set(words[i + 1 : i + 1 + window]) & cues.role_nouns
                 or set(words) & cues.comparative
             ):
@@ -389,10 +391,10 @@ class Analyzer:
         """ "how much do MLEs make", "which one makes more": "make" is pay there. "making
         slides" and "make models" are not, so only those two shapes count."""
         cues = self.cues
-        if "much" in words or "money" in words:
-            return [SALARY if w in cues.pay_verbs else w for w in words]
+        if cues.pay_context & set(words):
+            return [self.pay if w in cues.pay_verbs else w for w in words]
         return [
-            SALARY
+            self.pay
             if w in cues.pay_verbs and words[i + 1 : i + 2] and words[i + 1] in cues.pay_hints
             else w
             for i, w in enumerate(words)
@@ -430,14 +432,14 @@ class Analyzer:
                 if before[j] in cues.target:
                     break
                 if before[j] in cues.self_words or (
-                    before[j] == "as" and j and before[j - 1] in cues.self_as
+                    before[j] in cues.role_as and j and before[j - 1] in cues.self_as
                 ):
                     return True
         return False
 
     def _mark_r_language(self, text: str, words: list[str]) -> list[str]:
         """ "R" the language is a one-letter word that chat also uses for "are"."""
-        if "r" not in words:
+        if R_LETTER not in words:
             return words
         capital_r = _CAPITAL_R.search(text) is not None
         beside = self.cues.r_language
@@ -445,7 +447,8 @@ class Analyzer:
         window = self.policy.r_window
         for i, w in enumerate(words):
             near = set(words[max(0, i - window) : i + window + 1])
-            out.append("rlang" if w == "r" and (capital_r or near & beside) else w)
+            is_r = w == R_LETTER and (capital_r or near & beside)
+            out.append(self.r_language if is_r else w)
         return out
 
 

@@ -20,6 +20,7 @@ from bot.core.knowledge.model import (
     Decline,
     Lexicon,
     SmallTalkWords,
+    Terms,
     TopicRoles,
 )
 from bot.core.knowledge.validation import Checker, is_text, similar
@@ -176,6 +177,7 @@ def lexicon_from(data: Any, check: Checker, known: KnownIds) -> Lexicon | None:
         smalltalk=_smalltalk(data, read),
         pay_words=read.words(data, "pay_words", "pay_words"),
         topic_roles=_topic_roles(data, read),
+        terms=_terms(data, read),
         role_card=_role_card(data, read),
         decline=_decline(data, read),
     )
@@ -260,6 +262,18 @@ def _topic_roles(data: Mapping[Any, Any], read: _Reader) -> TopicRoles:
     return TopicRoles(
         **{
             key: read.ref(section[key], "topics", f"topics.{key}", key_line(section, key))
+            for key in keys
+            if key in section
+        }
+    )
+
+
+def _terms(data: Mapping[Any, Any], read: _Reader) -> Terms:
+    keys = {f.name for f in fields(Terms)}
+    section = read.section(data, "terms", keys)
+    return Terms(
+        **{
+            key: read.ref(section[key], "synonyms", f"terms.{key}", key_line(section, key))
             for key in keys
             if key in section
         }

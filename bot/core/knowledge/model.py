@@ -154,6 +154,16 @@ class Cues:
     """"how much do MLEs make": these mean pay in those shapes."""
     make_words: frozenset[str] = frozenset()
     """A message whose only content is one of these asks about pay."""
+    who: frozenset[str] = frozenset()
+    """"who earns more": a question that picks between the roles."""
+    which: frozenset[str] = frozenset()
+    """"which one", "which pays more": picks between the roles with a role noun or comparative."""
+    pay_context: frozenset[str] = frozenset()
+    """"how much", "money": anywhere in a message, ``pay_verbs`` mean pay."""
+    alternative: frozenset[str] = frozenset()
+    """"ds or mle": with both roles named, a comparison."""
+    role_as: frozenset[str] = frozenset()
+    """"years as an accountant": after ``self_as``, the asker's own profession follows."""
     experience: frozenset[str] = frozenset()
     """"5 years" with one of these is the asker's level, not a story's past."""
     connectors: tuple[str, ...] = ()
@@ -184,6 +194,16 @@ class TopicRoles:
     """A bare role name ("mle?") gets this topic's entry."""
     ladder: str = ""
     """"what does a junior MLE do": this topic's levelled entry first."""
+
+
+@dataclass(frozen=True, slots=True)
+class Terms:
+    """``terms:``: synonym keys (``synonyms.yaml``) the analyser produces itself."""
+
+    pay: str = ""
+    """What money amounts ("150k") and "make" in a pay shape become."""
+    r_language: str = ""
+    """What a lone "r" becomes when it is the R language."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,6 +244,7 @@ class Lexicon:
     """Stemmed pay words folded together when ``careerbot report`` groups questions."""
     topic_roles: TopicRoles = TopicRoles()
     """YAML key ``topics``."""
+    terms: Terms = Terms()
     role_card: tuple[CardLine, ...] = ()
     decline: Decline = Decline()
 
