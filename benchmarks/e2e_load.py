@@ -45,7 +45,8 @@ from bot.core.answering.evaluation import default_eval_dir, load_cases  # noqa: 
 from bot.core.storage.sqlite import open_store  # noqa: E402
 from bot.runner import build_bot  # noqa: E402
 from bot.settings import DEFAULT_COOLDOWN_RATE, Settings  # noqa: E402
-from tests.fakediscord import FakeDiscord, FakeDiscordConfig, load_spec, start_client  # noqa: E402
+from tests.fakediscord import FakeDiscord, FakeDiscordConfig, load_spec  # noqa: E402
+from tests.fakediscord.spec import Violation  # noqa: E402
 from tests.loadgen import (  # noqa: E402
     LoadOutcome,
     LoadPlan,
@@ -55,6 +56,7 @@ from tests.loadgen import (  # noqa: E402
     redirected,
     run_load,
 )
+from tests.shared_files import SPEC, shared_path  # noqa: E402
 
 DISCORD_DEADLINE = 3.0
 
@@ -82,16 +84,16 @@ class CpuSplit:
 
 def time_validation(fake: FakeDiscord, split: CpuSplit) -> None:
     """Count the seconds the fake spends validating bodies (synchronous, so exact)."""
-    validate = fake._validate
+    check = fake.check
 
-    def timed(ctx: Any) -> None:
+    def timed(method: str, template: str, body: Any) -> list[Violation]:
         started = time.perf_counter()
         try:
-            validate(ctx)
+            return check(method, template, body)
         finally:
             split.validation += time.perf_counter() - started
 
-    fake._validate = timed  # type: ignore[method-assign]
+    fake.check = timed  # type: ignore[method-assign]
 
 
 async def measure(
@@ -109,14 +111,14 @@ async def measure(
         settings.knowledge_dir, conversations=ConversationStore(ttl=settings.conversation_ttl)
     )
     questions = real_questions(engine, eval_phrasings(settings.max_question))
-    fake = FakeDiscord(load_spec(), config)
+    fake = FakeDiscord(load_spec(shared_path(*SPEC)), config)
     await fake.start()
     store = await open_store(settings.db_path)
     try:
         with redirected(fake):
             users, channels = populate(fake, plan)
             bot = build_bot(settings, engine, store, content_intent=False, guild_ready_timeout=0.05)
-            await start_client(bot, fake, token=settings.token)
+            await fake.connect(bot, token=settings.token)
             split = CpuSplit()
             time_validation(fake, split)
             cpu = time.process_time()

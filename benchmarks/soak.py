@@ -81,6 +81,7 @@ from tests.fakediscord import (  # noqa: E402
     load_spec,
 )
 from tests.loadgen import ErrorLog, percentile, real_questions  # noqa: E402
+from tests.shared_files import SPEC, shared_path  # noqa: E402
 
 FOLLOW_UPS = ("and for ML engineers?", "what about data scientists?", "and at senior level?")
 REPLY_TIMEOUT = 30.0
@@ -100,8 +101,8 @@ class SoakFake(FakeDiscord):
         self.replies: dict[int, list[tuple[float, FakeMessage]]] = defaultdict(list)
         self.waiting: dict[int, asyncio.Future[None]] = {}
 
-    def echo(self, event: str, message: FakeMessage) -> None:
-        super().echo(event, message)
+    def echo(self, event: str, message: FakeMessage, data: dict[str, Any]) -> None:
+        super().echo(event, message, data)
         if event != "MESSAGE_CREATE" or message.source == "user":
             return
         reference = (message.payload.get("message_reference") or {}).get("message_id")
@@ -212,7 +213,7 @@ async def ask_batch(
 
 async def serve_fake(args: argparse.Namespace) -> None:
     """The child: start the fake, tell the parent where it is, then obey its commands."""
-    fake = SoakFake(load_spec(), FakeDiscordConfig())
+    fake = SoakFake(load_spec(shared_path(*SPEC)), FakeDiscordConfig())
     schedule = Schedule(fake, args.users, args.guilds, args.channels, args.seed)
     await fake.start()
     orphaned = asyncio.create_task(exit_with_parent(os.getppid()))

@@ -16,9 +16,14 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("CAREERBOT_SHARED_DIR", REPO.parent / "shared"))
 
 
+def shared_path(env_var: str, relative: str) -> Path:
+    """Where a shared file should be: $env_var, else ../shared/<relative>."""
+    return Path(os.environ.get(env_var) or SHARED / relative)
+
+
 def shared_file(env_var: str, relative: str) -> Path:
-    """Path of a shared file: $env_var, else ../shared/<relative>; skip or fail if absent."""
-    path = Path(os.environ.get(env_var) or SHARED / relative)
+    """Path of a shared file (see :func:`shared_path`); skip or fail if absent."""
+    path = shared_path(env_var, relative)
     if not path.is_file():
         reason = f"{path} not found (set {env_var} to its location)"
         if os.environ.get("CAREERBOT_REQUIRE_SHARED") == "1":
@@ -31,5 +36,8 @@ def article_path() -> Path:
     return shared_file("CAREERBOT_ARTICLE", "source/article.txt")
 
 
+SPEC = ("DISCORD_API_SPEC", "discord-api-spec/openapi.json")
+
+
 def spec_path() -> Path:
-    return shared_file("DISCORD_API_SPEC", "discord-api-spec/openapi.json")
+    return shared_file(*SPEC)

@@ -30,16 +30,16 @@ from typing import Any, Protocol
 import discord
 import pytest
 
-import bot.exts._answering as answering
+import bot.discord_support.answering as answering
 from bot.core.answering.conversation import ConversationStore
 from bot.core.answering.engine import Engine
 from bot.core.storage.base import MemoryStore, Store
 from bot.core.storage.sqlite import SqliteStore, open_store
 from bot.discord_bot import CareerBot, intents_for
 from bot.exts.ask import CONTEXT_MENU_NAME
-from bot.runner import build_bot
 from bot.settings import Settings
 from bot.ui.embeds import ERROR_TEXT, VOTE_THANKS_TEXT
+from tests.conftest import start_bot
 from tests.fakediscord import (
     FakeChannel,
     FakeDiscord,
@@ -47,16 +47,13 @@ from tests.fakediscord import (
     FakeInteraction,
     FakeMessage,
     FakeUser,
-    spec_or_skip,
-    start_client,
 )
+from tests.shared_files import spec_path
 
-pytest_plugins = ["tests.fakediscord.plugin", "pytester"]
+pytest_plugins = ["pytester"]
 pytestmark = pytest.mark.e2e
 
-READY_TIMEOUT = 0.05
-"""discord.py waits this long after the last GUILD_CREATE before ``on_ready`` (default 2 s)."""
-OP_RESUME = 6
+OP_IDENTIFY, OP_RESUME = 2, 6
 CALLBACK_MESSAGE, CALLBACK_AUTOCOMPLETE = 4, 8
 FLAG_EPHEMERAL = 1 << 6
 GLOBAL_COMMANDS = "/applications/{application_id}/commands"
@@ -139,15 +136,8 @@ def launch(
     default_settings, default_store = settings, store
 
     async def start(*, settings: Settings | None = None, store: Store | None = None) -> CareerBot:
-        chosen = settings or default_settings
-        bot = build_bot(
-            chosen,
-            live_engine,
-            store or default_store,
-            content_intent=chosen.message_content,
-            guild_ready_timeout=READY_TIMEOUT,
-        )
-        return await start_client(bot, fake_discord, token=chosen.token)
+        chosen, kept = settings or default_settings, store or default_store
+        return await start_bot(fake_discord, chosen, live_engine, kept)
 
     return start
 
@@ -249,12 +239,7 @@ async def say(
     content = f"{fake.bot_user.mention} {text}" if mention else text
     target = channel or fake.channel
     said = await fake.dispatch_message(target, user, content)
-    return await fake.wait_for_bot_message(
-        lambda m: (m.payload.get("message_reference") or {}).get("message_id") == str(said.id),
-        channel_id=target.id,
-        after=said,
-        timeout=timeout,
-    )
+    return await fake.wait_for_reply(said, timeout)
 
 
 def expected(engine: Engine, question: str) -> tuple[str, str]:
@@ -296,10 +281,13 @@ async def test_start_up_syncs_commands_once(
     assert "/gateway/bot" in paths  # the sharded client asks how many shards to run
     put = fake_discord.requests("PUT", template=GLOBAL_COMMANDS)
     assert [r.status for r in put] == [200]
-    assert {c["name"] for c in put[0].json} == COMMAND_NAMES
+    assert {c["name"] for c in put[0].body} == COMMAND_NAMES
     assert {c["name"] for c in fake_discord.commands[None]} == COMMAND_NAMES
     identify = fake_discord.gateway_frames(2)[0]
     assert identify.d["intents"] == intents_for(False).value  # no privileged intent asked
+    assert identify.d["shard"] == [0, 1]
+    assert fake_discord.gateway.connections[0].compressor is not None  # real zlib-stream
+    assert first.application_id == fake_discord.application_id
     assert first.get_guild(fake_discord.guild.id) is not None
     assert settings.sync_state.read_text().strip()
 
@@ -324,7 +312,7 @@ async def test_dev_guild_syncs_to_that_guild_only(
     put = fake_discord.requests("PUT", template=GUILD_COMMANDS)
     assert [r.status for r in put] == [200]
     assert put[0].path.endswith(f"/guilds/{fake_discord.guild.id}/commands")
-    assert {c["name"] for c in put[0].json} == COMMAND_NAMES
+    assert {c["name"] for c in put[0].body} == COMMAND_NAMES
     reply = await ask(fake_discord, MLE_PAY)
     assert only_embed(reply)["title"] == title(MLE_PAY)
 
@@ -381,10 +369,10 @@ async def test_role_shows_the_role_card(fake_discord: FakeDiscord, live_engine: 
 async def test_autocomplete_offers_matching_choices(
     fake_discord: FakeDiscord, command: str, option: str, typed: str, wanted: str
 ) -> None:
-    interaction = await fake_discord.dispatch_autocomplete(command, {option: typed}, focused=option)
+    interaction = await fake_discord.dispatch_slash(command, {option: typed}, focused=option)
     callback = await fake_discord.wait_for_callback(interaction)
     assert callback.accepted and callback.type == CALLBACK_AUTOCOMPLETE
-    choices = interaction.choices or []
+    choices = (callback.data or {})["choices"]
     assert 0 < len(choices) <= 25
     assert wanted in [c["value"] for c in choices[:3]]
 
@@ -572,7 +560,7 @@ async def test_reconnect_resumes_and_the_next_question_is_answered(
 ) -> None:
     session = fake_discord.sessions[0]
     mark = len(fake_discord.gateway_frames())
-    await fake_discord.send_reconnect()
+    await fake_discord.gateway.send_reconnect()
     resume = await fake_discord.wait_for_gateway(OP_RESUME, after=mark)
     assert resume.d["session_id"] == session.session_id
     reply = await ask(fake_discord, MLE_PAY)
@@ -586,13 +574,68 @@ async def test_a_dropped_socket_resumes_and_the_missed_question_is_answered(
 ) -> None:
     session = fake_discord.sessions[0]
     mark = len(fake_discord.gateway_frames())
-    await fake_discord.drop_connection()
+    await fake_discord.gateway.drop_connection()
     # Asked while the bot is away: Discord replays it when the session resumes.
     reply = await say(fake_discord, MLE_PAY, timeout=15)
     await fake_discord.wait_for_gateway(OP_RESUME, after=mark)
     assert only_embed(reply)["title"] == title(MLE_PAY)
     assert session.resumes == 1 and len(fake_discord.sessions) == 1
     assert len(fake_discord.bot_messages()) == 1
+
+
+@pytest.mark.parametrize(("resumable", "next_op"), [(True, OP_RESUME), (False, OP_IDENTIFY)])
+async def test_an_invalid_session_is_resumed_or_replaced_and_answers_go_on(
+    fake_discord: FakeDiscord,
+    launch: Launch,
+    monkeypatch: pytest.MonkeyPatch,
+    resumable: bool,
+    next_op: int,
+    title: Callable[[str], str],
+) -> None:
+    bot = await launch()
+
+    async def at_once(shard_id: int | None, *, initial: bool = False) -> None:
+        """discord.py waits 5 s before identifying again; the test need not."""
+
+    monkeypatch.setattr(bot, "before_identify_hook", at_once)
+    mark = len(fake_discord.gateway_frames())
+    await fake_discord.gateway.send_invalid_session(resumable=resumable)
+    await fake_discord.wait_for_gateway(next_op, after=mark)
+    await fake_discord.wait_for(lambda: len(fake_discord.sessions) == (1 if resumable else 2))
+    reply = await ask(fake_discord, MLE_PAY)
+    assert only_embed(reply)["title"] == title(MLE_PAY)
+
+
+@pytest.mark.parametrize("fake_discord_config", [FakeDiscordConfig(shard_count=2)])
+async def test_two_shards_each_get_their_guilds_events(
+    fake_discord: FakeDiscord, launch: Launch
+) -> None:
+    second = fake_discord.add_guild("Second Guild", members=[fake_discord.user])
+    bot = await launch()
+    assert bot.shard_count == 2 and len(fake_discord.sessions) == 2
+    for guild in (fake_discord.guild, second):
+        interaction = await fake_discord.dispatch_slash("help", channel=guild.channels[0])
+        assert (await fake_discord.wait_for_callback(interaction)).accepted
+        session = fake_discord.gateway.session_for(guild.id)
+        assert session is not None and session.shard_id == (guild.id >> 22) % 2
+        assert bot.get_guild(guild.id).shard_id == session.shard_id  # type: ignore[union-attr]
+
+
+@pytest.mark.usefixtures("bot")
+async def test_an_answer_after_the_deadline_is_refused(
+    fake_discord: FakeDiscord, logged_errors: list[logging.LogRecord]
+) -> None:
+    fake_discord.config.interaction_deadline = 0.0
+    interaction = await fake_discord.dispatch_slash("help")
+    # The answer is refused, then so is the error note the bot tries to send instead.
+    await fake_discord.wait_for(lambda: len(interaction.callbacks) == 2 and logged_errors)
+    assert [c.status for c in interaction.callbacks] == [404, 404]
+    assert not interaction.acknowledged
+    refused = fake_discord.take_problems()
+    assert len(refused) == 2 and all("deadline" in p for p in refused)
+    error = logged_errors[0].exc_info[1] if logged_errors[0].exc_info else None
+    assert isinstance(error, discord.NotFound) and error.code == 10062
+    logged_errors.clear()
 
 
 # ------------------------------------------------------------------- configuration
@@ -706,16 +749,14 @@ def test_a_broken_reply_fails_the_suite(
     pytester: pytest.Pytester, logged_errors: list[logging.LogRecord]
 ) -> None:
     """The deliberate-break check: an unsuspecting e2e test with a 2,100-character reply fails."""
-    spec_or_skip()
+    spec_path()
     pytester.makepyfile(
         test_broken="""
-        import bot.exts._answering as answering
+        import bot.discord_support.answering as answering
         from bot.core.answering.engine import Engine
         from bot.core.storage.base import MemoryStore
         from bot.runner import build_bot
         from bot.settings import Settings
-        from tests.fakediscord import start_client
-
         pytest_plugins = ["tests.fakediscord.plugin"]
 
         async def test_ask(fake_discord, monkeypatch, tmp_path):
@@ -727,7 +768,7 @@ def test_a_broken_reply_fails_the_suite(
                 settings, Engine.load(), MemoryStore(),
                 content_intent=False, guild_ready_timeout=0.05,
             )
-            await start_client(bot, fake_discord)
+            await fake_discord.connect(bot)
             asked = await fake_discord.dispatch_slash("ask", {"question": "mle pay"})
             await fake_discord.wait_for_callback(asked)
         """

@@ -17,10 +17,9 @@ from bot.core.answering.engine import Engine
 from bot.core.storage.sqlite import open_store
 from bot.runner import build_bot
 from bot.settings import DEFAULT_COOLDOWN_RATE, Settings
-from tests.fakediscord import FakeDiscord, FakeDiscordConfig, start_client
+from tests.fakediscord import FakeDiscord, FakeDiscordConfig
 from tests.loadgen import LoadPlan, populate, real_questions, run_load
 
-pytest_plugins = ["tests.fakediscord.plugin"]
 pytestmark = [pytest.mark.load, pytest.mark.e2e]
 
 INTERACTIONS = 200
@@ -53,7 +52,7 @@ async def test_every_interaction_is_answered_exactly_once(
         guild_ready_timeout=0.05,
     )
     try:
-        await start_client(bot, fake_discord, token=settings.token)
+        await fake_discord.connect(bot, token=settings.token)
         outcome = await run_load(fake_discord, PLAN, users, channels, real_questions(engine))
     finally:
         await bot.close()  # before the store, as in production

@@ -131,7 +131,7 @@ async def test_a_button_for_an_entry_that_no_longer_exists(discord_harness: Harn
     (call,) = await h.slash("ask", question="how much do mles make")
     message = h.sent(call)
     stale = AnswerButton("entry-removed-in-a-reload", "Old question")
-    message["components"][0]["components"][0] = stale.to_component_dict()
+    message.payload["components"][0]["components"][0] = stale.to_component_dict()
     (answer,) = await h.click(message, "cb:ans:entry-removed-in-a-reload")
     assert answer.ephemeral and answer.content == UNKNOWN_ENTRY_TEXT
 

@@ -1,14 +1,15 @@
-"""In-process fake of Discord's REST API and gateway for end-to-end bot tests.
+"""One in-process fake Discord (REST and gateway) that the bot's tests run against.
 
-See ``plugin.py`` (fixtures), ``harness.py`` (``start_client``) and ``server.py``
-(:class:`FakeDiscord`).
+``server.py`` is the fake (:class:`FakeDiscord`), ``plugin.py`` its pytest fixtures;
+``spec.py`` judges every REST body against Discord's OpenAPI spec, ``rest.py`` and
+``gateway.py`` answer like Discord, ``world.py`` and ``users.py`` build what Discord
+and its users send, and ``records.py`` is what tests read back.
 """
 
-from .harness import spec_or_skip, start_client
-from .payloads import FakeChannel, FakeGuild, FakeMember, FakeRole, FakeUser
-from .records import CallbackRecord, FakeInteraction, FakeMessage, GatewayFrame, RequestRecord
+from .records import CallbackRecord, FakeInteraction, FakeMessage, RequestRecord
 from .server import FakeDiscord, FakeDiscordConfig
-from .spec import ApiSpec, SpecNotFoundError, load_spec, spec_path
+from .spec import ApiSpec, load_spec
+from .world import FakeChannel, FakeGuild, FakeUser
 
 __all__ = [
     "ApiSpec",
@@ -18,15 +19,8 @@ __all__ = [
     "FakeDiscordConfig",
     "FakeGuild",
     "FakeInteraction",
-    "FakeMember",
     "FakeMessage",
-    "FakeRole",
     "FakeUser",
-    "GatewayFrame",
     "RequestRecord",
-    "SpecNotFoundError",
     "load_spec",
-    "spec_or_skip",
-    "spec_path",
-    "start_client",
 ]

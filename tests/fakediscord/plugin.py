@@ -1,47 +1,37 @@
-"""pytest plugin: a started :class:`FakeDiscord` per test and a way to connect a bot to it.
+"""pytest plugin: a started :class:`FakeDiscord` per test, with discord.py pointed at it.
 
-Register with ``pytest_plugins = ["tests.fakediscord.plugin"]``. The redirect of
-discord.py (``Route.BASE`` and ``DiscordWebSocket.DEFAULT_GATEWAY``) happens here,
-through ``monkeypatch``, so production code needs no test switch and the patch
-cannot leak past the test.
-
-A test fails when the fake recorded problems (requests Discord would reject,
-unknown routes, gateway protocol errors): right after the test body if they are
-already there, otherwise at teardown (problems raised while the bot shut down).
-Tests that provoke problems on purpose consume them with ``take_problems()`` or
-``with fake.expect_problems(...)``.
+Why here: discord.py is redirected (``Route.BASE``, ``DiscordWebSocket.DEFAULT_GATEWAY``)
+through ``monkeypatch``, so production code needs no test switch and the redirect
+cannot outlive the test. A test fails when the fake recorded problems (requests
+Discord would refuse, pings, gateway errors): right after the test body, or at
+teardown for problems raised while the bot shut down. A test that provokes one on
+purpose consumes it with ``take_problems()`` or ``expect_problems(...)``.
 """
-
-# Waiting helpers take ``timeout=`` like asyncio.wait_for and discord.py's wait_for, so
-# tests read naturally; ASYNC109 (prefer asyncio.timeout) does not fit that API.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator
+from collections.abc import AsyncIterator, Generator
 
 import discord.gateway
 import discord.http
 import pytest
 import yarl
 
-from .harness import ClientT, spec_or_skip, start_client
+from tests.shared_files import spec_path
+
 from .server import FakeDiscord, FakeDiscordConfig
-from .spec import ApiSpec
-
-
-def _format_problems(problems: list[str]) -> str:
-    return "fake Discord recorded problems:\n  - " + "\n  - ".join(problems)
+from .spec import ApiSpec, load_spec
 
 
 @pytest.fixture
 def discord_api_spec() -> ApiSpec:
-    """The shared OpenAPI spec (skips/fails like ``fake_discord`` when it is absent)."""
-    return spec_or_skip()
+    """Discord's OpenAPI spec; skips (or fails, on CI) when ../shared lacks it."""
+    return load_spec(spec_path())
 
 
 @pytest.fixture
 def fake_discord_config() -> FakeDiscordConfig:
-    """Override in a test module/conftest to change tokens, deadlines, intents…"""
+    """Override (or parametrize) to change shards, deadlines, intents…"""
     return FakeDiscordConfig()
 
 
@@ -55,34 +45,25 @@ async def fake_discord(
     fake = FakeDiscord(discord_api_spec, fake_discord_config)
     await fake.start()
     monkeypatch.setattr(discord.http.Route, "BASE", fake.api_base)
-    monkeypatch.setattr(
-        discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.gateway_url)
-    )
+    gateway = yarl.URL(fake.gateway_url)
+    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", gateway)
     try:
         yield fake
     finally:
         await fake.stop()
-    leftover = fake.take_problems()
-    if leftover:
-        pytest.fail(_format_problems(leftover), pytrace=False)
+    if leftover := fake.take_problems():
+        pytest.fail(_problems(leftover), pytrace=False)
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
-    """Fail the test itself (not only its teardown) when the fake saw problems."""
+    """Fail the test itself, not only its teardown, when the fake saw problems."""
     result = yield
-    funcargs = getattr(item, "funcargs", {})
-    fake = funcargs.get("fake_discord")
+    fake = getattr(item, "funcargs", {}).get("fake_discord")
     if isinstance(fake, FakeDiscord) and fake.problems:
-        pytest.fail(_format_problems(fake.take_problems()), pytrace=False)
+        pytest.fail(_problems(fake.take_problems()), pytrace=False)
     return result
 
 
-@pytest.fixture
-def connect_client(fake_discord: FakeDiscord) -> Callable[[ClientT], Awaitable[ClientT]]:
-    """``bot = await connect_client(make_bot())``: start a client against the fake."""
-
-    async def connect(client: ClientT) -> ClientT:
-        return await start_client(client, fake_discord)
-
-    return connect
+def _problems(problems: list[str]) -> str:
+    return "fake Discord recorded problems:\n  - " + "\n  - ".join(problems)

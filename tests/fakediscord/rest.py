@@ -1,125 +1,291 @@
-"""The fake's REST surface: which handler serves which spec path, and which limits apply.
+"""The REST endpoints the bot uses, answered like Discord, with Discord's refusals.
 
-The generic pipeline (routing against the spec, auth, validation, fault injection,
-recording) lives in ``server.py``; handlers live in ``routes_*.py`` and only
-implement what the endpoint does.
+Why: the generic pipeline (``server.py``) has already matched the route to the spec,
+checked the token and validated the body; a handler only does what the endpoint
+does and refuses what Discord refuses for reasons no schema shows: an interaction
+answered twice or after its 3 s deadline, a follow-up before the answer, a channel
+the bot may not post in. Only the endpoints the bot calls are here; any other
+route in the spec is recorded as a problem, so a new call cannot go unchecked.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import copy
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
-from . import limits
-from .api import ApiError, Context, Handler, Result
-from .routes_core import (
-    delete_command,
-    get_application,
-    get_commands,
-    get_gateway,
-    get_gateway_bot,
-    get_me,
-    get_member,
-    get_user,
-    post_command,
-    put_commands,
-)
-from .routes_interactions import (
-    CALLBACK_TEMPLATE,
-    delete_webhook_message,
-    execute_webhook,
-    get_webhook_message,
-    interaction_callback,
-    patch_webhook_message,
-    record_callback,
-)
-from .routes_messages import (
-    create_dm,
-    delete_message,
-    delete_reaction,
-    get_channel,
-    get_message,
-    patch_message,
-    post_message,
-    put_reaction,
-    trigger_typing,
-)
-from .violations import Violation
+from .records import FLAG_EPHEMERAL, FLAG_LOADING, CallbackRecord, FakeInteraction, FakeMessage
+from .records import RequestRecord as Request
+from .spec import CALLBACK, Violation, form_body_error
+from .world import FakeChannel, iso_now, member_payload, message_payload, user_payload
 
-__all__ = ["ROUTES", "TOKEN_AUTHENTICATED", "ApiError", "Context", "Result", "record_callback"]
+if TYPE_CHECKING:
+    from .server import FakeDiscord
 
-# Interaction callbacks and webhook calls authenticate with the token in the path.
-TOKEN_AUTHENTICATED = ("/interactions/", "/webhooks/{webhook_id}/{webhook_token}")
+COMMANDS = "/applications/{application_id}/commands"
+GUILD_COMMANDS = "/applications/{application_id}/guilds/{guild_id}/commands"
+MESSAGES = "/channels/{channel_id}/messages"
+REACTION = "/channels/{channel_id}/messages/{message_id}/reactions/{emoji_name}/@me"
+WEBHOOK = "/webhooks/{webhook_id}/{webhook_token}"
+ORIGINAL = WEBHOOK + "/messages/@original"
+TOKEN_AUTHENTICATED = (CALLBACK, WEBHOOK, ORIGINAL)  # the token is in the path
+CALLBACK_TYPES = {2: {4, 5}, 3: {4, 5, 6}, 4: {8}}  # by interaction type
+TOKEN_TTL = 15 * 60  # seconds an interaction token accepts follow-ups
+Result = tuple[int, Any]
 
-ROUTES: dict[tuple[str, str], Handler] = {
+
+class ApiError(Exception):
+    """A Discord error answer; ``problem`` is recorded as the bot's mistake."""
+
+    def __init__(self, status: int, code: int, message: str, problem: str, body: Any = None):
+        super().__init__(message)
+        self.status, self.problem = status, problem
+        self.body = body or {"code": code, "message": message}
+
+    @classmethod
+    def invalid_form(cls, violations: list[Violation]) -> ApiError:
+        problem = "; ".join(v.describe() for v in violations)
+        return cls(400, 50035, "Invalid Form Body", problem, form_body_error(violations))
+
+
+def flag(request: Request, name: str) -> bool:
+    return request.query.get(name, "").lower() in ("true", "1")
+
+
+def snowflake(params: dict[str, str], name: str) -> int:
+    if not params[name].isdigit():
+        raise ApiError(404, 0, "404: Not Found", f"{name}={params[name]!r} is not a snowflake")
+    return int(params[name])
+
+
+async def get_me(fake: FakeDiscord, request: Request, params: dict[str, str]) -> Result:
+    return 200, {**user_payload(fake.bot_user), "verified": True, "mfa_enabled": True}
+
+
+async def get_application(fake: FakeDiscord, request: Request, params: dict[str, str]) -> Result:
+    return 200, {
+        "id": str(fake.application_id),
+        "name": fake.bot_user.username,
+        "icon": None,
+        "description": "",
+        "bot_public": True,
+        "bot_require_code_grant": False,
+        "verify_key": "0" * 64,
+        "owner": user_payload(fake.owner),
+    }
+
+
+async def get_gateway_bot(fake: FakeDiscord, request: Request, params: dict[str, str]) -> Result:
+    limit = {"total": 1000, "remaining": 999, "reset_after": 14_400_000, "max_concurrency": 1}
+    shards = fake.config.shard_count
+    return 200, {"url": fake.gateway_url, "shards": shards, "session_start_limit": limit}
+
+
+async def put_commands(fake: FakeDiscord, request: Request, params: dict[str, str]) -> Result:
+    """Bulk overwrite, answered with the commands as stored (ids kept by name)."""
+    if snowflake(params, "application_id") != fake.application_id:
+        raise ApiError(403, 50001, "Missing Access", "application_id is not the bot's")
+    guild_id = snowflake(params, "guild_id") if "guild_id" in params else None
+    if guild_id is not None and fake.find_guild(guild_id) is None:
+        raise ApiError(403, 50001, "Missing Access", f"commands for unknown guild {guild_id}")
+    old = {(c["name"], c["type"]): c["id"] for c in fake.commands.get(guild_id, [])}
+    scope = {} if guild_id is None else {"guild_id": str(guild_id)}
+    fake.commands[guild_id] = [
+        {
+            **copy.deepcopy(body),
+            "id": old.get((body["name"], body.get("type") or 1)) or str(fake.ids()),
+            "application_id": str(fake.application_id),
+            "version": str(fake.ids()),
+            "type": body.get("type") or 1,
+            "description": body.get("description") or "",
+            **scope,
+        }
+        for body in request.body
+    ]
+    return 200, fake.commands[guild_id]
+
+
+async def post_message(fake: FakeDiscord, request: Request, params: dict[str, str]) -> Result:
+    channel = fake.find_channel(snowflake(params, "channel_id"))
+    if channel is None:
+        raise ApiError(404, 10003, "Unknown Channel", "sent to an unknown channel")
+    if not channel.bot_can_send:
+        raise ApiError(403, 50013, "Missing Permissions", f"no permission to send in {channel.id}")
+    body = _not_empty(request.body, "create message")
+    extra: dict[str, Any] = {}
+    if reference := body.get("message_reference"):
+        referenced = fake.messages.get(int(reference.get("message_id") or 0))
+        if referenced is None:
+            raise ApiError.invalid_form([Violation(("message_reference",), "Unknown message")])
+        extra = {**referenced.reply_fields(), "type": 19}
+    return 200, store_message(fake, channel, body, "channel", **extra).payload
+
+
+async def put_reaction(fake: FakeDiscord, request: Request, params: dict[str, str]) -> Result:
+    message = fake.messages.get(snowflake(params, "message_id"))
+    if message is None or message.deleted or message.channel_id != snowflake(params, "channel_id"):
+        raise ApiError(404, 10008, "Unknown Message", "reacted to an unknown message")
+    return 204, None
+
+
+async def interaction_callback(
+    fake: FakeDiscord, request: Request, params: dict[str, str]
+) -> Result:
+    """Answer an interaction: once, within the deadline, with a type valid for it."""
+    interaction = fake.interactions.get(snowflake(params, "interaction_id"))
+    if interaction is None or interaction.token != params["interaction_token"]:
+        raise ApiError(404, 10062, "Unknown interaction", "callback for an unknown interaction")
+    kind, data = request.body["type"], request.body.get("data") or {}
+    elapsed, deadline = request.at - interaction.dispatched_at, fake.config.interaction_deadline
+    if elapsed > deadline:
+        problem = f"interaction answered after {elapsed:.3f}s (deadline {deadline}s)"
+        raise ApiError(404, 10062, "Unknown interaction", problem)
+    if interaction.acknowledged:
+        message = "Interaction has already been acknowledged."
+        raise ApiError(400, 40060, message, f"second callback for interaction {interaction.id}")
+    if kind not in CALLBACK_TYPES[interaction.type]:
+        message = f"callback type {kind} is not valid for interaction type {interaction.type}"
+        raise ApiError.invalid_form([Violation(("type",), message)])
+    channel = fake.find_channel(interaction.channel_id)
+    assert channel is not None
+    if kind == 4:
+        data = _not_empty(data, "interaction response")
+        interaction.original = store_message(fake, channel, data, "interaction", interaction)
+    elif kind == 5:  # a "thinking…" placeholder, ephemeral if asked
+        loading = {"flags": FLAG_LOADING | (int(data.get("flags") or 0) & FLAG_EPHEMERAL)}
+        interaction.original = store_message(fake, channel, loading, "interaction", interaction)
+    elif kind == 6 and interaction.component_message_id is not None:  # "I'll update it"
+        interaction.original = fake.messages[interaction.component_message_id]
+    if not flag(request, "with_response"):
+        return 204, None
+    summary: dict[str, Any] = {"id": str(interaction.id), "type": interaction.type}
+    resource: dict[str, Any] = {"type": kind}
+    if kind in (4, 5) and (original := interaction.original) is not None:
+        resource["message"] = original.payload
+        summary.update(
+            response_message_id=str(original.id),
+            response_message_loading=original.loading,
+            response_message_ephemeral=original.ephemeral,
+        )
+    return 200, {"interaction": summary, "resource": resource}
+
+
+def record_callback(fake: FakeDiscord, request: Request, params: dict[str, str]) -> None:
+    """Log a callback attempt on its interaction, even one refused for its body."""
+    interaction_id = params["interaction_id"]
+    interaction = fake.interactions.get(int(interaction_id) if interaction_id.isdigit() else 0)
+    if interaction is not None:
+        body = request.body if isinstance(request.body, dict) else {}
+        elapsed, with_response = (
+            request.at - interaction.dispatched_at,
+            flag(request, "with_response"),
+        )
+        interaction.callbacks.append(
+            CallbackRecord(
+                body.get("type") or 0, body.get("data"), request.status, elapsed, with_response
+            )
+        )
+
+
+def _webhook_interaction(
+    fake: FakeDiscord, request: Request, params: dict[str, str]
+) -> FakeInteraction:
+    token = params["webhook_token"]
+    interaction = next((i for i in fake.interactions.values() if i.token == token), None)
+    if interaction is None or snowflake(params, "webhook_id") != fake.application_id:
+        raise ApiError(404, 10015, "Unknown Webhook", "webhook call with an unknown token")
+    if request.at - interaction.dispatched_at > TOKEN_TTL:
+        raise ApiError(401, 50027, "Invalid Webhook Token", "interaction token expired")
+    if not interaction.acknowledged:
+        raise ApiError(404, 10015, "Unknown Webhook", "follow-up before the interaction's answer")
+    return interaction
+
+
+async def execute_webhook(fake: FakeDiscord, request: Request, params: dict[str, str]) -> Result:
+    """A follow-up; the first one after a deferral fills in the "thinking…" message."""
+    interaction = _webhook_interaction(fake, request, params)
+    body = _not_empty(request.body, "follow-up")
+    message = interaction.original
+    if message is not None and message.loading and not message.deleted:
+        edited = {k: body[k] for k in ("content", "embeds", "components") if body.get(k)}
+        edited["embeds"] = [{"type": "rich", **e} for e in edited.get("embeds") or []]
+        # The edit finishes the "thinking…" message; it can never change ephemerality.
+        flags = int(message.payload["flags"]) & FLAG_EPHEMERAL
+        message.payload.update(edited, flags=flags, edited_timestamp=iso_now())
+        message.bodies.append(copy.deepcopy(body))
+        fake.echo("MESSAGE_UPDATE", message, message.payload)
+    else:
+        channel = fake.find_channel(interaction.channel_id)
+        assert channel is not None
+        message = store_message(fake, channel, body, "followup", interaction)
+    return (200, message.payload) if flag(request, "wait") else (204, None)
+
+
+async def delete_original(fake: FakeDiscord, request: Request, params: dict[str, str]) -> Result:
+    message = _webhook_interaction(fake, request, params).original
+    if message is None or message.deleted:
+        raise ApiError(404, 10008, "Unknown Message", "deleted an unknown interaction message")
+    message.deleted = True
+    data = {"id": str(message.id), "channel_id": str(message.channel_id)}
+    if message.guild_id is not None:
+        data["guild_id"] = str(message.guild_id)
+    fake.echo("MESSAGE_DELETE", message, data)
+    return 204, None
+
+
+ROUTES: dict[
+    tuple[str, str], Callable[[FakeDiscord, Request, dict[str, str]], Awaitable[Result]]
+] = {
     ("GET", "/users/@me"): get_me,
-    ("GET", "/users/{user_id}"): get_user,
-    ("POST", "/users/@me/channels"): create_dm,
     ("GET", "/oauth2/applications/@me"): get_application,
-    ("GET", "/gateway"): get_gateway,
     ("GET", "/gateway/bot"): get_gateway_bot,
-    ("GET", "/guilds/{guild_id}/members/{user_id}"): get_member,
-    ("GET", "/applications/{application_id}/commands"): get_commands,
-    ("PUT", "/applications/{application_id}/commands"): put_commands,
-    ("POST", "/applications/{application_id}/commands"): post_command,
-    ("DELETE", "/applications/{application_id}/commands/{command_id}"): delete_command,
-    ("GET", "/applications/{application_id}/guilds/{guild_id}/commands"): get_commands,
-    ("PUT", "/applications/{application_id}/guilds/{guild_id}/commands"): put_commands,
-    ("POST", "/applications/{application_id}/guilds/{guild_id}/commands"): post_command,
-    (
-        "DELETE",
-        "/applications/{application_id}/guilds/{guild_id}/commands/{command_id}",
-    ): delete_command,
-    ("GET", "/channels/{channel_id}"): get_channel,
-    ("POST", "/channels/{channel_id}/messages"): post_message,
-    ("GET", "/channels/{channel_id}/messages/{message_id}"): get_message,
-    ("PATCH", "/channels/{channel_id}/messages/{message_id}"): patch_message,
-    ("DELETE", "/channels/{channel_id}/messages/{message_id}"): delete_message,
-    ("POST", "/channels/{channel_id}/typing"): trigger_typing,
-    (
-        "PUT",
-        "/channels/{channel_id}/messages/{message_id}/reactions/{emoji_name}/@me",
-    ): put_reaction,
-    (
-        "DELETE",
-        "/channels/{channel_id}/messages/{message_id}/reactions/{emoji_name}/@me",
-    ): delete_reaction,
-    ("POST", CALLBACK_TEMPLATE): interaction_callback,
-    ("POST", "/webhooks/{webhook_id}/{webhook_token}"): execute_webhook,
-    ("GET", "/webhooks/{webhook_id}/{webhook_token}/messages/@original"): get_webhook_message,
-    ("PATCH", "/webhooks/{webhook_id}/{webhook_token}/messages/@original"): patch_webhook_message,
-    ("DELETE", "/webhooks/{webhook_id}/{webhook_token}/messages/@original"): delete_webhook_message,
-    ("GET", "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}"): get_webhook_message,
-    (
-        "PATCH",
-        "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}",
-    ): patch_webhook_message,
-    (
-        "DELETE",
-        "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}",
-    ): delete_webhook_message,
+    ("PUT", COMMANDS): put_commands,
+    ("PUT", GUILD_COMMANDS): put_commands,
+    ("POST", MESSAGES): post_message,
+    ("PUT", REACTION): put_reaction,
+    ("POST", CALLBACK): interaction_callback,
+    ("POST", WEBHOOK): execute_webhook,
+    ("DELETE", ORIGINAL): delete_original,
 }
 
 
-def limit_violations(method: str, template: str, body: Any) -> list[Violation]:
-    """The prose limits (``limits.py``) that apply to this endpoint's body."""
-    if not isinstance(body, (dict, list)):
-        return []
-    if template.endswith("/commands") and method == "PUT" and isinstance(body, list):
-        return limits.command_list_violations(body)
-    if not isinstance(body, dict):
-        return []
-    if template.endswith("/commands") and method == "POST":
-        return limits.command_violations(body)
-    if template.endswith("/callback"):
-        data = body.get("data") or {}
-        kind = body.get("type")
-        if kind in (4, 7):
-            return limits.message_violations(data, ("data",))
-        if kind == 8:
-            return limits.autocomplete_violations(data, ("data",))
-        if kind == 9:
-            return limits.modal_violations(data, ("data",))
-        return []
-    if "/messages" in template or template.startswith("/webhooks/"):
-        return limits.message_violations(body)
-    return []
+def _not_empty(body: Any, what: str) -> dict[str, Any]:
+    keys = ("content", "embeds", "components", "sticker_ids", "attachments", "poll")
+    if not isinstance(body, dict) or not any(body.get(key) for key in keys):
+        raise ApiError(400, 50006, "Cannot send an empty message", f"{what}: empty message")
+    return body
+
+
+def store_message(
+    fake: FakeDiscord,
+    channel: FakeChannel,
+    body: dict[str, Any],
+    source: str,
+    interaction: FakeInteraction | None = None,
+    **extra: Any,
+) -> FakeMessage:
+    """Create the message Discord would from the bot's body, and echo MESSAGE_CREATE."""
+    if interaction is not None:
+        payload = interaction.payload
+        command = payload["data"].get("type") if source == "interaction" else None
+        extra.update(
+            type={1: 20, 3: 23}.get(command, 0),  # CHAT_INPUT_COMMAND, CONTEXT_MENU_COMMAND
+            webhook_id=str(fake.application_id),
+            application_id=str(fake.application_id),
+            interaction_metadata={
+                "id": str(interaction.id),
+                "type": interaction.type,
+                "user": payload.get("user") or payload["member"]["user"],
+                "authorizing_integration_owners": payload["authorizing_integration_owners"],
+            },
+        )
+    guild = fake.find_guild(channel.guild_id)
+    if guild is not None and (member := guild.member(fake.bot_user.id)) is not None:
+        extra["member"] = member_payload(member, with_user=False)
+    extra["mentions"] = fake.mentions(str(body.get("content") or ""), channel.guild_id)
+    created = message_payload(fake.ids(), channel, fake.bot_user, copy.deepcopy(body), **extra)
+    message = FakeMessage(int(created["id"]), channel.id, channel.guild_id, created, source)
+    message.bodies.append(copy.deepcopy(body))
+    fake.messages[message.id] = message
+    fake.echo("MESSAGE_CREATE", message, message.payload)
+    return message

@@ -1,45 +1,58 @@
-"""``FakeDiscord``: an in-process Discord (REST + gateway) for end-to-end bot tests.
+"""``FakeDiscord``: one in-process Discord, REST and gateway, that the bot's tests talk to.
 
-One aiohttp app on a random 127.0.0.1 port serves REST under ``/api/v10`` and the
-gateway websocket at ``/gateway``. Every REST request is matched to Discord's
-OpenAPI spec, validated, answered like Discord would, and recorded; anything the
-real API would refuse is answered with Discord's error *and* added to
-:attr:`FakeDiscord.problems`, which the pytest fixture turns into a test failure.
+Why: the bot is only tested for real when discord.py itself talks to something that
+behaves like Discord. One aiohttp app on a random 127.0.0.1 port serves REST under
+``/api/v10`` and the gateway at ``/gateway``; the pytest plugin points discord.py
+there. Every REST request is matched to the OpenAPI spec, its body checked
+(``spec.py``), answered like Discord (``rest.py``) and recorded. What Discord would
+refuse gets Discord's error *and* a line in :attr:`FakeDiscord.problems`, which fails
+the test; so does a message that could ping someone, which Discord would allow but
+this bot must never do.
+
+Tests act as people (``dispatch_*``), inject faults (``fail_next`` for 429/5xx,
+``gateway.send_reconnect`` and friends), and wait on what the fake records.
 """
 
-# Waiting helpers take ``timeout=`` like asyncio.wait_for and discord.py's wait_for, so
-# tests read naturally; ASYNC109 (prefer asyncio.timeout) does not fit that API.
+# Waiting helpers take ``timeout=`` like asyncio.wait_for; ASYNC109 does not fit them.
 # ruff: noqa: ASYNC109
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import re
-from collections.abc import Callable
+import fnmatch
+import hashlib
+import json
+import math
+import secrets
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
+from urllib.parse import unquote
 
+import discord
 from aiohttp import web
 
-from . import rest
-from .events import EventDispatcher
-from .gateway import PRIVILEGED_INTENTS, Gateway, GatewaySession
+from . import rest, users
+from .gateway import PRIVILEGED_INTENTS, Gateway, GatewayFrame, GatewaySession
 from .records import (
     CallbackRecord,
-    Changes,
     FakeInteraction,
     FakeMessage,
-    GatewayFrame,
     ProblemLog,
     RequestRecord,
 )
-from .spec import ApiSpec, RouteMatch
-from .wire import Fault, fault_result, json_response, ratelimit_headers, read_body
+from .spec import CALLBACK, ApiSpec, RouteMatch, Violation
+from .world import FakeChannel, FakeUser, World, interaction_payload, member_payload
+from .world import message_payload as build_message
 
 T = TypeVar("T")
+ClientT = TypeVar("ClientT", bound=discord.Client)
 API_PREFIX = "/api/v10"
-_APP_FLAG_FOR_INTENT = {1 << 8: 1 << 12, 1 << 1: 1 << 14, 1 << 15: 1 << 18}
+APPLICATION_COMMAND, COMPONENT, AUTOCOMPLETE = 2, 3, 4
+# Tasks discord.py starts to handle one event: listeners, commands, button clicks.
+EVENT_TASKS = ("discord.py: ", "CommandTree-", "discord-ui-view-dispatch", "discord-ui-dynamic")
 
 
 @dataclass
@@ -49,33 +62,24 @@ class FakeDiscordConfig:
     token: str = "FAKE.discord-bot-token.for-tests"
     shard_count: int = 1
     interaction_deadline: float = 3.0
-    interaction_token_ttl: float = 15 * 60
-    heartbeat_interval_ms: int = 41_250
     privileged_intents: int = PRIVILEGED_INTENTS  # enabled in the "developer portal"
-    compress_gateway: bool = True
-    echo_bot_messages: bool = True  # Discord sends the bot its own MESSAGE_CREATEs
 
 
-class FakeDiscord(EventDispatcher):
-    """Fake Discord: REST pipeline, gateway, recording and fault injection.
-
-    World building (``add_user``, ``add_guild``…) comes from :class:`World` and the
-    user actions (``dispatch_*``) from :class:`EventDispatcher`.
-    """
+class FakeDiscord(World):
+    """The fake: its world (users, guilds…), REST pipeline, gateway and records."""
 
     def __init__(self, spec: ApiSpec, config: FakeDiscordConfig | None = None) -> None:
         super().__init__()
         self.spec = spec
         self.config = config or FakeDiscordConfig()
-        self.changes = Changes()
-        self.problems = ProblemLog(self.changes.notify)
+        self.problems = ProblemLog()
         self.gateway = Gateway(self)
         self.records: list[RequestRecord] = []
         self.messages: dict[int, FakeMessage] = {}
         self.interactions: dict[int, FakeInteraction] = {}
         self.commands: dict[int | None, list[dict[str, Any]]] = {}
-        self._faults: list[Fault] = []
-        self._clients: list[tuple[Any, asyncio.Task[None]]] = []
+        self._faults: list[tuple[str, str, int, float]] = []  # method, glob, status, wait
+        self._clients: list[tuple[discord.Client, asyncio.Task[None]]] = []
         self._runner: web.AppRunner | None = None
         self._port = 0
 
@@ -84,42 +88,44 @@ class FakeDiscord(EventDispatcher):
         app = web.Application()
         app.router.add_get("/gateway", self.gateway.handle)
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._handle_api)
-        app.router.add_route("*", "/{tail:.*}", self._handle_elsewhere)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
+        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
         self._port = int(self._runner.addresses[0][1])
 
     async def stop(self) -> None:
-        """Close clients started against us first, then the sockets, then the server."""
+        """Close the clients started against the fake first, then sockets and server."""
         for client, task in reversed(self._clients):
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(client.close(), 10)
             with contextlib.suppress(Exception, asyncio.CancelledError):
+                await asyncio.wait_for(client.close(), 10)
                 await asyncio.wait_for(task, 10)
         self._clients.clear()
         await self.gateway.close_all()
         if self._runner is not None:
             await self._runner.cleanup()
-            self._runner = None
 
-    def attach_client(self, client: Any, task: asyncio.Task[None]) -> None:
-        """Remember a client so :meth:`stop` closes it before the server goes away."""
+    async def connect(self, client: ClientT, *, token: str | None = None) -> ClientT:
+        """Run ``client.start(token)`` in the background; return once it is ready.
+
+        :meth:`stop` closes it. Build clients with a small ``guild_ready_timeout``
+        (0.05): discord.py waits that long after the last GUILD_CREATE.
+        """
+        task = asyncio.create_task(client.start(token or self.token), name="fake-discord-client")
         self._clients.append((client, task))
+        await self.wait_for(lambda: client.is_ready() or task.done(), 10, "the client to be ready")
+        if task.done():
+            task.result()  # re-raise LoginFailure, PrivilegedIntentsRequired…
+            raise RuntimeError("the discord client stopped before it was ready")
+        return client
 
     @property
     def token(self) -> str:
         return self.config.token
 
     @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._port}"
-
-    @property
     def api_base(self) -> str:
         """Value for ``discord.http.Route.BASE``."""
-        return self.base_url + API_PREFIX
+        return f"http://127.0.0.1:{self._port}{API_PREFIX}"
 
     @property
     def gateway_url(self) -> str:
@@ -127,284 +133,312 @@ class FakeDiscord(EventDispatcher):
         return f"ws://127.0.0.1:{self._port}/gateway"
 
     @property
-    def application_flags(self) -> int:
-        flags = 0
-        for intent, flag in _APP_FLAG_FOR_INTENT.items():
-            if self.config.privileged_intents & intent:
-                flags |= flag
-        return flags
+    def sessions(self) -> list[GatewaySession]:
+        return self.gateway.sessions
 
-    def interaction_by_token(self, token: str) -> FakeInteraction | None:
-        return next((i for i in self.interactions.values() if i.token == token), None)
-
-    # ------------------------------------------------------------ REST pipeline
-    async def _handle_elsewhere(self, request: web.Request) -> web.Response:
-        self.problems.add(f"request outside the API: {request.method} {request.path}")
-        return json_response(404, {"message": "404: Not Found", "code": 0}, {})
-
+    # ------------------------------------------------------------- REST pipeline
     async def _handle_api(self, request: web.Request) -> web.Response:
-        path = "/" + request.match_info["tail"]
-        body, files, body_error = await read_body(request)
-        record = RequestRecord(request.method, path, dict(request.query), body, files)
+        path = "/" + unquote(request.match_info["tail"])
+        raw = await request.read()
+        record = RequestRecord(request.method, path, dict(request.query), None)
         self.records.append(record)
         match = self.spec.match(path)
         record.template = match.template if match else None
-        headers = ratelimit_headers(record.template or path)
         try:
-            result = await self._route(request, record, match, body_error, headers)
-        except rest.ApiError as error:
-            result = rest.Result(error.status, error.body)
-            if error.problem:
-                self.problems.add(
-                    f"{request.method} {record.template or path} -> {error.status}: {error.problem}"
-                )
-        record.status, record.response = result.status, result.body
-        self.changes.notify()
-        return json_response(result.status, result.body, headers)
+            record.body = json.loads(raw) if raw else None
+            status, body, headers = await self._route(request, record, match)
+        except (rest.ApiError, ValueError) as error:
+            if isinstance(error, ValueError):  # also a file upload: the bot sends none
+                error = rest.ApiError(400, 50109, "Invalid JSON", f"body is not JSON: {error}")
+            status, body, headers = error.status, error.body, _rate_limit_headers(path)
+            self.problems.append(
+                f"{record.method} {record.template or path} -> {status}: {error.problem}"
+            )
+        record.status, record.response = status, body
+        if match is not None and match.template == CALLBACK and not record.injected:
+            rest.record_callback(self, record, match.params)
+        if body is None:
+            return web.Response(status=status, headers=headers)
+        # discord.py wants exactly "application/json", without "; charset=utf-8".
+        headers["Content-Type"] = "application/json"
+        return web.Response(status=status, body=json.dumps(body).encode(), headers=headers)
 
     async def _route(
-        self,
-        request: web.Request,
-        record: RequestRecord,
-        match: RouteMatch | None,
-        body_error: str | None,
-        headers: dict[str, str],
-    ) -> rest.Result:
-        method = request.method
-        fault = self._take_fault(method, record.path)
-        if fault is not None:
-            record.injected = True
-            return fault_result(fault, headers)
+        self, request: web.Request, record: RequestRecord, match: RouteMatch | None
+    ) -> tuple[int, Any, dict[str, str]]:
+        method, headers = record.method, _rate_limit_headers(record.template or record.path)
+        for fault in self._faults:
+            if fault[0] == method and fnmatch.fnmatchcase(record.path, fault[1]):
+                self._faults.remove(fault)
+                record.injected = True
+                return _fault_answer(*fault[2:], headers)
         if match is None:
-            raise rest.ApiError(
-                404, 0, "404: Not Found", "unknown route (not in Discord's API spec)"
-            )
+            raise rest.ApiError(404, 0, "404: Not Found", "not a route in Discord's API spec")
         if method not in match.methods:
-            raise rest.ApiError(
-                405, 0, "405: Method Not Allowed", f"Discord has no {method} for {match.template}"
-            )
+            raise rest.ApiError(405, 0, "405: Method Not Allowed", "Discord has no such method")
         handler = rest.ROUTES.get((method, match.template))
         if handler is None:
-            raise rest.ApiError(
-                404,
-                0,
-                "404: Not Found",
-                "route exists in Discord's API but the fake does not implement it",
-            )
-        token_route = match.template.startswith(rest.TOKEN_AUTHENTICATED)
-        if not token_route and request.headers.get("Authorization") != f"Bot {self.token}":
+            raise rest.ApiError(404, 0, "404: Not Found", "a route the fake does not implement")
+        authorization = request.headers.get("Authorization")
+        if match.template not in rest.TOKEN_AUTHENTICATED and authorization != f"Bot {self.token}":
             raise rest.ApiError(401, 0, "401: Unauthorized", "missing or wrong bot token")
-        if body_error is not None:
-            raise rest.ApiError(400, 50109, "The request body contains invalid JSON.", body_error)
-        if record.json is None and self.spec.body_required(method, match.template):
-            raise rest.ApiError(
-                400,
-                50109,
-                "The request body contains invalid JSON.",
-                "required request body missing",
-            )
-        ctx = rest.Context(
-            self,
-            method,
-            match.template,
-            match.params,
-            record.query,
-            record.json,
-            record.files,
-            received_at=record.at,
-        )
-        try:
-            self._validate(ctx)
-            result = await handler(ctx)
-        except rest.ApiError as error:
-            rest.record_callback(ctx, error.status)
-            raise
-        rest.record_callback(ctx, result.status)
-        return result
+        if violations := self.check(method, match.template, record.body):
+            raise rest.ApiError.invalid_form(violations)
+        status, body = await handler(self, record, match.params)
+        self._check_pings(record)
+        return status, body, headers
 
-    def _validate(self, ctx: rest.Context) -> None:
-        """Spec schema + documented limits; any violation is Discord's 50035."""
-        violations = self.spec.validate_query(ctx.method, ctx.template, ctx.query)
-        if ctx.body is not None:
-            violations += self.spec.validate_body(ctx.method, ctx.template, ctx.body)
-            violations += rest.limit_violations(ctx.method, ctx.template, ctx.body)
-        if violations:
-            raise rest.ApiError.invalid_form(violations, "invalid body")
+    def check(self, method: str, template: str, body: Any) -> list[Violation]:
+        """Spec schema and documented limits (the e2e_load benchmark times this)."""
+        required = self.spec.operation(method, template).get("requestBody", {}).get("required")
+        if body is None:
+            return [Violation((), "required request body missing")] if required else []
+        return self.spec.check(method, template, body)
 
-    # --------------------------------------------------------------------- faults
+    def _check_pings(self, record: RequestRecord) -> None:
+        """The bot's content must not ping: every mention kind off, no reply ping."""
+        allowed = record.message.get("allowed_mentions") or {}
+        pings = allowed.get("parse") != [] or any(allowed.get(k) for k in ("users", "roles"))
+        if record.content and (pings or allowed.get("replied_user")):
+            self.problems.append(f"{record.method} {record.template}: could ping: {allowed}")
+
     def fail_next(
         self,
         method: str,
-        path_pattern: str | re.Pattern[str],
+        path: str,
         status: int = 429,
         *,
         retry_after: float = 0.05,
         times: int = 1,
-        body: Any = None,
-        is_global: bool = False,
     ) -> None:
-        """Answer the next ``times`` matching requests with ``status`` instead of serving them.
+        """Answer the next ``times`` ``method`` requests whose path (below ``/api/v10``)
+        matches the glob ``path``, e.g. ``"/channels/*/messages"``, with ``status``.
 
-        ``path_pattern`` is a glob over the path below ``/api/v10`` (e.g.
-        ``"/channels/*/messages"``) or a compiled regex; ``method`` may be ``"*"``.
-        A 429 carries ``Via``, ``retry_after`` and X-RateLimit-* headers like Discord's,
-        which is what makes discord.py treat it as a rate limit and retry.
+        A 429 carries the ``Via``, ``retry_after`` and X-RateLimit-* of Discord's, which
+        is what makes discord.py take it for a rate limit and retry.
         """
-        self._faults.append(
-            Fault(method.upper(), path_pattern, status, retry_after, body, times, is_global)
+        self._faults += [(method.upper(), path, status, retry_after)] * times
+
+    # ------------------------------------------------------------ people acting
+    def echo(self, event: str, message: FakeMessage, data: dict[str, Any]) -> None:
+        """Tell the bot about its own messages, as Discord does (not the ephemeral ones)."""
+        if not message.ephemeral and self.gateway.session_for(message.guild_id):
+            self.gateway.dispatch(event, data, message.guild_id)
+
+    async def _send(self, event: str, data: dict[str, Any], guild_id: int | None) -> None:
+        """Dispatch to the shard that receives ``guild_id``, and put it on the wire."""
+        self.gateway.dispatch(event, data, guild_id)
+        session = self.gateway.session_for(guild_id)
+        if session is not None and session.connection is not None:
+            await session.connection.flush()
+
+    async def dispatch_message(
+        self,
+        channel: FakeChannel,
+        author: FakeUser | None = None,
+        content: str = "",
+        *,
+        reply_to: FakeMessage | None = None,
+    ) -> FakeMessage:
+        """A person posts a message in a guild channel or DM: MESSAGE_CREATE to the bot."""
+        author = author or self.user
+        guild = self.find_guild(channel.guild_id)
+        member = guild.member(author.id) if guild else None
+        extra: dict[str, Any] = {"mentions": self.mentions(content, channel.guild_id)}
+        if member is not None:
+            extra["member"] = member_payload(member, with_user=False)
+        if reply_to is not None:
+            extra.update(reply_to.reply_fields(), type=19)
+        payload = build_message(self.ids(), channel, author, {"content": content}, **extra)
+        message = FakeMessage(int(payload["id"]), channel.id, channel.guild_id, payload, "user")
+        self.messages[message.id] = message
+        await self._send("MESSAGE_CREATE", payload, channel.guild_id)
+        return message
+
+    async def dispatch_slash(
+        self,
+        name: str,
+        options: Mapping[str, Any] | None = None,
+        *,
+        user: FakeUser | None = None,
+        channel: FakeChannel | None = None,
+        focused: str | None = None,
+    ) -> FakeInteraction:
+        """A person runs ``/name`` (``"group sub"`` for a subcommand) with typed options,
+        or, with ``focused``, is still typing that option: an autocomplete interaction."""
+        channel = channel or self.channel
+        user = user or self.user
+        root, *path = name.split()
+        guild = self.find_guild(channel.guild_id)
+        command, data = users.visible_command(self, root, 1, guild, user.id)
+        users.fill_options(self, command, data, path, options or {}, focused)
+        kind = APPLICATION_COMMAND if focused is None else AUTOCOMPLETE
+        return await self._dispatch_interaction(kind, data, user, channel)
+
+    async def dispatch_context_menu(
+        self, name: str, target: FakeMessage, *, user: FakeUser | None = None
+    ) -> FakeInteraction:
+        """A person picks the message command ``name`` on ``target``."""
+        user = user or self.user
+        channel = self.find_channel(target.channel_id)
+        assert channel is not None
+        guild = self.find_guild(channel.guild_id)
+        _, data = users.visible_command(self, name, 3, guild, user.id)
+        data.update(
+            target_id=str(target.id), resolved={"messages": {str(target.id): target.payload}}
+        )
+        return await self._dispatch_interaction(APPLICATION_COMMAND, data, user, channel)
+
+    async def dispatch_component(
+        self, custom_id: str, message: FakeMessage, *, user: FakeUser | None = None
+    ) -> FakeInteraction:
+        """A person clicks the button ``custom_id`` on one of the bot's messages."""
+        if message.source == "user" or message.deleted:
+            raise LookupError(f"message {message.id} is deleted or not the bot's")
+        data = users.button_data(message.components, custom_id)
+        channel = self.find_channel(message.channel_id)
+        assert channel is not None
+        return await self._dispatch_interaction(
+            COMPONENT, data, user or self.user, channel, message
         )
 
-    def _take_fault(self, method: str, path: str) -> Fault | None:
-        for fault in self._faults:
-            if fault.matches(method, path):
-                fault.times -= 1
-                if fault.times <= 0:
-                    self._faults.remove(fault)
-                return fault
-        return None
-
-    async def send_reconnect(self, shard_id: int | None = None) -> None:
-        """Send op 7 RECONNECT; the client should reconnect and RESUME."""
-        await self.gateway.send_reconnect(shard_id)
-
-    async def send_invalid_session(self, resumable: bool, shard_id: int | None = None) -> None:
-        """Send op 9; with ``resumable=False`` the session is dead and must re-IDENTIFY."""
-        await self.gateway.send_invalid_session(resumable, shard_id)
-
-    async def drop_connection(self, shard_id: int | None = None) -> None:
-        """Abort the TCP connection(s) without a close frame."""
-        await self.gateway.drop_connection(shard_id)
-
-    async def close_gateway(self, code: int, shard_id: int | None = None) -> None:
-        """Close the socket(s) with a Discord close code (e.g. 4000, or fatal 4004)."""
-        await self.gateway.close_connection(code, shard_id)
-
-    # ------------------------------------------------------------------ recording
-    def requests(
+    async def _dispatch_interaction(
         self,
-        method: str | None = None,
-        path_contains: str | None = None,
-        *,
-        template: str | None = None,
-        include_injected: bool = True,
+        kind: int,
+        data: dict[str, Any],
+        user: FakeUser,
+        channel: FakeChannel,
+        message: FakeMessage | None = None,
+    ) -> FakeInteraction:
+        interaction_id, token = self.ids(), "aW50ZXJhY3Rpb246" + secrets.token_urlsafe(48)
+        on = message.payload if message else None
+        payload = interaction_payload(self, interaction_id, token, kind, user, channel, data, on)
+        interaction = FakeInteraction(
+            interaction_id, token, kind, payload, channel.id, message.id if message else None
+        )
+        self.interactions[interaction.id] = interaction
+        await self._send("INTERACTION_CREATE", payload, channel.guild_id)
+        return interaction
+
+    async def settle(self, timeout: float = 10.0) -> None:
+        """Wait until the bot has read every event sent so far and finished handling it.
+
+        An op 1 asks each connected client for a heartbeat; the seq it reports proves it
+        parsed everything before, and parsing starts discord.py's handler tasks, which
+        are then awaited. Repeated while the bot's answers cause further events.
+        """
+        while True:
+            marks = self.gateway.ask_heartbeat()
+            await self.wait_for(
+                lambda marks=marks: all(s.acked >= n for s, n in marks.items()),
+                timeout,
+                "the bot to read every event",
+            )
+            busy = [
+                t
+                for t in asyncio.all_tasks()
+                if not t.done() and t.get_name().startswith(EVENT_TASKS)
+            ]
+            if busy:
+                await asyncio.wait(busy, timeout=timeout)
+            if all(s.seq == seq for s, seq in marks.items()) and not busy:
+                return
+
+    # ------------------------------------------------------------------ reading
+    def requests(
+        self, method: str | None = None, path_contains: str = "", *, template: str | None = None
     ) -> list[RequestRecord]:
         return [
             r
             for r in self.records
-            if (method is None or r.method == method.upper())
-            and (path_contains is None or path_contains in r.path)
-            and (template is None or r.template == template)
-            and (include_injected or not r.injected)
+            if method in (None, r.method)
+            and path_contains in r.path
+            and template in (None, r.template)
         ]
+
+    def bot_messages(self, channel_id: int | None = None) -> list[FakeMessage]:
+        """Messages the bot posted and has not deleted (sends, answers, follow-ups)."""
+        return [
+            m
+            for m in self.messages.values()
+            if m.source != "user" and not m.deleted and channel_id in (None, m.channel_id)
+        ]
+
+    def gateway_frames(self, op: int | None = None) -> list[GatewayFrame]:
+        return [f for f in self.gateway.received if op in (None, f.op)]
+
+    def take_problems(self) -> list[str]:
+        """Return and clear the problems (for tests that provoke them on purpose)."""
+        return self.problems.take()
+
+    def expect_problems(self, *substrings: str) -> contextlib.AbstractContextManager[list[str]]:
+        """Consume the problems raised inside the block; each substring must match one."""
+        return self.problems.expect(*substrings)
 
     async def wait_for(
         self, condition: Callable[[], T], timeout: float = 5.0, what: str = "condition"
     ) -> T:
-        """Wait until ``condition()`` is truthy, re-checking whenever the fake records anything."""
-        return await self.changes.wait_for(condition, timeout, what)
-
-    async def wait_for_request(
-        self,
-        predicate: Callable[[RequestRecord], bool] | None = None,
-        *,
-        method: str | None = None,
-        path_contains: str | None = None,
-        after: int = 0,
-        timeout: float = 5.0,
-    ) -> RequestRecord:
-        """First answered request at index >= ``after`` matching all the filters."""
-
-        def find() -> RequestRecord | None:
-            for record in self.records[after:]:
-                if (
-                    record.status
-                    and (method is None or record.method == method.upper())
-                    and (path_contains is None or path_contains in record.path)
-                    and (predicate is None or predicate(record))
-                ):
-                    return record
-            return None
-
-        what = f"request method={method} path_contains={path_contains} after={after}"
-        return await self.wait_for(find, timeout, what)
-
-    def take_problems(self) -> list[str]:
-        """Return and clear recorded problems (for tests that provoke them on purpose)."""
-        return self.problems.take()
-
-    def expect_problems(self, *substrings: str) -> contextlib.AbstractContextManager[list[str]]:
-        """Context manager: problems raised inside are consumed and must match substrings."""
-        return self.problems.expect(*substrings)
-
-    def bot_messages(
-        self,
-        channel_id: int | None = None,
-        *,
-        interaction: FakeInteraction | None = None,
-        include_deleted: bool = False,
-    ) -> list[FakeMessage]:
-        """Messages the bot posted (channel sends, interaction responses, follow-ups)."""
-        return [
-            m
-            for m in self.messages.values()
-            if m.source != "user"
-            and (channel_id is None or m.channel_id == channel_id)
-            and (interaction is None or m.interaction_id == interaction.id)
-            and (include_deleted or not m.deleted)
-        ]
-
-    async def wait_for_bot_message(
-        self,
-        predicate: Callable[[FakeMessage], bool] | None = None,
-        *,
-        channel_id: int | None = None,
-        after: FakeMessage | FakeInteraction | int | None = None,
-        timeout: float = 5.0,
-    ) -> FakeMessage:
-        """First bot message matching the filters, waiting for it if needed.
-
-        ``after`` (a message, interaction or snowflake) skips everything created
-        before it — ids are time-ordered snowflakes — e.g. ``after=user_message``
-        for "the reply to this"; without it earlier bot messages match too.
-        """
-        floor = after if isinstance(after, int) or after is None else after.id
-
-        def find() -> FakeMessage | None:
-            for message in self.bot_messages(channel_id):
-                if (floor is None or message.id > floor) and (
-                    predicate is None or predicate(message)
-                ):
-                    return message
-            return None
-
-        return await self.wait_for(find, timeout, f"bot message in channel {channel_id}")
+        """The first truthy ``condition()``, checked every 5 ms; ``TimeoutError`` after
+        ``timeout`` seconds, naming ``what``."""
+        deadline = time.monotonic() + timeout
+        while not (result := condition()):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"fake Discord: timed out after {timeout}s waiting for {what}")
+            await asyncio.sleep(0.005)
+        return result
 
     async def wait_for_callback(
         self, interaction: FakeInteraction, timeout: float = 5.0
     ) -> CallbackRecord:
-        """The first callback the bot sent for ``interaction`` (accepted or not)."""
+        """The first callback the bot sent for ``interaction``, accepted or not."""
         return await self.wait_for(
             lambda: interaction.callbacks[0] if interaction.callbacks else None,
             timeout,
-            f"callback for interaction {interaction.id}",
+            f"a callback for interaction {interaction.id}",
         )
 
-    def gateway_frames(self, op: int | None = None) -> list[GatewayFrame]:
-        return [f for f in self.gateway.received if op is None or f.op == op]
+    async def wait_for_reply(self, to: FakeMessage, timeout: float = 5.0) -> FakeMessage:
+        """The bot's message that replies to ``to``."""
+        return await self.wait_for(
+            lambda: next((m for m in self.bot_messages() if m.replied_to == to.id), None),
+            timeout,
+            f"a reply to message {to.id}",
+        )
 
     async def wait_for_gateway(
         self, op: int, *, after: int = 0, timeout: float = 5.0
     ) -> GatewayFrame:
-        """First frame with ``op`` the client sent at index >= ``after`` of all frames."""
+        """The first frame with ``op`` the client sent, from index ``after`` of all frames."""
         return await self.wait_for(
             lambda: next((f for f in self.gateway.received[after:] if f.op == op), None),
             timeout,
             f"gateway op {op} from the client",
         )
 
-    @property
-    def sessions(self) -> list[GatewaySession]:
-        return self.gateway.sessions
+
+def _rate_limit_headers(bucket: str, retry_after: float | None = None) -> dict[str, str]:
+    """Headers Discord sends on every answer, which discord.py sizes its buckets from;
+    with ``retry_after``, those of a 429 that discord.py honours and then retries."""
+    wait = retry_after or 1.0
+    return {
+        "Via": "1.1 google",
+        "X-RateLimit-Limit": "50",
+        "X-RateLimit-Remaining": "0" if retry_after else "49",
+        "X-RateLimit-Reset": f"{time.time() + wait:.3f}",
+        "X-RateLimit-Reset-After": f"{wait:.3f}",
+        "X-RateLimit-Bucket": hashlib.sha1(bucket.encode()).hexdigest()[:32],
+        **(
+            {"X-RateLimit-Scope": "user", "Retry-After": str(math.ceil(wait))}
+            if retry_after
+            else {}
+        ),
+    }
 
 
-# ---------------------------------------------------------------------- helpers
+def _fault_answer(
+    status: int, wait: float, headers: dict[str, str]
+) -> tuple[int, Any, dict[str, str]]:
+    if status != 429:
+        return status, {"message": f"{status}: Server Error", "code": 0}, headers
+    body = {"message": "You are being rate limited.", "retry_after": wait, "global": False}
+    return 429, body, _rate_limit_headers(headers["X-RateLimit-Bucket"], wait)

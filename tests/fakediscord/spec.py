@@ -1,14 +1,15 @@
-"""Discord's official OpenAPI spec as the oracle for what the REST API accepts.
+"""Discord's OpenAPI spec as the oracle for every REST body the bot sends.
 
-The spec is read in place from the shared folder (never copied into the repo):
-``$DISCORD_API_SPEC``, else ``<repo>/../shared/discord-api-spec/openapi.json``.
-Request bodies are validated with ``Draft202012Validator`` (OpenAPI 3.1 *is* JSON
-Schema 2020-12) against the ``requestBody`` schema of the operation whose path
-template matches the request, with ``$ref``s resolved through a ``referencing``
-registry that holds the whole document.
+Why: a hand-written check per route drifts from Discord, the published spec does
+not. The spec is read in place from ``../shared`` (``tests/shared_files.py``), never
+copied into the repo, and each body is validated with jsonschema (OpenAPI 3.1
+schemas are JSON Schema 2020-12) against the operation its path matches.
 
-Two deliberate leniencies (see :data:`LENIENCIES`) keep the oracle from rejecting
-what the real API accepts from discord.py; everything else is the spec verbatim.
+The spec is not the whole truth, so the document is adjusted in memory (``_adjust``):
+two leniencies accept what Discord accepts from discord.py although the spec says
+otherwise, and :data:`RULES`, schema fragments, add the limits Discord documents only
+in prose. The few limits no schema can state, because they compare items with each
+other, are the functions at the end.
 """
 
 from __future__ import annotations
@@ -16,198 +17,170 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from .violations import Violation
+JsonPath = tuple[str | int, ...]
+SPEC_URI = "urn:discord-api-spec"
+CALLBACK = "/interactions/{interaction_id}/{interaction_token}/callback"
+MAX_CONTENT, MAX_ROWS, MAX_EMBED_TOTAL = 2000, 5, 6000
+NAME = r"^(?!.*[A-Z])[-_'\w]{1,32}$"  # chat-input command and option names: lowercase
 
-SPEC_ENV_VAR = "DISCORD_API_SPEC"
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_SPEC_PATH = REPO_ROOT.parent / "shared" / "discord-api-spec" / "openapi.json"
-SPEC_URI = "urn:discord-api-spec:openapi.json"
-
-LENIENCIES = (
-    "SnowflakeType also accepts non-negative integers: the spec types snowflakes as "
-    "digit strings, but the API coerces integers and discord.py sends ints "
-    "(allowed_mentions.users, message_reference.message_id, ...).",
-    "Integer permission bitfields (default_member_permissions, permissions, allow, deny) "
-    "also accept digit strings: Discord documents them as strings and discord.py "
-    "sends str(value).",
-)
-
-_PERMISSION_FIELDS = frozenset({"default_member_permissions", "permissions", "allow", "deny"})
-_URI_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
-
-
-class SpecNotFoundError(FileNotFoundError):
-    """The shared OpenAPI spec is missing, so spec-validated tests cannot run."""
-
-
-def spec_path() -> Path:
-    """Where the spec is expected: ``$DISCORD_API_SPEC`` or the shared folder beside the repo."""
-    return Path(os.environ.get(SPEC_ENV_VAR) or DEFAULT_SPEC_PATH)
+_CHAT_INPUT = {"properties": {"type": {"enum": [1, None]}}}  # no type means chat input
+_COMMAND_RULE = {
+    "if": _CHAT_INPUT,
+    "then": {
+        "properties": {"name": {"pattern": NAME}, "description": {"minLength": 1}},
+        "required": ["description"],
+    },
+    "else": {"properties": {"description": {"enum": ["", None]}}},
+}
+RULES: dict[str, dict[str, Any]] = {
+    "ApplicationCommandUpdateRequest": _COMMAND_RULE,
+    "ApplicationCommandCreateRequest": _COMMAND_RULE,
+    # Every button but link (5) and premium (6) ones is clicked through its custom_id.
+    "ButtonComponentForMessageRequest": {
+        "if": {"properties": {"style": {"enum": [1, 2, 3, 4]}}},
+        "then": {"properties": {"custom_id": {"type": "string"}}, "required": ["custom_id"]},
+    },
+}
+_PERMISSIONS = frozenset({"default_member_permissions", "permissions", "allow", "deny"})
 
 
-def load_spec(path: Path | None = None) -> ApiSpec:
-    """Load and index the spec at ``path`` (default :func:`spec_path`), once per process."""
-    location = (path or spec_path()).resolve()
-    if not location.is_file():
-        raise SpecNotFoundError(
-            f"Discord OpenAPI spec not found at {location} "
-            f"(set {SPEC_ENV_VAR} or provide shared/discord-api-spec/openapi.json beside the repo)"
+@dataclass(frozen=True)
+class Violation:
+    """One reason Discord would reject a body: where, and Discord's complaint."""
+
+    path: JsonPath
+    message: str
+    code: str = "BASE_TYPE_INVALID"
+
+    def describe(self) -> str:
+        """``embeds[0].title: <complaint>``, as a person reads a JSON path."""
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in self.path)
+        return f"{where.lstrip('.') or '<body>'}: {self.message}"
+
+
+def form_body_error(violations: list[Violation]) -> dict[str, Any]:
+    """Discord's 50035 body: errors nested by path, which discord.py flattens into text."""
+    tree: dict[str, Any] = {}
+    for violation in violations:
+        node = tree
+        for part in violation.path:
+            node = node.setdefault(str(part), {})
+        node.setdefault("_errors", []).append(
+            {"code": violation.code, "message": violation.message}
         )
-    return _load(location)
-
-
-@functools.cache
-def _load(location: Path) -> ApiSpec:
-    """Cached by resolved path: the file is ~1 MB and immutable during a run."""
-    with location.open(encoding="utf-8") as handle:
-        return ApiSpec(json.load(handle))
+    return {"code": 50035, "message": "Invalid Form Body", "errors": tree}
 
 
 @dataclass(frozen=True)
 class RouteMatch:
-    """A request path matched to the spec's path template and its parameters."""
-
     template: str
     params: dict[str, str]
     methods: frozenset[str]
 
 
+@functools.cache
+def load_spec(path: Path) -> ApiSpec:
+    """The spec at ``path``, parsed and adjusted once per process (it is ~650 kB)."""
+    return ApiSpec(json.loads(path.read_text(encoding="utf-8")))
+
+
 class ApiSpec:
-    """Index of the spec's operations plus request-body validators built on demand."""
+    """The spec's routes, and a validator per operation built on first use."""
 
     def __init__(self, document: dict[str, Any]) -> None:
-        _apply_leniencies(document)
-        self.document = document
+        _adjust(document)
         self._paths: dict[str, dict[str, Any]] = document["paths"]
-        self._templates = [(tpl, tpl.strip("/").split("/")) for tpl in self._paths]
         resource = Resource.from_contents(document, default_specification=DRAFT202012)
         self._registry: Registry[Any] = Registry().with_resource(SPEC_URI, resource)
-        self._validators: dict[tuple[str, str, str], Draft202012Validator] = {}
+        self._validators: dict[tuple[str, str], Draft202012Validator | None] = {}
 
     def match(self, path: str) -> RouteMatch | None:
-        """Find the template for a path; literal segments beat ``{params}`` (``@me``)."""
+        """The template a path belongs to; literal segments beat ``{params}`` (``@me``)."""
         segments = [unquote(s) for s in path.strip("/").split("/")]
         best: tuple[int, str, dict[str, str]] | None = None
-        for template, parts in self._templates:
+        for template in self._paths:
+            parts = template.strip("/").split("/")
             if len(parts) != len(segments):
                 continue
-            params: dict[str, str] = {}
-            literals = 0
-            for part, segment in zip(parts, segments, strict=True):
-                if part.startswith("{") and part.endswith("}"):
-                    if not segment:
-                        break
-                    params[part[1:-1]] = segment
-                elif part == segment:
-                    literals += 1
-                else:
-                    break
-            else:
-                if best is None or literals > best[0]:
-                    best = (literals, template, params)
+            params = {p[1:-1]: s for p, s in zip(parts, segments, strict=True) if p[0] == "{"}
+            literals = [p == s for p, s in zip(parts, segments, strict=True) if p[0] != "{"]
+            if all(literals) and all(params.values()) and (not best or len(literals) > best[0]):
+                best = (len(literals), template, params)
         if best is None:
             return None
         methods = frozenset(m.upper() for m in self._paths[best[1]] if m != "parameters")
-        return RouteMatch(template=best[1], params=best[2], methods=methods)
+        return RouteMatch(best[1], best[2], methods)
 
-    def operation(self, method: str, template: str) -> dict[str, Any] | None:
-        return self._paths.get(template, {}).get(method.lower())
+    def operation(self, method: str, template: str) -> dict[str, Any]:
+        return dict(self._paths.get(template, {}).get(method.lower()) or {})
 
-    def body_required(self, method: str, template: str) -> bool:
-        operation = self.operation(method, template) or {}
-        return bool(operation.get("requestBody", {}).get("required"))
+    def check(self, method: str, template: str, body: Any) -> list[Violation]:
+        """Everything Discord would refuse in this body: the schema, then the prose limits."""
+        validator = self._validator(method, template)
+        found = [
+            _violation(leaf)
+            for error in (validator.iter_errors(body) if validator else ())
+            for leaf in _explain(error)
+        ]
+        return found + cross_item_violations(method, template, body)
 
-    def takes_body(self, method: str, template: str) -> bool:
-        operation = self.operation(method, template) or {}
-        return "requestBody" in operation
-
-    def validate_body(self, method: str, template: str, body: Any) -> list[Violation]:
-        """Validate a JSON body (or multipart ``payload_json``) against the operation."""
-        validator = self._validator(method, template, "application/json")
-        if validator is None:
-            return []
-        violations: list[Violation] = []
-        for error in validator.iter_errors(body):
-            violations.extend(_to_violation(leaf) for leaf in _explain(error))
-        return violations
-
-    def validate_query(
-        self, method: str, template: str, query: Mapping[str, str]
-    ) -> list[Violation]:
-        """Check declared boolean/integer query parameters (e.g. ``with_response``)."""
-        operation = self.operation(method, template) or {}
-        violations: list[Violation] = []
-        for param in operation.get("parameters", []):
-            name = param.get("name")
-            if param.get("in") != "query" or name not in query:
-                continue
-            kind = param.get("schema", {}).get("type")
-            value = query[name]
-            if kind == "boolean" and value.lower() not in {"true", "false", "1", "0"}:
-                violations.append(
-                    Violation((name,), "BASE_TYPE_BOOLEAN", f"Must be a boolean, got {value!r}.")
+    def _validator(self, method: str, template: str) -> Draft202012Validator | None:
+        key = (method.lower(), template)
+        if key not in self._validators:
+            content = self.operation(method, template).get("requestBody", {}).get("content", {})
+            pointer = "/".join(
+                p.replace("~", "~0").replace("/", "~1")
+                for p in ("paths", template, key[0], "requestBody", "content")
+            )
+            self._validators[key] = (
+                Draft202012Validator(
+                    {"$ref": f"{SPEC_URI}#/{pointer}/application~1json/schema"},
+                    registry=self._registry,
+                    format_checker=_formats(),
                 )
-            if kind == "integer" and not re.fullmatch(r"-?\d+", value):
-                violations.append(
-                    Violation((name,), "NUMBER_TYPE_COERCE", f"Must be an integer, got {value!r}.")
-                )
-        return violations
-
-    def _validator(
-        self, method: str, template: str, content_type: str
-    ) -> Draft202012Validator | None:
-        key = (method.lower(), template, content_type)
-        if key in self._validators:
-            return self._validators[key]
-        operation = self.operation(method, template) or {}
-        content = operation.get("requestBody", {}).get("content", {})
-        if content_type not in content:
-            return None
-        pointer = _json_pointer(
-            "paths", template, method.lower(), "requestBody", "content", content_type, "schema"
-        )
-        validator = Draft202012Validator(
-            {"$ref": f"{SPEC_URI}#{pointer}"},
-            registry=self._registry,
-            format_checker=_format_checker(),
-        )
-        self._validators[key] = validator
-        return validator
+                if "application/json" in content
+                else None
+            )
+        return self._validators[key]
 
 
-def _json_pointer(*parts: str) -> str:
-    return "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in parts)
-
-
-def _apply_leniencies(document: dict[str, Any]) -> None:
-    """Patch the in-memory document only; see :data:`LENIENCIES` for why."""
+def _adjust(document: dict[str, Any]) -> None:
+    """Apply the leniencies and :data:`RULES` to the in-memory document."""
     schemas = document["components"]["schemas"]
-    snowflake = schemas["SnowflakeType"]
-    schemas["SnowflakeType"] = {
-        "anyOf": [snowflake, {"type": "integer", "minimum": 0, "maximum": 2**64 - 1}]
-    }
-    for node in list(_walk(document)):
+    # Leniency: discord.py sends some snowflakes as integers, which the API coerces.
+    schemas["SnowflakeType"] = {"anyOf": [schemas["SnowflakeType"], {"type": "integer"}]}
+    for name, rule in RULES.items():
+        schemas[name] = {"allOf": [schemas[name], rule]}
+    for name, schema in schemas.items():
+        if name.startswith("ApplicationCommand") and name.endswith("Option"):
+            schema["properties"]["name"]["pattern"] = NAME
+    for node in _walk(document):
         properties = node.get("properties")
         if not isinstance(properties, dict):
             continue
-        for name in _PERMISSION_FIELDS & properties.keys():
-            field = properties[name]
-            types = field.get("type") if isinstance(field, dict) else None
-            if types and "integer" in types:
-                properties[name] = {"anyOf": [field, {"type": "string", "pattern": r"^\d+$"}]}
+        # Leniency: permission bitfields as digit strings, as Discord documents them.
+        for name in _PERMISSIONS & properties.keys():
+            if "integer" in (properties[name].get("type") or ()):
+                properties[name] = {
+                    "anyOf": [properties[name], {"type": "string", "pattern": r"^\d+$"}]
+                }
+        if {"content", "components"} <= properties.keys():
+            # A bot's message holds 2,000 characters, and at most 5 action rows unless
+            # it is a Components V2 message (the spec's 40), which this bot never sends.
+            properties["content"]["maxLength"] = MAX_CONTENT
+            properties["components"]["maxItems"] = MAX_ROWS
 
 
 def _walk(node: Any) -> Iterator[dict[str, Any]]:
@@ -221,50 +194,41 @@ def _walk(node: Any) -> Iterator[dict[str, Any]]:
 
 
 @functools.cache
-def _format_checker() -> FormatChecker:
-    """Formats Discord enforces; jsonschema would silently skip them without extra deps."""
+def _formats() -> FormatChecker:
+    """The formats Discord enforces; jsonschema alone would skip them silently."""
     checker = FormatChecker(formats=())
 
     @checker.checks("uri")
-    def _is_uri(value: object) -> bool:
-        if not isinstance(value, str):
-            return True
-        return bool(_URI_RE.match(value)) and bool(urlsplit(value).scheme)
+    def is_uri(value: object) -> bool:
+        return not isinstance(value, str) or bool(re.match(r"^[a-z][a-z0-9+.-]*:\S+$", value, re.I))
 
     @checker.checks("date-time", raises=ValueError)
-    def _is_datetime(value: object) -> bool:
-        if not isinstance(value, str):
-            return True
-        return dt.datetime.fromisoformat(value.replace("Z", "+00:00")) is not None
+    def is_time(value: object) -> bool:
+        return not isinstance(value, str) or bool(dt.datetime.fromisoformat(value))
 
     return checker
 
 
 def _explain(error: ValidationError) -> list[ValidationError]:
-    """Turn a failed ``anyOf``/``oneOf`` into the errors of the branch that was meant.
+    """The errors of the ``anyOf``/``oneOf`` branch the body meant, not "matches none".
 
-    jsonschema reports a union failure as "is not valid under any of the given schemas",
-    which hides the field. The intended branch is the one whose discriminator (a
-    ``type`` enum/const) and JSON type matched; its errors are explained recursively.
+    The meant branch is the one whose discriminator (a ``type`` enum) and JSON type
+    fit; a callback of type 4 is explained as a message, for instance.
     """
     if error.validator not in ("anyOf", "oneOf") or not error.context:
         return [error]
+    depth = len(error.absolute_path)
     branches: dict[int, list[ValidationError]] = {}
     for sub in error.context:
         branches.setdefault(int(sub.relative_schema_path[0]), []).append(sub)
-    depth = len(error.absolute_path)
 
     def mismatch(errors: list[ValidationError]) -> tuple[int, int, int]:
+        """Discriminator and type errors at this level, then prefer the deepest error."""
         discriminator = sum(
-            1
-            for e in errors
-            if e.validator in ("enum", "const") and len(e.absolute_path) <= depth + 1
+            e.validator in ("enum", "const") and len(e.absolute_path) <= depth + 1 for e in errors
         )
-        wrong_type = sum(
-            1 for e in errors if e.validator == "type" and len(e.absolute_path) == depth
-        )
-        deepest = max(len(e.absolute_path) for e in errors)
-        return (discriminator, wrong_type, -deepest)
+        wrong_type = sum(e.validator == "type" and len(e.absolute_path) == depth for e in errors)
+        return discriminator, wrong_type, -max(len(e.absolute_path) for e in errors)
 
     best = min(branches.values(), key=mismatch)
     if mismatch(best)[:2] != (0, 0):
@@ -272,42 +236,78 @@ def _explain(error: ValidationError) -> list[ValidationError]:
     return [leaf for sub in best for leaf in _explain(sub)]
 
 
-_CODES = {
-    "maxLength": "BASE_TYPE_MAX_LENGTH",
-    "minLength": "BASE_TYPE_MIN_LENGTH",
-    "maxItems": "BASE_TYPE_MAX_LENGTH",
-    "minItems": "BASE_TYPE_MIN_LENGTH",
-    "required": "BASE_TYPE_REQUIRED",
-    "type": "BASE_TYPE_BAD_TYPE",
-    "enum": "BASE_TYPE_CHOICES",
-    "const": "BASE_TYPE_CHOICES",
-    "maximum": "NUMBER_TYPE_MAX",
-    "minimum": "NUMBER_TYPE_MIN",
-    "format": "BASE_TYPE_INVALID_FORMAT",
-    "pattern": "BASE_TYPE_INVALID_FORMAT",
-}
-
-
-def _to_violation(error: ValidationError) -> Violation:
+def _violation(error: ValidationError) -> Violation:
     path = tuple(error.absolute_path)
-    if error.validator == "required":
-        missing = re.match(r"'([^']+)'", error.message)
-        if missing:
-            path = (*path, missing.group(1))
-    return Violation(path, _CODES.get(str(error.validator), "INVALID"), _short_message(error))
+    instance, rule = error.instance, f"(schema: {error.validator} {error.validator_value!r})"
+    if error.validator in ("maxLength", "maxItems") and isinstance(instance, str | list):
+        limit, code = error.validator_value, "BASE_TYPE_MAX_LENGTH"  # Discord's own words:
+        message = f"Must be {limit} or fewer in length (got {len(instance)}) {rule}"
+    else:
+        message, code = f"{error.message[:200]} {rule}", f"SCHEMA_{error.validator}".upper()
+    return Violation(path, message, code)
 
 
-def _short_message(error: ValidationError) -> str:
-    """The spec's complaint without dumping a 6000-character instance."""
-    rule = f"(spec: {error.validator} {error.validator_value!r})"
-    instance = error.instance
-    if error.validator in ("maxLength", "minLength") and isinstance(instance, str):
-        return f"length {len(instance)} violates {rule}"
-    if error.validator in ("maxItems", "minItems") and isinstance(instance, list):
-        return f"{len(instance)} items violates {rule}"
-    message = error.message
-    if len(message) > 200:
-        message = message[:200] + "…"
-    if error.validator in ("anyOf", "oneOf", "allOf"):
-        return f"{message} (spec: {error.validator})"
-    return f"{message} {rule}"
+# ------------------------------------------------------------ limits across items
+def cross_item_violations(method: str, template: str, body: Any) -> list[Violation]:
+    """Documented limits that compare items: embed total, unique ids and names."""
+    if method == "PUT" and template.endswith("/commands") and isinstance(body, list):
+        return _command_violations(body)
+    if not isinstance(body, dict):
+        return []
+    if template == CALLBACK:
+        data = body.get("data")
+        return _message_violations(data, ("data",)) if isinstance(data, dict) else []
+    if "/messages" in template or template.startswith("/webhooks/"):
+        return _message_violations(body, ())
+    return []
+
+
+def _message_violations(body: dict[str, Any], prefix: JsonPath) -> list[Violation]:
+    found = []
+    total = 0
+    for embed in body.get("embeds") or []:
+        texts = [embed.get("title"), embed.get("description")]
+        texts += [(embed.get("footer") or {}).get("text"), (embed.get("author") or {}).get("name")]
+        texts += [f.get(k) for f in embed.get("fields") or [] for k in ("name", "value")]
+        total += sum(len(t) for t in texts if isinstance(t, str))
+    if total > MAX_EMBED_TOTAL:
+        message = f"Embed size exceeds maximum size of {MAX_EMBED_TOTAL} (total text {total})."
+        found.append(Violation((*prefix, "embeds"), message, "MAX_EMBED_SIZE_EXCEEDED"))
+    seen: set[str] = set()
+    for r, row in enumerate(body.get("components") or []):
+        for c, component in enumerate(row.get("components") or []):
+            custom_id = component.get("custom_id")
+            if custom_id in seen:
+                path = (*prefix, "components", r, "components", c, "custom_id")
+                message = f"Component custom id {custom_id!r} cannot be duplicated."
+                found.append(Violation(path, message, "COMPONENT_CUSTOM_ID_DUPLICATED"))
+            seen.add(custom_id)
+    return found
+
+
+def _command_violations(commands: list[dict[str, Any]]) -> list[Violation]:
+    found = []
+    seen: set[tuple[str, int]] = set()
+    for index, command in enumerate(commands):
+        key = (str(command.get("name")), command.get("type") or 1)
+        if key in seen:
+            message = f"Application command names must be unique ({key[0]!r} repeats)."
+            found.append(Violation((index, "name"), message, "APPLICATION_COMMANDS_DUPLICATE_NAME"))
+        seen.add(key)
+        found += _option_order((index, "options"), command.get("options") or [])
+    return found
+
+
+def _option_order(prefix: JsonPath, options: list[dict[str, Any]]) -> list[Violation]:
+    """Required options come first, at every level of subcommands."""
+    found = []
+    optional = False
+    for index, option in enumerate(options):
+        if option.get("type") in (1, 2):
+            found += _option_order((*prefix, index, "options"), option.get("options") or [])
+        elif option.get("required") and optional:
+            message = "Required options must be placed before non-required options."
+            found.append(Violation((*prefix, index, "required"), message))
+        else:
+            optional = optional or not option.get("required")
+    return found
