@@ -8,6 +8,10 @@ and a stale file means the process is up but stuck (the failure restarts are for
 
 Checks leave nothing behind: the database probe takes the write lock and writes inside
 a transaction it rolls back, and the directory probe deletes its scratch file.
+
+Which database, heartbeat and knowledge base to check is always passed in (from
+:class:`bot.settings.Settings`, the same values ``careerbot run`` uses): a health check
+that found its own defaults could pass while watching a file the bot never writes.
 """
 
 from __future__ import annotations
@@ -20,11 +24,10 @@ import time
 from pathlib import Path
 
 from bot.core.knowledge import KnowledgeError, load_knowledge
-from bot.core.storage.sqlite import BUSY_TIMEOUT_SECONDS, default_db_path
+from bot.core.storage.sqlite import BUSY_TIMEOUT_SECONDS
 
 log = logging.getLogger(__name__)
 
-HEARTBEAT_ENV = "CAREERBOT_HEARTBEAT_FILE"
 HEARTBEAT_NAME = "heartbeat"
 DEFAULT_MAX_HEARTBEAT_AGE = 90.0
 """Three missed 30-second touches: one slow tick is not an outage."""
@@ -32,19 +35,20 @@ _PROBE_BYTES = b"\0" * 4096
 """A page's worth, fsynced, so a full disk fails the probe instead of the next vote."""
 
 
-def heartbeat_path(db_path: str | os.PathLike[str] | None = None) -> Path:
-    """``$CAREERBOT_HEARTBEAT_FILE``, else ``heartbeat`` next to the database."""
-    override = os.environ.get(HEARTBEAT_ENV, "").strip()
-    if override:
-        return Path(override).expanduser()
-    db = Path(db_path) if db_path is not None else default_db_path()
-    return db.parent / HEARTBEAT_NAME
+def heartbeat_path(
+    db_path: str | os.PathLike[str], override: str | os.PathLike[str] | None = None
+) -> Path:
+    """``override`` (``CAREERBOT_HEARTBEAT_FILE``) if given, else ``heartbeat`` next to
+    the database, so one volume holds everything the health check reads."""
+    if override is not None:
+        return Path(override)
+    return Path(db_path).parent / HEARTBEAT_NAME
 
 
-def touch_heartbeat(path: str | os.PathLike[str] | None = None) -> bool:
+def touch_heartbeat(path: str | os.PathLike[str]) -> bool:
     """Mark the bot alive now. Returns False (and logs) if the file cannot be written,
     so a read-only disk degrades the health check, never the bot."""
-    target = Path(path) if path is not None else heartbeat_path()
+    target = Path(path)
     try:
         target.touch()
         os.utime(target)  # touch() keeps an existing file's mtime on some filesystems
@@ -54,9 +58,9 @@ def touch_heartbeat(path: str | os.PathLike[str] | None = None) -> bool:
     return True
 
 
-def clear_heartbeat(path: str | os.PathLike[str] | None = None) -> None:
+def clear_heartbeat(path: str | os.PathLike[str]) -> None:
     """Remove the heartbeat on a clean shutdown, so a stopped bot is not "stale"."""
-    target = Path(path) if path is not None else heartbeat_path()
+    target = Path(path)
     try:
         target.unlink(missing_ok=True)
     except OSError as exc:
@@ -65,15 +69,19 @@ def clear_heartbeat(path: str | os.PathLike[str] | None = None) -> None:
 
 def check_health(
     *,
+    db_path: str | os.PathLike[str],
     knowledge_dir: str | os.PathLike[str] | None = None,
-    db_path: str | os.PathLike[str] | None = None,
     heartbeat_file: str | os.PathLike[str] | None = None,
     max_heartbeat_age: float = DEFAULT_MAX_HEARTBEAT_AGE,
 ) -> list[str]:
-    """Every problem found, one sentence each; an empty list means healthy."""
+    """Every problem found, one sentence each; an empty list means healthy.
+
+    ``knowledge_dir`` None is the KB shipped with the package; ``heartbeat_file`` None
+    is the default next to ``db_path``.
+    """
     problems: list[str] = []
     problems += _check_knowledge(knowledge_dir)
-    db = Path(db_path) if db_path is not None else default_db_path()
+    db = Path(db_path)
     problems += _check_database(db)
     beat = Path(heartbeat_file) if heartbeat_file is not None else heartbeat_path(db)
     problems += _check_heartbeat(beat, max_heartbeat_age)

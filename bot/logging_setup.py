@@ -7,6 +7,9 @@ Why it looks like this:
   library users import the package without side effects.
 - Human-readable lines by default; ``CAREERBOT_LOG_FORMAT=json`` gives one JSON object
   per line for log shippers. ``CAREERBOT_LOG_LEVEL`` sets the level (default INFO).
+  Both, and the token to redact, arrive as arguments from :class:`bot.settings.Settings`:
+  this module never reads the environment, so a token or level set in ``.env`` works
+  exactly like one exported in the shell.
 - :class:`RedactingFilter` sits on the *handlers*, not on a logger: a logger's filter
   only sees records logged on that exact logger, while a handler's filter sees every
   record that reaches it, including discord.py's (``discord.http``, ``discord.gateway``)
@@ -24,15 +27,11 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sys
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import IO, Any
 
-LEVEL_ENV = "CAREERBOT_LOG_LEVEL"
-FORMAT_ENV = "CAREERBOT_LOG_FORMAT"
-TOKEN_ENV = "DISCORD_TOKEN"
 REDACTED = "[REDACTED]"
 MIN_SECRET_LENGTH = 8
 """Shorter "secrets" are ignored: redacting a 1-character placeholder token would
@@ -127,19 +126,12 @@ class _RedactedOutput(logging.Formatter):
 
 
 def _resolve_level(level: int | str | None) -> int:
-    raw: int | str = level if level is not None else os.environ.get(LEVEL_ENV, "") or "INFO"
-    if isinstance(raw, int):
-        return raw
-    text = raw.strip().upper()
-    if text.isdigit():
-        return int(text)
-    value = logging.getLevelName(text)
-    return value if isinstance(value, int) else logging.INFO
-
-
-def _resolve_format(fmt: str | None) -> str:
-    raw = (fmt if fmt is not None else os.environ.get(FORMAT_ENV, "")).strip().lower()
-    return "json" if raw == "json" else "text"
+    if level is None:
+        return logging.INFO
+    if isinstance(level, int):
+        return level
+    value = logging.getLevelNamesMapping().get(level.strip().upper())
+    return value if value is not None else logging.INFO
 
 
 def setup_logging(
@@ -151,9 +143,9 @@ def setup_logging(
 ) -> logging.Handler:
     """Configure the root logger once; return the handler it installed.
 
-    ``level``: a name or number, else ``$CAREERBOT_LOG_LEVEL``, else INFO (unknown names
-    fall back to INFO rather than crash start-up). ``fmt``: ``"text"`` or ``"json"``,
-    else ``$CAREERBOT_LOG_FORMAT``. ``token`` and ``$DISCORD_TOKEN`` are redacted.
+    ``level``: a name or number, else INFO (unknown names fall back to INFO rather
+    than crash start-up; :class:`bot.settings.Settings` already refuses them with one
+    line). ``fmt``: ``"json"``, else text. ``token`` is redacted from every line.
     ``stream`` defaults to stderr (tests pass a buffer). Idempotent: a second call
     replaces our handler, keeping the secrets the first call knew.
     """
@@ -166,11 +158,11 @@ def setup_logging(
         root.removeHandler(old)
         old.close()
     redactor.add(token)
-    redactor.add(os.environ.get(TOKEN_ENV))
 
     handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
     setattr(handler, _HANDLER_MARK, True)
-    inner = JsonFormatter() if _resolve_format(fmt) == "json" else logging.Formatter(TEXT_FORMAT)
+    json_lines = fmt is not None and fmt.strip().lower() == "json"
+    inner = JsonFormatter() if json_lines else logging.Formatter(TEXT_FORMAT)
     handler.setFormatter(_RedactedOutput(inner, redactor))
     handler.addFilter(redactor)
     root.addHandler(handler)

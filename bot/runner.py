@@ -39,8 +39,8 @@ EXIT_CONFIG = 2
 def run(settings: Settings | None = None, *, stderr: TextIO | None = None) -> int:
     """Blocking entry point for ``careerbot run``: settings, logging, then the bot.
 
-    Logging is set up here, once the settings are known, so a token that came from
-    ``.env`` (not the environment) is redacted from every log line too.
+    Logging is set up here, once the settings are known, so a token, level or format
+    that came from ``.env`` (not the environment) applies to every log line too.
     """
     err = stderr or sys.stderr
     try:
@@ -48,7 +48,7 @@ def run(settings: Settings | None = None, *, stderr: TextIO | None = None) -> in
     except SettingsError as error:
         print(f"careerbot: {error}", file=err)
         return EXIT_CONFIG
-    setup_logging(token=settings.token or None)
+    setup_logging(level=settings.log_level, fmt=settings.log_format, token=settings.token)
     return asyncio.run(run_bot(settings, stderr=err))
 
 
@@ -78,7 +78,7 @@ async def run_bot(settings: Settings | None = None, *, stderr: TextIO | None = N
 
     # Durable by default. An unusable database path degrades the store (writes are
     # counted and logged) instead of stopping the bot: answering matters more.
-    store: Store = await open_store(settings.db_path)
+    store: Store = await open_store(settings.db_path, retention_days=settings.retention_days)
     try:
         wanted = settings.message_content or bool(await _auto_channels(store))
         try:
@@ -136,7 +136,7 @@ def build_bot(
         store=store,
         settings=settings,
         content_intent=content_intent,
-        heartbeat_file=heartbeat_path(settings.db_path),
+        heartbeat_file=heartbeat_path(settings.db_path, settings.heartbeat_file),
         **options,
     )
 

@@ -1,17 +1,31 @@
 """Run-time settings, read once from the environment (and a ``.env`` file) at start-up.
 
+This is the only module that reads the environment. Every command (``run``,
+``health``, ``report``, ``eval``, ``ask``...) builds one :class:`Settings` and passes
+its values down as arguments, so a value set in ``.env`` reaches the database, the
+logs, the heartbeat and the knowledge loader alike: a module that read ``os.environ``
+itself would miss ``.env`` and look at a different database than the bot writes to.
+
 Nothing here runs at import time: importing the package never needs a token. A bad
 value raises :class:`SettingsError` whose message is one line naming the variable, so
-``careerbot run`` can print it instead of a traceback. The token is kept out of
-``repr`` so it cannot leak into logs or error reports.
+the command line can print it instead of a traceback. Numbers must be written in ASCII
+digits: ``str.isdigit`` and ``int`` disagree about superscripts ("²") and other
+scripts' digits, and a setting should mean the same to the operator and the parser.
+The token is kept out of ``repr`` so it cannot leak into logs or error reports.
+
+pydantic-settings would do the reading too, but these few typed fields do not justify
+a dependency, and its errors are multi-line.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from bot.core.storage.sqlite import DEFAULT_RETENTION_DAYS
 
 TOKEN_ENV = "DISCORD_TOKEN"
 DEFAULT_ENV_FILE = Path(".env")
@@ -21,11 +35,18 @@ DEFAULT_COOLDOWN_RATE = 5
 DEFAULT_COOLDOWN_PER = 30.0
 DEFAULT_MAX_QUESTION = 500
 DEFAULT_CONVERSATION_TTL = 15 * 60.0
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("text", "json")
 # A question longer than a Discord message is never a question; 20 characters is the
 # shortest sensible cap ("how much do mles make" is 21).
 MAX_QUESTION_RANGE = (20, 2000)
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off", ""})
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,30}")
+_ID = re.compile(r"[0-9]{1,30}")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+"""ASCII only, unlike ``int()``/``float()``, which also take "١٢" or "１２". Whole
+numbers stop at 30 digits (ids have 20) so ``int()``'s own digit limit never raises."""
 
 
 class SettingsError(ValueError):
@@ -48,7 +69,13 @@ class Settings:
     sync_state: Path = DEFAULT_SYNC_STATE
     db_path: Path = DEFAULT_DB
     knowledge_dir: Path | None = None
+    """None: the knowledge base shipped with the package."""
     conversation_ttl: float = DEFAULT_CONVERSATION_TTL
+    retention_days: float = DEFAULT_RETENTION_DAYS
+    heartbeat_file: Path | None = None
+    """None: ``heartbeat`` next to the database (see :func:`bot.health.heartbeat_path`)."""
+    log_level: str = "INFO"
+    log_format: str = "text"
 
     def __repr__(self) -> str:
         # Written out rather than generated so the token stays redacted even if a
@@ -96,23 +123,28 @@ class Settings:
                     f"SHARD_IDS: shard {bad[0]} is out of range for SHARD_COUNT={shard_count}"
                 )
         low, high = MAX_QUESTION_RANGE
-        knowledge = env.text("CAREERBOT_KNOWLEDGE_DIR")
         return cls(
             token=env.text(TOKEN_ENV).strip(),
             dev_guild=env.integer("CAREERBOT_DEV_GUILD", minimum=1),
             owner_ids=frozenset(env.integers("CAREERBOT_OWNER_IDS") or ()),
             cooldown_rate=env.integer("CAREERBOT_COOLDOWN_RATE", minimum=1)
             or DEFAULT_COOLDOWN_RATE,
-            cooldown_per=env.number("CAREERBOT_COOLDOWN_PER", DEFAULT_COOLDOWN_PER),
+            cooldown_per=env.number("CAREERBOT_COOLDOWN_PER", DEFAULT_COOLDOWN_PER, "seconds"),
             message_content=env.flag("CAREERBOT_MESSAGE_CONTENT"),
             shard_count=shard_count,
             shard_ids=shard_ids,
             max_question=env.integer("CAREERBOT_MAX_QUESTION", minimum=low, maximum=high)
             or DEFAULT_MAX_QUESTION,
             sync_state=Path(env.text("CAREERBOT_SYNC_STATE") or DEFAULT_SYNC_STATE),
-            db_path=Path(env.text("CAREERBOT_DB") or DEFAULT_DB),
-            knowledge_dir=Path(knowledge).expanduser() if knowledge else None,
-            conversation_ttl=env.number("CAREERBOT_CONVERSATION_TTL", DEFAULT_CONVERSATION_TTL),
+            db_path=env.path("CAREERBOT_DB") or DEFAULT_DB,
+            knowledge_dir=env.path("CAREERBOT_KNOWLEDGE_DIR"),
+            conversation_ttl=env.number(
+                "CAREERBOT_CONVERSATION_TTL", DEFAULT_CONVERSATION_TTL, "seconds"
+            ),
+            retention_days=env.number("CAREERBOT_RETENTION_DAYS", DEFAULT_RETENTION_DAYS, "days"),
+            heartbeat_file=env.path("CAREERBOT_HEARTBEAT_FILE"),
+            log_level=env.choice("CAREERBOT_LOG_LEVEL", LOG_LEVELS, "INFO"),
+            log_format=env.choice("CAREERBOT_LOG_FORMAT", LOG_FORMATS, "text"),
         )
 
 
@@ -158,16 +190,19 @@ class _Reader:
     def text(self, name: str) -> str:
         return self._values.get(name, "").strip()
 
+    def path(self, name: str) -> Path | None:
+        raw = self.text(name)
+        return Path(raw).expanduser() if raw else None
+
     def integer(
         self, name: str, *, minimum: int | None = None, maximum: int | None = None
     ) -> int | None:
         raw = self.text(name)
         if not raw:
             return None
-        try:
-            value = int(raw)
-        except ValueError:
-            raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+        if not _WHOLE_NUMBER.fullmatch(raw):
+            raise SettingsError(f"{name} must be a whole number, got {raw!r}")
+        value = int(raw)
         if minimum is not None and value < minimum:
             raise SettingsError(f"{name} must be at least {minimum}, got {value}")
         if maximum is not None and value > maximum:
@@ -179,21 +214,30 @@ class _Reader:
         if not raw:
             return None
         parts = [p.strip() for p in raw.split(",") if p.strip()]
-        if not parts or not all(p.isdigit() for p in parts):
+        if not parts or not all(_ID.fullmatch(p) for p in parts):
             raise SettingsError(f"{name} must be comma-separated whole numbers, got {raw!r}")
         return tuple(dict.fromkeys(int(p) for p in parts))
 
-    def number(self, name: str, default: float) -> float:
+    def number(self, name: str, default: float, unit: str) -> float:
         raw = self.text(name)
         if not raw:
             return default
-        try:
-            value = float(raw)
-        except ValueError:
-            raise SettingsError(f"{name} must be a number of seconds, got {raw!r}") from None
-        if not value > 0 or value == float("inf"):
-            raise SettingsError(f"{name} must be a positive number of seconds, got {raw!r}")
+        if not _NUMBER.fullmatch(raw):
+            raise SettingsError(f"{name} must be a number of {unit}, got {raw!r}")
+        value = float(raw)
+        if not 0 < value < float("inf"):
+            raise SettingsError(f"{name} must be a positive number of {unit}, got {raw!r}")
         return value
+
+    def choice(self, name: str, allowed: tuple[str, ...], default: str) -> str:
+        """One of ``allowed``, in any letter case; returned as spelled in ``allowed``."""
+        raw = self.text(name)
+        if not raw:
+            return default
+        for option in allowed:
+            if raw.isascii() and raw.lower() == option.lower():
+                return option
+        raise SettingsError(f"{name} must be one of {', '.join(allowed)}, got {raw!r}")
 
     def flag(self, name: str) -> bool:
         raw = self.text(name).lower()

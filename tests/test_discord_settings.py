@@ -29,6 +29,9 @@ def test_defaults(tmp_path: Path) -> None:
     assert settings.sync_state == Path(".careerbot-sync-hash")
     assert settings.db_path == Path("careerbot.sqlite3")
     assert settings.knowledge_dir is None
+    assert settings.retention_days == 180.0
+    assert settings.heartbeat_file is None
+    assert (settings.log_level, settings.log_format) == ("INFO", "text")
 
 
 def test_every_variable(tmp_path: Path) -> None:
@@ -48,6 +51,10 @@ def test_every_variable(tmp_path: Path) -> None:
             "CAREERBOT_DB": "/data/careerbot.db",
             "CAREERBOT_KNOWLEDGE_DIR": "/kb",
             "CAREERBOT_CONVERSATION_TTL": "60",
+            "CAREERBOT_RETENTION_DAYS": "7.5",
+            "CAREERBOT_HEARTBEAT_FILE": "/run/beat",
+            "CAREERBOT_LOG_LEVEL": "debug",
+            "CAREERBOT_LOG_FORMAT": "JSON",
         },
     )
     assert settings.token == SECRET
@@ -61,6 +68,26 @@ def test_every_variable(tmp_path: Path) -> None:
     assert settings.db_path == Path("/data/careerbot.db")
     assert settings.knowledge_dir == Path("/kb")
     assert settings.conversation_ttl == 60.0
+    assert settings.retention_days == 7.5
+    assert settings.heartbeat_file == Path("/run/beat")
+    assert (settings.log_level, settings.log_format) == ("DEBUG", "json")
+
+
+def test_paths_expand_the_home_directory(tmp_path: Path) -> None:
+    settings = from_env(
+        tmp_path,
+        {
+            "CAREERBOT_DB": "~/x.db",
+            "CAREERBOT_HEARTBEAT_FILE": "~/b",
+            "CAREERBOT_KNOWLEDGE_DIR": "~/k",
+        },
+    )
+    home = Path.home()
+    assert (settings.db_path, settings.heartbeat_file, settings.knowledge_dir) == (
+        home / "x.db",
+        home / "b",
+        home / "k",
+    )
 
 
 def test_env_file_is_read_and_the_environment_wins(tmp_path: Path) -> None:
@@ -103,6 +130,12 @@ def test_a_malformed_env_line_names_the_line_but_not_its_content(tmp_path: Path)
         ({"SHARD_IDS": "0"}, "SHARD_IDS"),
         ({"SHARD_COUNT": "2", "SHARD_IDS": "0,2"}, "SHARD_IDS"),
         ({"SHARD_COUNT": "0"}, "SHARD_COUNT"),
+        ({"CAREERBOT_RETENTION_DAYS": "0"}, "CAREERBOT_RETENTION_DAYS"),
+        ({"CAREERBOT_RETENTION_DAYS": "forever"}, "CAREERBOT_RETENTION_DAYS"),
+        ({"CAREERBOT_LOG_LEVEL": "chatty"}, "CAREERBOT_LOG_LEVEL"),
+        ({"CAREERBOT_LOG_FORMAT": "xml"}, "CAREERBOT_LOG_FORMAT"),
+        ({"CAREERBOT_DEV_GUILD": "9" * 31}, "CAREERBOT_DEV_GUILD"),
+        ({"CAREERBOT_OWNER_IDS": "1," + "9" * 5000}, "CAREERBOT_OWNER_IDS"),
     ],
 )
 def test_bad_values_give_one_clear_line(tmp_path: Path, env: dict[str, str], names: str) -> None:
@@ -111,6 +144,36 @@ def test_bad_values_give_one_clear_line(tmp_path: Path, env: dict[str, str], nam
     message = str(caught.value)
     assert message.startswith(names)
     assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        # str.isdigit() says yes to these, int() and float() say no (or read them as
+        # other numbers): each used to end in a traceback and exit 1.
+        {"SHARD_COUNT": "4", "SHARD_IDS": "²"},
+        {"CAREERBOT_OWNER_IDS": "¹²"},
+        {"CAREERBOT_RETENTION_DAYS": "³"},
+        {"SHARD_COUNT": "²"},
+        {"CAREERBOT_DEV_GUILD": "¹²"},
+        {"CAREERBOT_COOLDOWN_RATE": "⁵"},
+        {"CAREERBOT_COOLDOWN_PER": "³⁰"},
+        {"CAREERBOT_MAX_QUESTION": "³⁰⁰"},
+        {"CAREERBOT_CONVERSATION_TTL": "⁶⁰"},
+        {"CAREERBOT_LOG_LEVEL": "²"},
+        # Digits of other scripts, which int() would quietly accept as 12 or 5.
+        {"CAREERBOT_OWNER_IDS": "١٢"},
+        {"CAREERBOT_COOLDOWN_RATE": "５"},
+        {"CAREERBOT_RETENTION_DAYS": "٣"},
+    ],
+)
+def test_numbers_must_be_ascii_digits(tmp_path: Path, env: dict[str, str]) -> None:
+    name = next(reversed(env))
+    with pytest.raises(SettingsError) as caught:
+        from_env(tmp_path, env)
+    message = str(caught.value)
+    assert message.startswith(f"{name} must be ")
+    assert repr(env[name]) in message and "\n" not in message
 
 
 def test_the_token_never_shows_in_repr_or_str(tmp_path: Path) -> None:

@@ -1,9 +1,14 @@
 """The Dockerfile, checked without Docker: statically, and by running its install steps.
 
 No Docker engine runs on our machines or in CI, so the static tests hold the image to
-its promises (pinned base, non-root, healthcheck, no secrets) and ``test_install_steps``
-replays the Dockerfile's own COPY/RUN pip steps in a fresh virtual environment, then
-proves the installed package finds its KB without the source tree.
+its promises (pinned base, non-root, healthcheck, no secrets) and the ``install`` tests
+replay the Dockerfile's own COPY/RUN pip steps in a fresh virtual environment, then
+prove the installed package finds its KB without the source tree.
+
+The install tests download every dependency from PyPI into a new venv: a minute or
+more, and a network a developer's machine may not have. So they are opt-in: they run
+only with ``CAREERBOT_INSTALL_TESTS=1``, which ``.ci/run`` exports, so CI always runs
+them and a plain ``pytest`` skips them with the reason.
 """
 
 from __future__ import annotations
@@ -23,6 +28,16 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DOCKERFILE = ROOT / "Dockerfile"
 DOCKERIGNORE = ROOT / ".dockerignore"
+CI_RUN = ROOT / ".ci" / "run"
+README_TEST_COMMAND = (
+    "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/python -m pytest"
+)
+INSTALL_TESTS_ENV = "CAREERBOT_INSTALL_TESTS"
+opt_in_install = pytest.mark.skipif(
+    os.environ.get(INSTALL_TESTS_ENV) != "1",
+    reason=f"pip-installs into a fresh venv from PyPI (slow); set {INSTALL_TESTS_ENV}=1 "
+    "to run it (.ci/run does)",
+)
 SECRET_WORDS = ("TOKEN", "SECRET", "PASSWORD", "PASSWD", "KEY", "CREDENTIAL")
 
 
@@ -290,6 +305,7 @@ def run_in(python: Path, code: str, cwd: Path) -> subprocess.CompletedProcess[st
 
 
 @pytest.mark.install
+@opt_in_install
 def test_install_steps_ship_the_package_and_its_kb(installed: Path, tmp_path: Path) -> None:
     result = run_in(
         installed,
@@ -310,6 +326,7 @@ def test_install_steps_ship_the_package_and_its_kb(installed: Path, tmp_path: Pa
 
 
 @pytest.mark.install
+@opt_in_install
 def test_installed_bot_loads_its_kb(installed: Path, tmp_path: Path) -> None:
     """What the image's HEALTHCHECK needs first: the shipped KB loads."""
     result = run_in(
@@ -320,3 +337,13 @@ def test_installed_bot_loads_its_kb(installed: Path, tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert int(result.stdout) > 0
+
+
+def test_ci_runs_the_readme_command_with_the_install_tests() -> None:
+    """CI must not lose the opt-in tests, nor drift from the command the README gives."""
+    script = CI_RUN.read_text(encoding="utf-8")
+    lines = [line.strip() for line in script.splitlines()]
+    assert f"export {INSTALL_TESTS_ENV}=1" in lines
+    command = lines[-1].replace(" -q ", " ")  # pip's -q only quiets the CI log
+    assert command == README_TEST_COMMAND
+    assert README_TEST_COMMAND in (ROOT / "README.md").read_text(encoding="utf-8")

@@ -12,9 +12,8 @@ import pytest
 
 import bot.health
 from bot.core.knowledge import KnowledgeError, load_knowledge
-from bot.core.storage.sqlite import DB_ENV, open_store
+from bot.core.storage.sqlite import open_store
 from bot.health import (
-    HEARTBEAT_ENV,
     check_health,
     clear_heartbeat,
     heartbeat_path,
@@ -34,9 +33,7 @@ def kb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.delenv(HEARTBEAT_ENV, raising=False)
-    monkeypatch.delenv(DB_ENV, raising=False)
+def data(tmp_path: Path) -> Path:
     directory = tmp_path / "data"
     directory.mkdir()
     return directory
@@ -167,13 +164,10 @@ def test_heartbeat(kb: Path, data: Path) -> None:
     clear_heartbeat(beat)  # twice is fine
 
 
-def test_heartbeat_default_location(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_heartbeat_default_location(data: Path) -> None:
     db = data / "careerbot.sqlite3"
     assert heartbeat_path(db) == data / "heartbeat"
-    monkeypatch.setenv(DB_ENV, str(db))
-    assert heartbeat_path() == data / "heartbeat"
-    monkeypatch.setenv(HEARTBEAT_ENV, str(data / "elsewhere"))
-    assert heartbeat_path(db) == data / "elsewhere"
+    assert heartbeat_path(db, data / "elsewhere") == data / "elsewhere"
 
 
 def test_stale_default_heartbeat_is_found(kb: Path, data: Path) -> None:
@@ -191,8 +185,7 @@ def test_touch_heartbeat_never_raises(tmp_path: Path) -> None:
     assert touch_heartbeat(blocker / "heartbeat") is False
 
 
-def test_problems_accumulate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(HEARTBEAT_ENV, raising=False)
+def test_problems_accumulate(tmp_path: Path) -> None:
     beat = tmp_path / "beat"
     beat.touch()
     os.utime(beat, (0, 0))

@@ -10,10 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot.logging_setup import (
-    FORMAT_ENV,
-    LEVEL_ENV,
     REDACTED,
-    TOKEN_ENV,
     RedactingFilter,
     log_answer,
     setup_logging,
@@ -21,14 +18,12 @@ from bot.logging_setup import (
 
 # Shaped like a real bot token (three dot-separated base64 parts); not a real one.
 TOKEN = "MTA5ODc2NTQzMjEwOTg3NjU0.GhIjKl.aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789ab"
-ENV_TOKEN = "ODc2NTQzMjEwOTg3NjU0MzIx.XyZaBc.ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210zz"
+OLD_TOKEN = "ODc2NTQzMjEwOTg3NjU0MzIx.XyZaBc.ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210zz"
 
 
 @pytest.fixture(autouse=True)
-def _restore_logging(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _restore_logging() -> Iterator[None]:
     """setup_logging configures the process-wide root logger: undo it after each test."""
-    for name in (TOKEN_ENV, LEVEL_ENV, FORMAT_ENV):
-        monkeypatch.delenv(name, raising=False)
     root = logging.getLogger()
     handlers = list(root.handlers)
     filters = {h: list(h.filters) for h in handlers}
@@ -64,18 +59,18 @@ def emit_everywhere(log: logging.Logger, secret: str) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["text", "json"])
-def test_token_never_printed(fmt: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(TOKEN_ENV, ENV_TOKEN)
+def test_token_never_printed(fmt: str) -> None:
     out = io.StringIO()
+    setup_logging(token=OLD_TOKEN, stream=io.StringIO())  # e.g. before a token reset
     setup_logging(token=TOKEN, fmt=fmt, level="DEBUG", stream=out)
     log = logging.getLogger("bot.test")
     emit_everywhere(log, TOKEN)
-    emit_everywhere(log, ENV_TOKEN)
+    emit_everywhere(log, OLD_TOKEN)
     text = out.getvalue()
     assert TOKEN not in text
-    assert ENV_TOKEN not in text
+    assert OLD_TOKEN not in text
     # Not even recognisable pieces of it.
-    for piece in (*TOKEN.split("."), *ENV_TOKEN.split(".")):
+    for piece in (*TOKEN.split("."), *OLD_TOKEN.split(".")):
         if len(piece) >= 8:
             assert piece not in text
     assert text.count(REDACTED) >= 16
@@ -92,10 +87,9 @@ def test_token_redacted_in_other_handlers_too(caplog: pytest.LogCaptureFixture) 
     assert REDACTED in caplog.text
 
 
-def test_json_lines_parse(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(FORMAT_ENV, "json")
+def test_json_lines_parse() -> None:
     out = io.StringIO()
-    setup_logging(stream=out)
+    setup_logging(fmt="json", stream=out)
     log = logging.getLogger("bot.test")
     log.info("hello %s", "world")
     try:
@@ -125,10 +119,9 @@ def test_text_is_the_default() -> None:
         json.loads(line)
 
 
-def test_level_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(LEVEL_ENV, "warning")
+def test_level_by_name() -> None:
     out = io.StringIO()
-    setup_logging(stream=out)
+    setup_logging(level="warning", stream=out)
     log = logging.getLogger("bot.test")
     log.info("hidden")
     log.warning("shown")
@@ -136,9 +129,11 @@ def test_level_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "shown" in out.getvalue()
 
 
-def test_unknown_level_falls_back_to_info(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(LEVEL_ENV, "chatty")
-    setup_logging(stream=io.StringIO())
+@pytest.mark.parametrize("level", ["chatty", "²", None])
+def test_unknown_level_falls_back_to_info(level: str | None) -> None:
+    """Settings refuse a bad CAREERBOT_LOG_LEVEL; other callers still never crash here."""
+    logging.getLogger().setLevel(logging.ERROR)
+    setup_logging(level=level, stream=io.StringIO())
     assert logging.getLogger().level == logging.INFO
 
 

@@ -18,11 +18,8 @@ import pytest
 from bot.core.storage import sqlite as sqlite_store
 from bot.core.storage.base import CooldownSetting, Store
 from bot.core.storage.sqlite import (
-    DB_ENV,
     SCHEMA_VERSION,
     SqliteStore,
-    default_db_path,
-    default_retention_days,
     open_store,
     schema_tables,
 )
@@ -136,18 +133,6 @@ async def test_uses_wal_and_latest_schema(db: Path) -> None:
     await store.close()
     assert rows(db, "PRAGMA journal_mode") == [("wal",)]
     assert rows(db, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
-
-
-def test_default_paths(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.delenv(DB_ENV, raising=False)
-    monkeypatch.chdir(tmp_path)
-    assert default_db_path() == tmp_path / "careerbot.sqlite3"
-    monkeypatch.setenv(DB_ENV, str(tmp_path / "x" / "db.sqlite3"))
-    assert default_db_path() == tmp_path / "x" / "db.sqlite3"
-    monkeypatch.setenv(sqlite_store.RETENTION_ENV, "30")
-    assert default_retention_days() == 30
-    monkeypatch.setenv(sqlite_store.RETENTION_ENV, "soon")
-    assert default_retention_days() == 180
 
 
 async def test_close_flushes_pending_writes(db: Path) -> None:

@@ -25,7 +25,9 @@ so a maintainer sees at once whether to add an alternate or write a new entry.
 
 ``build_report`` reads a :class:`~bot.core.storage.sqlite.SqliteStore` (or a database
 path); ``compile_report`` does the same from plain query results, for tests and
-front ends that already hold them. ``render_text`` and ``to_json`` present it.
+front ends that already hold them. Presenting a :class:`Report` is the front ends'
+job: ``bot.report_view`` (text and JSON for the terminal) and ``bot.ui.embeds``
+(``/kb gaps``).
 """
 
 from __future__ import annotations
@@ -36,7 +38,6 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,7 @@ from rapidfuzz import fuzz, process
 from bot.core.knowledge import Knowledge
 from bot.core.storage.sqlite import (
     DAY,
+    DEFAULT_RETENTION_DAYS,
     QuestionRecord,
     SqliteStore,
     TopicVolume,
@@ -365,12 +367,15 @@ async def build_report(
     limit: int = DEFAULT_LIMIT,
     min_votes: int = DEFAULT_MIN_VOTES,
     threshold: float = GROUP_THRESHOLD,
+    retention_days: float = DEFAULT_RETENTION_DAYS,
 ) -> Report:
     """Read the store (or open the database at a path, read it, close it) and report.
 
     ``guild_id`` limits everything to one server (``/kb gaps``); ``days`` to a recent
     window. A path that does not exist raises :class:`ReportError` rather than
-    creating an empty database the bot would never use.
+    creating an empty database the bot would never use. ``retention_days`` must be the
+    bot's own (``CAREERBOT_RETENTION_DAYS``) when opening a path: the store prunes
+    older rows as it opens, and a shorter default would delete what the bot keeps.
     """
     now = time.time()
     since = now - days * DAY if days is not None else None
@@ -379,7 +384,7 @@ async def build_report(
     path = Path(source)
     if not await asyncio.to_thread(path.is_file):
         raise ReportError(f"no database at {path} (set CAREERBOT_DB or pass --db)")
-    store = SqliteStore(path)
+    store = SqliteStore(path, retention_days=retention_days)
     try:
         if not await store.wait_ready():
             raise ReportError(f"cannot open the database at {path}")
@@ -414,101 +419,3 @@ async def _report_from(
         min_votes=min_votes,
         threshold=threshold,
     )
-
-
-# ---------------------------------------------------------------------------- output
-
-
-def _when(ts: float) -> str:
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M UTC")
-
-
-def _iso(ts: float | None) -> str | None:
-    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds") if ts else None
-
-
-def render_text(report: Report) -> str:
-    """The report as plain text for a terminal (and a Discord code block)."""
-    scope = f"server {report.guild_id}" if report.guild_id is not None else "all servers"
-    window = f"since {_when(report.since)}" if report.since is not None else "all retained data"
-    lines = [
-        f"CareerBot report: {scope}, {window} (generated {_when(report.generated_at)})",
-        f"{report.questions} questions, {report.unanswered} not answered "
-        "(declined or asked to clarify)",
-        "",
-        "Most frequent unanswered questions",
-    ]
-    if not report.gaps:
-        lines.append("  (none)")
-    for i, gap in enumerate(report.gaps, 1):
-        statuses = ", ".join(f"{s} {n}" for s, n in gap.statuses.items())
-        nearest = (
-            f"nearest: {gap.nearest.entry_id} ({gap.nearest.score:.0f})"
-            if gap.nearest
-            else "nearest: -"
-        )
-        lines.append(f"  {i:>2}. {gap.count:>4}x  {gap.representative}")
-        lines.append(f"              {statuses}; {nearest}")
-        if gap.examples:
-            lines.append(f"              also asked as: {'; '.join(gap.examples)}")
-
-    lines += ["", f"Entries ranked by 👎 share (at least {report.min_votes} votes)"]
-    if not report.worst:
-        lines.append("  (none)")
-    for rating in report.worst:
-        question = rating.question or "(no longer in the KB)"
-        lines.append(
-            f"  {rating.down_share:>4.0%} 👎 ({rating.down} 👎, {rating.up} 👍)  "
-            f"{rating.entry_id}: {question}"
-        )
-
-    lines += ["", "Questions per topic"]
-    if not report.topics:
-        lines.append("  (none)")
-    width = max((len(t.name) for t in report.topics), default=0)
-    for topic in report.topics:
-        lines.append(
-            f"  {topic.name:<{width}}  {topic.questions:>5}  ({topic.unanswered} unanswered)"
-        )
-    return "\n".join(lines)
-
-
-def to_json(report: Report) -> dict[str, Any]:
-    """The report as JSON-ready data. Server ids are strings, as in Discord's API,
-    because they exceed the integers JavaScript can represent exactly."""
-    return {
-        "generated_at": _iso(report.generated_at),
-        "guild_id": str(report.guild_id) if report.guild_id is not None else None,
-        "since": _iso(report.since),
-        "questions": report.questions,
-        "unanswered": report.unanswered,
-        "unanswered_groups": [
-            {
-                "representative": g.representative,
-                "count": g.count,
-                "statuses": dict(g.statuses),
-                "examples": list(g.examples),
-                "guilds": g.guilds,
-                "last_seen": _iso(g.last_seen),
-                "nearest_entry": (
-                    {"id": g.nearest.entry_id, "score": g.nearest.score} if g.nearest else None
-                ),
-            }
-            for g in report.gaps
-        ],
-        "worst_rated": [
-            {
-                "entry_id": r.entry_id,
-                "question": r.question,
-                "up": r.up,
-                "down": r.down,
-                "down_share": round(r.down_share, 4),
-            }
-            for r in report.worst
-        ],
-        "min_votes": report.min_votes,
-        "topics": [
-            {"topic": t.topic, "name": t.name, "questions": t.questions, "unanswered": t.unanswered}
-            for t in report.topics
-        ],
-    }

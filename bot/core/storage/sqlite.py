@@ -22,6 +22,9 @@ Why it is built this way:
   outcomes and the normalised text of questions the bot could not answer.
 - **Bounded retention**: votes and question logs older than ``retention_days`` are
   deleted on open and then daily; per-server settings are kept.
+- **Told, never looking**: the path and the retention come from the caller
+  (``bot.settings`` reads them from the environment and ``.env``), so the bot, the
+  health check and the report cannot disagree about which file they mean.
 """
 
 from __future__ import annotations
@@ -44,9 +47,6 @@ from bot.core.storage.base import CooldownSetting, Vote
 
 log = logging.getLogger(__name__)
 
-DB_ENV = "CAREERBOT_DB"
-RETENTION_ENV = "CAREERBOT_RETENTION_DAYS"
-DEFAULT_DB_NAME = "careerbot.sqlite3"
 DEFAULT_RETENTION_DAYS = 180.0
 BUSY_TIMEOUT_SECONDS = 5.0
 """How long a write waits for another process (``careerbot report``) to release a lock."""
@@ -73,33 +73,6 @@ T = TypeVar("T")
 
 class SchemaError(Exception):
     """The database file was written by a newer CareerBot; we refuse to touch it."""
-
-
-# ---------------------------------------------------------------------------- config
-
-
-def default_db_path() -> Path:
-    """``$CAREERBOT_DB``, else ``careerbot.sqlite3`` in the working directory.
-
-    The working directory is the right default for a database (unlike the KB): it is
-    where the operator ran the bot, and in Docker ``CAREERBOT_DB`` points at the volume.
-    """
-    override = os.environ.get(DB_ENV, "").strip()
-    return Path(override).expanduser() if override else Path.cwd() / DEFAULT_DB_NAME
-
-
-def default_retention_days() -> float:
-    """``$CAREERBOT_RETENTION_DAYS`` if it is a positive number, else 180."""
-    raw = os.environ.get(RETENTION_ENV, "").strip()
-    if raw:
-        try:
-            days = float(raw)
-        except ValueError:
-            days = 0.0
-        if days > 0:
-            return days
-        log.warning("ignoring %s=%r: not a positive number of days", RETENTION_ENV, raw)
-    return DEFAULT_RETENTION_DAYS
 
 
 # ---------------------------------------------------------------------------- schema
@@ -255,16 +228,14 @@ class SqliteStore:
 
     def __init__(
         self,
-        path: str | os.PathLike[str] | None = None,
+        path: str | os.PathLike[str],
         *,
-        retention_days: float | None = None,
+        retention_days: float = DEFAULT_RETENTION_DAYS,
         synchronous: Synchronous = "FULL",
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.path = Path(path) if path is not None else default_db_path()
-        self.retention_days = (
-            float(retention_days) if retention_days is not None else default_retention_days()
-        )
+        self.path = Path(path)
+        self.retention_days = float(retention_days)
         if self.retention_days <= 0:
             raise ValueError("retention_days must be positive")
         if synchronous not in ("OFF", "NORMAL", "FULL", "EXTRA"):
@@ -738,9 +709,9 @@ def schema_tables(conn: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
 
 
 async def open_store(
-    path: str | os.PathLike[str] | None = None,
+    path: str | os.PathLike[str],
     *,
-    retention_days: float | None = None,
+    retention_days: float = DEFAULT_RETENTION_DAYS,
     synchronous: Synchronous = "FULL",
 ) -> SqliteStore:
     """Open the durable store and wait until it has tried the file.
