@@ -91,7 +91,7 @@ def test_answer_text_has_answer_citation_and_related(engine):
     reply = engine.ask("how much do ML engineers make")
     parts = reply.text.split("\n\n")
     assert parts[0] == reply.body
-    assert parts[1] == f'Source: "{SALARY}", ¶2 (as of 2024)'
+    assert parts[1] == f'Source: "{SALARY}", ¶1–2 (as of 2024)'
     assert parts[2].startswith("Related:") and 1 <= parts[2].count("•") <= 3
 
 
