@@ -2,6 +2,10 @@
 
 Domain errors (an invalid KB, an unknown role) become one clear line and a non-zero
 exit code; tracebacks are for bugs only.
+
+Every command takes its configuration from one :class:`~bot.settings.Settings` (the
+environment over ``./.env``) and passes the values down, so ``run``, ``health``,
+``report`` and ``eval`` agree on the database and the knowledge base.
 """
 
 from __future__ import annotations
@@ -10,16 +14,18 @@ import argparse
 import contextlib
 import json
 import sys
-from collections import Counter
+import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from bot.core.knowledge import Knowledge, KnowledgeError, load_knowledge, uncited_paragraphs
+from bot.core.knowledge import Knowledge, KnowledgeError, kb_stats, load_knowledge
+from bot.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
-    from bot.core.answering.engine import Engine, Explanation
+    from bot.core.answering.engine import Engine
     from bot.core.answering.reply import Reply
+    from bot.core.answering.trace import Trace
 
 
 class CliError(Exception):
@@ -30,9 +36,31 @@ class CliError(Exception):
         self.code = code
 
 
-def _knowledge(directory: str | None) -> Knowledge:
+def _settings(args: argparse.Namespace) -> Settings:
+    """This command's settings, read on first use and kept for the rest of the command.
+
+    Lazily, so a command given everything on its command line (``kb validate DIR``)
+    still runs beside a broken ``.env``. A bad value is one line and exit 2, as for
+    ``careerbot run``.
+    """
+    if args.settings is None:
+        try:
+            args.settings = Settings.from_env()
+        except SettingsError as exc:
+            raise CliError(str(exc), code=2) from None
+    return args.settings
+
+
+def _kb_dir(args: argparse.Namespace) -> Path | str | None:
+    """The knowledge directory: the command's DIR or ``--kb``, else
+    ``CAREERBOT_KNOWLEDGE_DIR``, else None (the KB shipped with the package)."""
+    explicit = args.dir if args.command == "kb" and args.dir is not None else args.kb
+    return explicit if explicit is not None else _settings(args).knowledge_dir
+
+
+def _knowledge(args: argparse.Namespace) -> Knowledge:
     try:
-        return load_knowledge(directory)
+        return load_knowledge(_kb_dir(args))
     except KnowledgeError as exc:
         raise CliError(str(exc)) from None
 
@@ -42,7 +70,7 @@ def _knowledge(directory: str | None) -> Knowledge:
 
 def _kb_validate(args: argparse.Namespace) -> int:
     try:
-        knowledge = load_knowledge(args.dir)
+        knowledge = load_knowledge(_kb_dir(args))
     except KnowledgeError as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -54,59 +82,45 @@ def _kb_validate(args: argparse.Namespace) -> int:
 
 
 def _kb_stats(args: argparse.Namespace) -> int:
-    knowledge = _knowledge(args.dir)
-    entries = knowledge.entries
-    print(f"{len(entries)} entries, {sum(len(e.phrasings) for e in entries)} phrasings\n")
+    knowledge = _knowledge(args)
+    stats = kb_stats(knowledge)
+    print(f"{stats.entries} entries, {stats.phrasings} phrasings\n")
 
     print("Entries by topic:")
-    by_topic = Counter(e.topic for e in entries)
-    for topic in knowledge.topics:
-        print(f"  {topic.id:<16} {by_topic[topic.id]:>4}")
+    for topic_id, count in stats.by_topic:
+        print(f"  {topic_id:<16} {count:>4}")
 
     print("\nEntries by role:")
-    by_role = Counter(",".join(e.roles) for e in entries)
-    for roles, count in sorted(by_role.items()):
+    for roles, count in stats.by_role:
         print(f"  {roles:<28} {count:>4}")
 
     print("\nCitations by section (entries citing each paragraph):")
-    cites = Counter((c.section, c.paragraph) for e in entries for c in e.cite)
-    for section in knowledge.source.sections:
-        cells = []
-        for p in range(1, section.paragraphs + 1):
-            if p in section.promotional:
-                cells.append(f"¶{p}:promo")
-            else:
-                cells.append(f"¶{p}:{cites[(section.title, p)]}")
+    for section in stats.sections:
+        cells = (
+            f"¶{p}:{'promo' if n is None else n}" for p, n in enumerate(section.cited, start=1)
+        )
         print(f"  {section.title:<45} {' '.join(cells)}")
-    holes = uncited_paragraphs(knowledge)
+    holes = stats.uncited
     print(
         "\nUncited non-promotional paragraphs: "
         + (", ".join(f"{c.section} ¶{c.paragraph}" for c in holes) if holes else "none")
     )
 
     print("\nRoles × topics (entries about one role; 'both' = comparison entries; '--' = hole):")
-    ids = [r.id for r in knowledge.roles]
     print(f"  {'topic':<16}" + "".join(f"{r.short:>8}" for r in knowledge.roles) + f"{'both':>8}")
-    grid_holes = []
-    for topic in knowledge.topics:
-        row = [e for e in entries if e.topic == topic.id]
-        counts = [sum(1 for e in row if e.roles == (r,)) for r in ids]
-        both = sum(1 for e in row if len(e.roles) > 1)
-        covers_roles = any(counts)
-        cells = []
-        for role_id, count in zip(ids, counts, strict=True):
-            if count == 0 and covers_roles:
-                grid_holes.append(f"{topic.id}/{role_id}")
-                cells.append(f"{'--':>8}")
-            else:
-                cells.append(f"{count:>8}")
-        print(f"  {topic.id:<16}" + "".join(cells) + f"{both:>8}")
+    for row in stats.grid:
+        cells = (
+            f"{'--':>8}" if role.id in row.holes else f"{n:>8}"
+            for role, n in zip(knowledge.roles, row.per_role, strict=True)
+        )
+        print(f"  {row.topic:<16}" + "".join(cells) + f"{row.both:>8}")
+    grid_holes = stats.grid_holes
     print("\nRole × topic holes: " + (", ".join(grid_holes) if grid_holes else "none"))
     return 0
 
 
 def _kb_export(args: argparse.Namespace) -> int:
-    knowledge = _knowledge(args.dir)
+    knowledge = _knowledge(args)
     data = {
         "source": {
             "title": knowledge.source.title,
@@ -142,7 +156,7 @@ def _engine(args: argparse.Namespace) -> Engine:
     from bot.core.answering.engine import Engine
 
     try:
-        return Engine.load(getattr(args, "kb", None))
+        return Engine.load(_kb_dir(args))
     except KnowledgeError as exc:
         raise CliError(str(exc)) from None
 
@@ -158,30 +172,19 @@ def _print_reply(reply: Reply, as_json: bool, out: TextIO | None = None) -> None
     out.flush()
 
 
-def _print_explanation(exp: Explanation, out: TextIO | None = None) -> None:
+def _print_trace(trace: Trace, out: TextIO | None = None) -> None:
     out = out or sys.stdout
-    out.write(f"  normalised : {exp.normalised!r}\n")
-    if exp.corrections:
-        out.write("  corrected  : " + ", ".join(f"{a}→{b}" for a, b in exp.corrections) + "\n")
-    if exp.unknown:
-        out.write("  unknown    : " + ", ".join(exp.unknown) + "\n")
-    out.write(f"  roles      : {', '.join(exp.roles) or '-'}\n")
-    out.write(f"  topic      : {exp.topic or '-'}   level: {exp.level or '-'}\n")
-    out.write(f"  outcome    : {exp.reply.status} (confidence {exp.reply.confidence:.2f})\n")
-    out.write("  candidates :\n")
-    for entry_id, score in exp.candidates:
-        out.write(f"    {score:6.3f}  {entry_id}\n")
-    out.write("\n")
+    out.write(textwrap.indent(trace.render(), "  ") + "\n\n")
 
 
 def _ask(args: argparse.Namespace) -> int:
     engine = _engine(args)
     for question in args.question:
         if args.explain and not args.json:
-            exp = engine.explain(question)
+            response = engine.respond(question)
             print(f"? {question}")
-            _print_explanation(exp)
-            _print_reply(exp.reply, False)
+            _print_trace(response.trace)
+            _print_reply(response.reply, False)
         else:
             _print_reply(engine.ask(question), args.json)
     return 0
@@ -271,25 +274,27 @@ def _eval(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from bot.runner import run
 
-    return run()
+    return run(_settings(args))
 
 
 def _report(args: argparse.Namespace) -> int:
     import asyncio
 
-    from bot.core.reporting.report import ReportError, build_report, render_text, to_json
-    from bot.core.storage.sqlite import default_db_path
+    from bot.core.reporting.report import ReportError, build_report
+    from bot.report_view import render_text, to_json
 
-    knowledge = _knowledge(args.kb)
+    knowledge = _knowledge(args)
+    settings = _settings(args)
     try:
         report = asyncio.run(
             build_report(
-                args.db or default_db_path(),
+                args.db or settings.db_path,
                 knowledge,
                 guild_id=args.guild,
                 days=args.days,
                 limit=args.limit,
                 min_votes=args.min_votes,
+                retention_days=settings.retention_days,
             )
         )
     except ReportError as exc:
@@ -302,9 +307,15 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _health(args: argparse.Namespace) -> int:
-    from bot.health import check_health
+    from bot.health import check_health, heartbeat_path
 
-    problems = check_health(knowledge_dir=args.kb, db_path=args.db)
+    settings = _settings(args)
+    db = Path(args.db) if args.db else settings.db_path
+    problems = check_health(
+        knowledge_dir=_kb_dir(args),
+        db_path=db,
+        heartbeat_file=heartbeat_path(db, settings.heartbeat_file),
+    )
     for problem in problems:
         print(f"unhealthy: {problem}", file=sys.stderr)
     if not problems:
@@ -320,6 +331,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="careerbot",
         description="Data Scientist vs ML Engineer career answers, with citations.",
     )
+    parser.set_defaults(settings=None)  # filled in by _settings() on first use
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     kb = commands.add_parser("kb", help="validate, inspect or export the knowledge base")
@@ -331,7 +343,10 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         sub = kb_commands.add_parser(name, help=help_text)
         sub.add_argument(
-            "dir", nargs="?", default=None, help="knowledge directory (default: shipped KB)"
+            "dir",
+            nargs="?",
+            default=None,
+            help="knowledge directory (default: CAREERBOT_KNOWLEDGE_DIR or the shipped KB)",
         )
         sub.set_defaults(func=func)
 
@@ -339,7 +354,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="+", help="one or more questions (quote each)")
     ask.add_argument("--json", action="store_true", help="one JSON object per line (stable keys)")
     ask.add_argument(
-        "--explain", action="store_true", help="show normalisation, slots, top candidates"
+        "--explain", action="store_true", help="show each stage and the rule that decided"
     )
     ask.set_defaults(func=_ask)
 
@@ -365,7 +380,11 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument(
         "--dir", help="directory with dev.yaml and heldout.yaml (default tests/eval)"
     )
-    evaluate.add_argument("--part", choices=("dev", "heldout"), help="only one part")
+    evaluate.add_argument(
+        "--part",
+        choices=("dev", "heldout", "real-dev", "real-heldout"),
+        help="only one part (real-*: questions copied from public pages)",
+    )
     evaluate.add_argument("--json", action="store_true")
     evaluate.add_argument("--quiet", action="store_true", help="figures only, no failure list")
     evaluate.set_defaults(func=_eval)
@@ -376,9 +395,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=_run)
 
     report = commands.add_parser("report", help="unanswered questions and worst-rated entries")
-    report.add_argument(
-        "--db", help="database file (default: $CAREERBOT_DB or ./careerbot.sqlite3)"
-    )
+    report.add_argument("--db", help="database file (default: CAREERBOT_DB or ./careerbot.sqlite3)")
     report.add_argument("--guild", type=int, help="only this server")
     report.add_argument("--days", type=int, help="only the last N days")
     report.add_argument("--limit", type=int, default=20, help="rows per section (default 20)")
@@ -389,13 +406,16 @@ def build_parser() -> argparse.ArgumentParser:
     health = commands.add_parser(
         "health", help="exit 0 if the KB loads, the DB is writable and the bot is alive"
     )
-    health.add_argument(
-        "--db", help="database file (default: $CAREERBOT_DB or ./careerbot.sqlite3)"
-    )
+    health.add_argument("--db", help="database file (default: CAREERBOT_DB or ./careerbot.sqlite3)")
     health.set_defaults(func=_health)
 
-    for sub in (ask, chat, compare, role, topics, evaluate, report, health):
-        sub.add_argument("--kb", default=None, help="knowledge directory (default: shipped KB)")
+    kb_and_others = (*kb_commands.choices.values(), ask, chat, compare, role, topics, evaluate)
+    for sub in (*kb_and_others, report, health):
+        sub.add_argument(
+            "--kb",
+            default=None,
+            help="knowledge directory (default: CAREERBOT_KNOWLEDGE_DIR or the shipped KB)",
+        )
     return parser
 
 

@@ -25,6 +25,7 @@ METADATA = (
     "scope.yaml",
     "smalltalk.yaml",
     "lexicon.yaml",
+    "coverage.yaml",
 )
 
 GOOD_ENTRY = """\
@@ -49,13 +50,15 @@ GOOD_ENTRY = """\
   related: [ds-salary-entry]
 """
 _SUGGESTIONS = re.compile(r"^(  suggestions: ).*$", re.MULTILINE)
+_CLOSEST = re.compile(r"^    closest: .*\n", re.MULTILINE)
 
 
 def make_kb(tmp_path: Path, qa: str = GOOD_ENTRY, name: str = "salary.yaml") -> Path:
     """A small KB: the real metadata files plus one qa file under test.
 
     The lexicon's decline suggestions name entries of the real KB; here they name the
-    two entries of ``GOOD_ENTRY``, so only the rule a test breaks is reported.
+    two entries of ``GOOD_ENTRY``, and the coverage file's closest entries are left
+    out, so only the rule a test breaks is reported.
     """
     kb = tmp_path / "kb"
     kb.mkdir(parents=True)
@@ -65,6 +68,8 @@ def make_kb(tmp_path: Path, qa: str = GOOD_ENTRY, name: str = "salary.yaml") -> 
     lexicon, count = _SUGGESTIONS.subn(r"\1[ds-salary-entry, mle-salary-entry]", lexicon)
     assert count == 1, "lexicon.yaml: decline.suggestions not found on one line"
     (kb / "lexicon.yaml").write_text(lexicon, encoding="utf-8")
+    coverage = _CLOSEST.sub("", (KB / "coverage.yaml").read_text(encoding="utf-8"))
+    (kb / "coverage.yaml").write_text(coverage, encoding="utf-8")
     (kb / "qa").mkdir()
     (kb / "qa" / name).write_text(textwrap.dedent(qa), encoding="utf-8")
     return kb

@@ -92,7 +92,21 @@ def test_ask_json_contract():
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(lines) == 2
     for obj in lines:
-        assert tuple(obj) == JSON_KEYS
+        # The contract: these keys, in this order (not_covered added by issue 10).
+        assert (
+            tuple(obj)
+            == JSON_KEYS
+            == (
+                "question",
+                "status",
+                "text",
+                "citations",
+                "entries",
+                "confidence",
+                "suggestions",
+                "not_covered",
+            )
+        )
         assert isinstance(obj["confidence"], float) and 0.0 <= obj["confidence"] <= 1.0
     first, second = lines
     assert first["status"] == "answered"
@@ -101,6 +115,7 @@ def test_ask_json_contract():
     assert "$110,000" in first["text"] and SALARY in first["text"]
     assert second["status"] == "declined"
     assert second["citations"] == [] and second["entries"] == []
+    assert first["not_covered"] == []
 
 
 def test_chat_follow_up_from_piped_stdin():

@@ -8,6 +8,7 @@ nothing reaches a user without its section and paragraph.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 
 from bot.core.answering.decide import Decision
 from bot.core.answering.reply import CardLine, Column, Reply, RoleCard, Status
@@ -51,6 +52,14 @@ CLARIFY_TITLE = "Did you mean…?"
 CLARIFY_BODY = "I'm not sure which of these you mean. Pick one, or rephrase your question:"
 DECLINE_TITLE = "I can't answer that"
 DECLINE_BODY = "Sorry, I don't know that one. "
+NOT_COVERED = "The article doesn't cover {names}."
+PARTLY = "The article doesn't cover {names}. Here is what it does say:"
+CLOSEST = "The closest it gets:"
+
+
+def spoken_list(names: Sequence[str]) -> str:
+    """ "a", "a or b", "a, b or c"."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
 def compose(
@@ -60,6 +69,21 @@ def compose(
     counterpart: Callable[[str], Entry | None],
 ) -> Reply:
     """The reply for ``decision``; ``counterpart`` finds the other role's entry."""
+    reply = _compose(knowledge, question, decision, counterpart)
+    if not decision.not_covered:
+        return reply
+    names = spoken_list(decision.not_covered)
+    if reply.status in ("answered", "compared"):
+        reply = replace(reply, body=PARTLY.format(names=names) + "\n\n" + reply.body)
+    return replace(reply, not_covered=decision.not_covered)
+
+
+def _compose(
+    knowledge: Knowledge,
+    question: str,
+    decision: Decision,
+    counterpart: Callable[[str], Entry | None],
+) -> Reply:
     if decision.kind == "answer":
         (entry,) = decision.entries
         return answer_reply(
@@ -94,7 +118,36 @@ def compose(
         return simple_reply(
             question, "smalltalk", decision.message or "", confidence=decision.confidence
         )
+    if decision.not_covered and not decision.message:
+        return not_covered_reply(knowledge, question, decision)
     return decline_reply(knowledge, question, decision.message, decision.confidence)
+
+
+def not_covered_reply(knowledge: Knowledge, question: str, decision: Decision) -> Reply:
+    """ "The article doesn't cover stress levels. The closest it gets: …", cited, with
+    questions it can answer instead."""
+    lead = NOT_COVERED.format(names=spoken_list(decision.not_covered))
+    closest = decision.entries[0] if decision.entries else None
+    if closest is None:
+        return decline_reply(
+            knowledge, question, lead + " " + knowledge.lexicon.decline.hint, decision.confidence
+        )
+    pointers = [r for r in closest.related if r in knowledge.by_id][:RELATED_LIMIT]
+    pointers = pointers or [
+        i for i in knowledge.lexicon.decline.suggestions if i in knowledge.by_id
+    ]
+    return Reply(
+        question=question,
+        status="declined",
+        title=DECLINE_TITLE,
+        body=f"{lead} {CLOSEST} {closest.answer}",
+        citations=sorted_citations(knowledge, closest.cite),
+        citation_line=citation_line(knowledge, closest.cite),
+        entries=(closest.id,),
+        confidence=decision.confidence,
+        suggestions=tuple(knowledge.by_id[i].question for i in pointers),
+        suggestion_ids=tuple(pointers),
+    )
 
 
 def decline_reply(

@@ -30,22 +30,36 @@ class ContextResolver:
     def __init__(self, knowledge: Knowledge, policy: Policy) -> None:
         self.knowledge = knowledge
         self.policy = policy
-        self.connectors = tuple(tuple(c.split()) for c in knowledge.lexicon.cues.connectors)
+        cues = knowledge.lexicon.cues
+        self.connectors = tuple(tuple(c.split()) for c in cues.connectors)
+        self.follow_up_words = cues.follow_up | cues.follow_up_synonyms
 
     def _opens_with_connector(self, words: tuple[str, ...]) -> bool:
         return any(words[: len(c)] == c for c in self.connectors)
 
     def resolve(self, analysis: Analysis, previous: Turn | None) -> Analysis:
         """Fill in what a follow-up leaves out ("and MLEs?") from the previous turn."""
-        if previous is None:
+        if previous is None or not analysis.words:
+            # "?", "👀", "...": a message without a word asks nothing, so it cannot
+            # lean on the previous answer (it used to repeat it).
             return analysis
         p = self.policy
         analysis = dataclasses.replace(analysis, previous_topic=previous.topic)
         connector = self._opens_with_connector(analysis.words)
         # One content word after "and"/"what about", or one with no topic ("why tho?"),
-        # adds to the previous question rather than replacing it.
+        # adds to the previous question rather than replacing it. One that names its
+        # own role without a connector is a question of its own ("do sr data
+        # scientists mentor juniors" after a skills comparison).
+        own_question = (
+            analysis.roles
+            and not connector
+            and not analysis.compare_cue
+            and not analysis.pronoun
+            and not self.follow_up_words & set(analysis.words)
+        )
         tiny = len(analysis.content) <= p.follow_up_tiny and (
-            not analysis.topic or (connector and analysis.topic == previous.topic)
+            (not analysis.topic and not own_question)
+            or (connector and analysis.topic == previous.topic)
         )
         leans_back = (
             analysis.followup_shape

@@ -40,6 +40,8 @@ class Decision:
     """decline or small talk: what to say instead of an entry."""
     remember: bool = False
     """Whether the conversation should remember this turn for follow-ups."""
+    not_covered: tuple[str, ...] = ()
+    """What the question asked that the article does not cover (the coverage stage)."""
 
 
 Pairing = Callable[[str, "str | None"], "tuple[Entry, Entry] | None"]

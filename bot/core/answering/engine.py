@@ -21,6 +21,7 @@ from pathlib import Path
 from bot.core.answering.compose import compose, role_card
 from bot.core.answering.context import ContextResolver
 from bot.core.answering.conversation import ConversationStore, Turn
+from bot.core.answering.coverage import CoverageJudge
 from bot.core.answering.decide import Decider, Decision
 from bot.core.answering.lookup import Lookup, UnknownRoleError
 from bot.core.answering.matching import Index
@@ -60,6 +61,7 @@ class Brain:
         self.context = ContextResolver(knowledge, policy)
         self.pairs = Pairs(knowledge, self.analyzer, self.index, policy)
         self.decider = Decider(knowledge, policy, self.pairs.pair)
+        self.coverage = CoverageJudge(knowledge, self.analyzer, self.index, policy)
         self.lookup = Lookup(knowledge, self.analyse, self.index, self.pairs, policy)
 
     def analyse(self, text: str) -> Analysis:
@@ -106,6 +108,8 @@ class Engine:
         text = prepare(question, self.policy.max_question_chars)
         trace.add("prepare", text=text)
         decision, analysis = self._decide(brain, text, conversation, trace)
+        if analysis is not None:
+            decision = brain.coverage.review(decision, analysis, trace)
         trace.add(
             "decide",
             rule=decision.rule,

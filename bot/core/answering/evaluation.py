@@ -1,13 +1,19 @@
-"""Measuring answer quality on question sets written the way people type in Discord.
+"""Measuring answer quality on question sets.
 
-A set is a YAML list of single questions and conversations (see tests/eval/). A
-question counts as right when the reply answers (or compares) and cites the expected
-section, about the expected role(s) and level. Clarifying counts as not right: a
-user who asked a clear question deserves an answer.
+Two kinds of set live in tests/eval/: ours, written the way people type in Discord
+(``dev*.yaml``, ``heldout.yaml``), and real questions other people wrote on public
+pages, copied verbatim with their URL (``real/dev.yaml``, ``real/heldout.yaml``). A set
+is a YAML list of single questions and conversations. A question the article answers
+counts as right when the reply answers (or compares) and cites the expected section,
+about the expected role(s) and level; clarifying is not right, since a clear question
+deserves an answer. A question the article does not (fully) answer counts as right
+when the reply declines or names what is not covered (``not_covered``). A *confident
+wrong* answer is a wrong one given with confidence >= 0.8: the failure people notice.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,17 +26,29 @@ from bot.core.answering.engine import Engine
 from bot.core.answering.reply import Reply
 from bot.core.knowledge import Knowledge
 
-PARTS = ("dev", "heldout")
+PARTS = ("dev", "heldout", "real-dev", "real-heldout")
+REAL = "real-"
+"""Parts named real-<x> are tests/eval/real/<x>.yaml."""
+CONFIDENT = 0.8
+"""A wrong reply at or above this confidence is a confident wrong answer."""
+RELIABILITY_BINS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
+"""Confidence bins of the reliability table (how often replies that sure were right)."""
+UNCOVERED = ("partly", "not_covered")
+"""Expectations for questions the article does not fully answer."""
 
 
 @dataclass(frozen=True, slots=True)
 class Case:
     question: str
-    expect: str  # in_scope | declined | smalltalk
+    expect: str  # in_scope | declined | smalltalk | partly | not_covered
     sections: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
     level: str | None = None
     follow_up: bool = False
+    url: str | None = None
+    """Where a real question was copied from."""
+    missing: str | None = None
+    """For partly/not_covered: what the article does not cover."""
 
 
 @dataclass(slots=True)
@@ -64,6 +82,35 @@ class PartResult:
         return self._rate(o for o in self.outcomes if o.case.expect == "declined")
 
     @property
+    def uncovered(self) -> tuple[float, int, int]:
+        """Questions the article does not (fully) answer, declined or with not_covered."""
+        return self._rate(o for o in self.outcomes if o.case.expect in UNCOVERED)
+
+    @property
+    def confident_wrong(self) -> tuple[float, int, int]:
+        """Share of all questions answered wrongly with confidence >= CONFIDENT (lower
+        is better: the rate counts the bad ones)."""
+        items = [o for o in self.outcomes if o.case.expect != "smalltalk"]
+        bad = sum(not o.ok and o.reply.confidence >= CONFIDENT for o in items)
+        return (bad / len(items) if items else 0.0), bad, len(items)
+
+    def reliability(self) -> list[tuple[float, float, int, int]]:
+        """(low, high, right, total) per confidence bin, for questions that got an
+        answer, a comparison or a clarify: does 0.9 mean nine in ten right?"""
+        rows = []
+        scored = [
+            o
+            for o in self.outcomes
+            if o.reply.status in ("answered", "compared", "clarify")
+            and o.case.expect != "smalltalk"
+        ]
+        for low, high in itertools.pairwise(RELIABILITY_BINS):
+            group = [o for o in scored if low <= o.reply.confidence < high]
+            if group:
+                rows.append((low, min(high, 1.0), sum(o.ok for o in group), len(group)))
+        return rows
+
+    @property
     def smalltalk(self) -> tuple[float, int, int]:
         return self._rate(o for o in self.outcomes if o.case.expect == "smalltalk")
 
@@ -88,13 +135,15 @@ class PartResult:
         return {k: (v[0], v[1]) for k, v in sorted(table.items())}
 
     def failure_kinds(self) -> Counter[str]:
-        return Counter(o.why.split(":")[0] for o in self.outcomes if not o.ok)
+        return Counter(o.why.split(":")[0].split(" (")[0] for o in self.outcomes if not o.ok)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "part": self.name,
             "in_scope": self.in_scope[0],
             "declined": self.declined[0],
+            "uncovered": self.uncovered[0],
+            "confident_wrong": self.confident_wrong[1],
             "follow_ups": self.follow_ups[0],
             "smalltalk": self.smalltalk[0],
             "clarify_rate": self.clarify_rate,
@@ -114,6 +163,8 @@ class PartResult:
 def _case(raw: dict[str, Any], follow_up: bool) -> Case:
     sections = tuple(raw.get("sections") or ())
     expect = raw.get("expect") or ("in_scope" if sections else "declined")
+    if expect == "covered":  # the real-question sets' word for it
+        expect = "in_scope"
     return Case(
         question=str(raw["q"]),
         expect=expect,
@@ -121,6 +172,8 @@ def _case(raw: dict[str, Any], follow_up: bool) -> Case:
         roles=tuple(raw.get("roles") or ()),
         level=raw.get("level"),
         follow_up=follow_up,
+        url=raw.get("url"),
+        missing=raw.get("missing"),
     )
 
 
@@ -137,6 +190,8 @@ def load_cases(path: Path) -> list[list[Case]]:
 
 
 def judge(case: Case, reply: Reply, knowledge: Knowledge) -> tuple[bool, str]:
+    if case.expect in UNCOVERED:
+        return _judge_uncovered(case, reply)
     if case.expect == "declined":
         if reply.status == "declined":
             return True, ""
@@ -162,6 +217,20 @@ def judge(case: Case, reply: Reply, knowledge: Knowledge) -> tuple[bool, str]:
     return True, ""
 
 
+def _judge_uncovered(case: Case, reply: Reply) -> tuple[bool, str]:
+    """Declining is honest; answering is honest only when the reply names what is
+    missing, and (for a partly covered question) answers from the right section."""
+    if reply.status == "declined":
+        return True, ""
+    if not reply.not_covered:
+        what = case.missing or "something the article does not cover"
+        return False, f"answered as covered ({what}): {reply.status} {','.join(reply.entries)}"
+    cited = {c.section for c in reply.citations}
+    if case.expect == "partly" and case.sections and not cited & set(case.sections):
+        return False, f"wrong section: {','.join(reply.entries)} cites {sorted(cited)}"
+    return True, ""
+
+
 def run_part(engine: Engine, name: str, conversations: list[list[Case]]) -> PartResult:
     result = PartResult(name)
     for n, turns in enumerate(conversations):
@@ -175,15 +244,21 @@ def run_part(engine: Engine, name: str, conversations: list[list[Case]]) -> Part
 
 
 def part_files(directory: Path, part: str) -> list[Path]:
-    """A part is ``<part>.yaml`` plus any ``<part>-*.yaml`` written later."""
+    """Part ``real-x`` is ``real/x.yaml``; any other part is ``<part>.yaml`` plus any
+    ``<part>-*.yaml`` written later."""
+    if part.startswith(REAL):
+        return [directory / "real" / f"{part[len(REAL) :]}.yaml"]
     return [directory / f"{part}.yaml", *sorted(directory.glob(f"{part}-*.yaml"))]
 
 
 def evaluate(engine: Engine, directory: Path, parts: Iterable[str] = PARTS) -> list[PartResult]:
-    return [
-        run_part(engine, p, [c for f in part_files(directory, p) for c in load_cases(f)])
-        for p in parts
-    ]
+    """One result per part that has at least one file in ``directory``."""
+    results = []
+    for part in parts:
+        files = [f for f in part_files(directory, part) if f.is_file()]
+        if files:
+            results.append(run_part(engine, part, [c for f in files for c in load_cases(f)]))
+    return results
 
 
 def _pct(rate: tuple[float, int, int]) -> str:
@@ -195,10 +270,22 @@ def render(results: list[PartResult], show_failures: bool = True) -> str:
     for r in results:
         lines.append(f"== {r.name} ==")
         lines.append(f"  in-scope accuracy   {_pct(r.in_scope)}")
-        lines.append(f"  off-topic declined  {_pct(r.declined)}")
-        lines.append(f"  follow-up accuracy  {_pct(r.follow_ups)}")
-        lines.append(f"  small talk          {_pct(r.smalltalk)}")
+        if r.declined[2]:
+            lines.append(f"  off-topic declined  {_pct(r.declined)}")
+        if r.uncovered[2]:
+            lines.append(f"  not covered: declined or named  {_pct(r.uncovered)}")
+        lines.append(f"  confident wrong (>= {CONFIDENT})  {_pct(r.confident_wrong)}")
+        if r.follow_ups[2]:
+            lines.append(f"  follow-up accuracy  {_pct(r.follow_ups)}")
+        if r.smalltalk[2]:
+            lines.append(f"  small talk          {_pct(r.smalltalk)}")
         lines.append(f"  clarify rate        {r.clarify_rate * 100:5.1f}% of in-scope questions")
+        reliability = r.reliability()
+        if reliability:
+            lines.append(
+                "  reliability: "
+                + ", ".join(f"{lo:.1f}-{hi:.1f} {ok}/{n}" for lo, hi, ok, n in reliability)
+            )
         lines.append("  by section (right/total):")
         for section, (good, total) in r.by_section().items():
             lines.append(f"    {section:<46} {good:>3}/{total:<3}")

@@ -106,6 +106,13 @@ class Index:
         )
         self.by_id = {doc.entry.id: i for i, doc in enumerate(docs)}
 
+    def document_frequency(self) -> dict[str, int]:
+        """How many entries use each term, in a phrasing or the answer."""
+        return {
+            t: len(self.postings.get(t, ())) + len(self.answer_postings.get(t, ()))
+            for t in self.idf
+        }
+
     def weight(self, term: str) -> float:
         """How much a query word says: rare in the KB says a lot. Words the KB never
         uses weigh nothing here; the confidence accounts for them instead."""

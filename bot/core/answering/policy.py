@@ -20,6 +20,9 @@ class Policy:
     """Longest question text analysed; the rest is cut (no question is that long)."""
 
     # ---------------------------------------------------------------- analyse
+    english_word_zipf: float = 3.0
+    """A word at least this common in English (Zipf scale; "bootcamp" 2.9, "stressful"
+    3.9) is a real word and never spelling-corrected into a KB word."""
     correct_min_length: int = 5
     """Words shorter than this are never spelling-corrected ("nurse" is not "course")."""
     correct_short_length: int = 5
@@ -176,6 +179,19 @@ class Policy:
     """Confidence of a role's own entry for a bare role ("mle?") or a role switch."""
     certain: float = 1.0
     """Confidence of an entry the person picked (a button, /compare, /role)."""
+
+    # ---------------------------------------------------------------- coverage
+    generic_share: float = 0.3
+    """A term used by more than this share of entries ("job", "career") is no evidence
+    that an entry answers the question's specific ask."""
+    gap_max_zipf: float = 4.5
+    """A real English word the KB does not know, at most this common ("stressful" 3.9,
+    "weekends" 4.1; "really" 6.0 is filler), names something the article doesn't cover."""
+
+    specific_max_zipf: float = 5.5
+    """A word more common than this in English ("work" 6.0, "job" 5.6) is no evidence
+    that an entry answers the specific ask, even when the entry uses it ("salary" 4.8,
+    "skills" 5.0 are)."""
 
     # ---------------------------------------------------------------- small talk
     smalltalk_max_words: int = 8

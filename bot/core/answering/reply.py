@@ -14,7 +14,16 @@ from bot.core.knowledge import Citation
 Status = Literal["answered", "compared", "clarify", "declined", "smalltalk"]
 CONFIDENCE_DECIMALS = 4
 """``--json`` rounds confidence to this many places."""
-JSON_KEYS = ("question", "status", "text", "citations", "entries", "confidence", "suggestions")
+JSON_KEYS = (
+    "question",
+    "status",
+    "text",
+    "citations",
+    "entries",
+    "confidence",
+    "suggestions",
+    "not_covered",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +58,9 @@ class Reply:
     columns: tuple[Column, ...] = ()
     counterpart: str | None = None
     """Entry id answering the same question for the other role ("Same for the other role")."""
+    not_covered: tuple[str, ...] = ()
+    """What the question asked that the article does not cover ("stress levels",
+    "salaries outside the US"); empty when it is fully covered."""
 
     @property
     def text(self) -> str:
@@ -74,6 +86,7 @@ class Reply:
             "entries": list(self.entries),
             "confidence": round(float(self.confidence), CONFIDENCE_DECIMALS),
             "suggestions": list(self.suggestions),
+            "not_covered": list(self.not_covered),
         }
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from bot.core.answering import english
 from bot.core.answering.policy import Policy
 from bot.core.knowledge import Knowledge
 from bot.core.text import stem, tokens
@@ -57,6 +58,11 @@ class Analysis:
     followup_shape: bool = False
     """The message as typed is only roles, levels, cue words or pronouns: "and MLEs?",
     "what about senior?"."""
+    tokens: tuple[str, ...] = ()
+    """The message's words after spelling correction, before synonyms and slots: what
+    coverage phrases ("work life balance", "too old") are matched on."""
+    surfaces: tuple[tuple[str, str], ...] = ()
+    """(content term, the word as written) for naming what is not covered."""
     topic_scores: dict[str, float] = field(default_factory=dict)
     domain_terms: int = 0
     previous_topic: str | None = None
@@ -161,11 +167,12 @@ class Analyzer:
         self.vocabulary = frozenset(vocab) | self.skip | understood
         # Words of other professions and off-topic requests are recognised (never
         # corrected: "nurse" is not "course") but are not domain vocabulary.
-        self._no_correct = self.vocabulary | {
+        recognised = {
             w
             for p in (*knowledge.other_professions, *knowledge.off_topic_phrases)
             for w in tokens(p)
         }
+        self._no_correct = self.vocabulary | recognised | {w + "s" for w in recognised}
         self._vocab_list = sorted(
             w for w in vocab if len(w) >= policy.correct_min_length and not w.isdigit()
         )
@@ -193,6 +200,10 @@ class Analyzer:
         self.known_stems = frozenset(
             stem(w) for w in self.vocabulary if not w.startswith((ROLE, "#"))
         ) | frozenset(self._topic_terms)
+
+    def topics_of(self, term: str) -> frozenset[str]:
+        """The topics whose vocabulary includes ``term``."""
+        return frozenset(self._topic_terms.get(term, ()))
 
     # ------------------------------------------------------------------ pipeline
 
@@ -238,8 +249,11 @@ class Analyzer:
         return any(stem(base) in self.known_stems for base in _bases(word, min_length=0))
 
     def correct(self, word: str) -> str:
-        """The KB word ``word`` is a misspelling of, or ``word`` itself."""
+        """The KB word ``word`` is a misspelling of, or ``word`` itself. A real English
+        word is never "corrected" into a KB word: "stressful" is not a typo."""
         if word in self._no_correct or len(word) < self.policy.correct_min_length:
+            return word
+        if english.zipf(word) >= self.policy.english_word_zipf:
             return word
         if not word.isalpha():
             return word
@@ -314,16 +328,22 @@ class Analyzer:
 
         roles: set[str] = set()
         level: str | None = self._level_from_years(text)
+        subject_level: str | None = None
         professions: list[str] = []
         content: list[str] = []
         unknown: list[str] = []
-        for w in words:
+        surfaces: dict[str, str] = {}
+        for i, w in enumerate(words):
             if w.startswith(ROLE):
                 roles.add(self._role_of[w])
             elif w.startswith(LEVEL):
                 stated = w[len(LEVEL) :]
                 # A stated number of years is more precise than a vague "experienced".
                 level = stated if level is None or stated != "experienced" else level
+                if words[i + 1 : i + 2] and words[i + 1].startswith(ROLE):
+                    # "sr data scientists mentor juniors": the level in front of the
+                    # role is who the question is about.
+                    subject_level = subject_level or stated
             elif w.startswith(PROFESSION):
                 # Kept as one content term too: "how much data engineering do DSs
                 # need" is a fair question even though "data engineering" is a field.
@@ -333,8 +353,10 @@ class Analyzer:
             elif w not in self.skip and w not in cues.compare:
                 s = self._kb_form(w, stem(w))
                 content.append(s)
+                surfaces.setdefault(s, w)
                 if not self._known(w, s):
                     unknown.append(s)
+        level = subject_level or level
         if not content and cues.make_words & set(words):
             content = [self.pay]  # "what do they make", "what do MLEs make"
         topic_scores: dict[str, float] = defaultdict(float)
@@ -366,6 +388,8 @@ class Analyzer:
             other_role=bool(word_set & cues.other_role),
             pronoun=bool(word_set & cues.pronouns),
             followup_shape=all(term in self.follow_up for term in content),
+            tokens=tuple(fixed),
+            surfaces=tuple(surfaces.items()),
             topic_scores=dict(topic_scores),
             domain_terms=domain_terms,
         )

@@ -44,7 +44,7 @@ class KnownIds:
     synonyms: frozenset[str]
 
 
-class _Reader:
+class FieldReader:
     """Typed reads of the lexicon's values: each records its problems with the dotted
     key (``cues.compare``) as the "entry" and the line of the key or list item."""
 
@@ -168,7 +168,7 @@ def lexicon_from(data: Any, check: Checker, known: KnownIds) -> Lexicon | None:
             check.fail("must be a mapping of word lists, ids and messages (see its comments)")
         return None
     check.keys(data, _TOP, set(), None)
-    read = _Reader(check, known)
+    read = FieldReader(check, known)
     return Lexicon(
         stop_words=read.words(data, "stop_words", "stop_words"),
         neutral=read.words(data, "neutral", "neutral"),
@@ -183,7 +183,7 @@ def lexicon_from(data: Any, check: Checker, known: KnownIds) -> Lexicon | None:
     )
 
 
-def _levels(data: Mapping[Any, Any], read: _Reader) -> Mapping[str, tuple[str, ...]]:
+def _levels(data: Mapping[Any, Any], read: FieldReader) -> Mapping[str, tuple[str, ...]]:
     value = data.get("levels")
     if not isinstance(value, dict):
         if "levels" in data:
@@ -216,7 +216,7 @@ def _levels(data: Mapping[Any, Any], read: _Reader) -> Mapping[str, tuple[str, .
     return MappingProxyType({lv: levels[lv] for lv in LEVELS if lv in levels})
 
 
-def _cues(data: Mapping[Any, Any], read: _Reader) -> Cues:
+def _cues(data: Mapping[Any, Any], read: FieldReader) -> Cues:
     section = read.section(data, "cues", set(_CUE_KEYS.values()))
     values: dict[str, Any] = {}
     for field_name, key in _CUE_KEYS.items():
@@ -230,7 +230,7 @@ def _cues(data: Mapping[Any, Any], read: _Reader) -> Cues:
     return Cues(**values)
 
 
-def _smalltalk(data: Mapping[Any, Any], read: _Reader) -> SmallTalkWords:
+def _smalltalk(data: Mapping[Any, Any], read: FieldReader) -> SmallTalkWords:
     section = read.section(data, "smalltalk", {"filler", "glue", "weights"})
     weights: dict[str, float] = {}
     raw = section.get("weights")
@@ -256,7 +256,7 @@ def _smalltalk(data: Mapping[Any, Any], read: _Reader) -> SmallTalkWords:
     )
 
 
-def _topic_roles(data: Mapping[Any, Any], read: _Reader) -> TopicRoles:
+def _topic_roles(data: Mapping[Any, Any], read: FieldReader) -> TopicRoles:
     keys = {f.name for f in fields(TopicRoles)}
     section = read.section(data, "topics", keys)
     return TopicRoles(
@@ -268,7 +268,7 @@ def _topic_roles(data: Mapping[Any, Any], read: _Reader) -> TopicRoles:
     )
 
 
-def _terms(data: Mapping[Any, Any], read: _Reader) -> Terms:
+def _terms(data: Mapping[Any, Any], read: FieldReader) -> Terms:
     keys = {f.name for f in fields(Terms)}
     section = read.section(data, "terms", keys)
     return Terms(
@@ -280,7 +280,7 @@ def _terms(data: Mapping[Any, Any], read: _Reader) -> Terms:
     )
 
 
-def _role_card(data: Mapping[Any, Any], read: _Reader) -> tuple[CardLine, ...]:
+def _role_card(data: Mapping[Any, Any], read: FieldReader) -> tuple[CardLine, ...]:
     if "role_card" not in data:
         return ()
     value = data["role_card"]
@@ -303,7 +303,7 @@ def _role_card(data: Mapping[Any, Any], read: _Reader) -> tuple[CardLine, ...]:
     return tuple(lines)
 
 
-def _decline(data: Mapping[Any, Any], read: _Reader) -> Decline:
+def _decline(data: Mapping[Any, Any], read: FieldReader) -> Decline:
     section = read.section(data, "decline", {"hint", "empty", "other_profession", "suggestions"})
     texts = {
         key: read.text(section, key, f"decline.{key}")

@@ -11,6 +11,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from bot.core.knowledge.coverage import FILE as COVERAGE_FILE
+from bot.core.knowledge.coverage import coverage_from
 from bot.core.knowledge.lexicon import FILE as LEXICON_FILE
 from bot.core.knowledge.lexicon import KnownIds, lexicon_from
 from bot.core.knowledge.model import Entry, Knowledge, Role, Section, SmallTalk, Source, Topic
@@ -65,10 +67,12 @@ def load_knowledge(directory: Path | str | None = None) -> Knowledge:
     )
     check, data = _read(base, LEXICON_FILE, problems)
     lexicon = lexicon_from(data, check, known)
+    check, data = _read(base, COVERAGE_FILE, problems)
+    coverage = coverage_from(data, check, known)
     # Phrasings are compared the way the matcher will see them: without the KB's own
     # stop words (the built-in list only if the lexicon could not be read at all).
     cross_checks(entries, problems, lexicon.stop_words if lexicon else STOP_WORDS)
-    if problems or source is None or lexicon is None:
+    if problems or source is None or lexicon is None or coverage is None:
         raise KnowledgeError(problems)
     return Knowledge(
         source=source,
@@ -81,6 +85,7 @@ def load_knowledge(directory: Path | str | None = None) -> Knowledge:
         other_professions=professions,
         off_topic_phrases=off_topic,
         lexicon=lexicon,
+        coverage=coverage,
     )
 
 

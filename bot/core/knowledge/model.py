@@ -194,6 +194,9 @@ class TopicRoles:
     """A bare role name ("mle?") gets this topic's entry."""
     ladder: str = ""
     """"what does a junior MLE do": this topic's levelled entry first."""
+    tools: str = ""
+    """Two of this topic's words compared ("Kubeflow vs MLflow") is a comparison of
+    tools the article never makes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,6 +252,38 @@ class Lexicon:
     decline: Decline = Decline()
 
 
+# ---------------------------------------------------------------------------- coverage
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """Something the article does not cover, as people name it."""
+
+    name: str
+    """Short name for replies and ``not_covered`` ("stress levels")."""
+    phrases: tuple[str, ...]
+    """Words and phrases that ask about it ("stressful", "burnout")."""
+    closest: str | None = None
+    """Entry id of what the article says that comes closest, if anything does."""
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """``coverage.yaml``: the article's limits, so replies can name them."""
+
+    article_years: frozenset[int] = frozenset()
+    """Years the article's figures are for; a question about another year is partly covered."""
+    gaps: tuple[Gap, ...] = ()
+    places: tuple[str, ...] = ()
+    """Places outside the article's US figures ("europe", "india", "london")."""
+    place_name: str = ""
+    """``not_covered`` name for a place; ``{place}`` is the place as asked."""
+    salary_place_name: str = ""
+    """The same for a pay question ("salaries outside the US")."""
+    year_name: str = ""
+    """``not_covered`` name for another year; ``{year}`` is the year asked about."""
+
+
 # ---------------------------------------------------------------------------- the KB
 
 
@@ -266,6 +301,7 @@ class Knowledge:
     other_professions: tuple[str, ...] = ()
     off_topic_phrases: tuple[str, ...] = ()
     lexicon: Lexicon = field(default_factory=Lexicon)
+    coverage: Coverage = field(default_factory=Coverage)
     by_id: Mapping[str, Entry] = field(init=False, repr=False)
     _primaries: Mapping[tuple[str, str], Entry] = field(init=False, repr=False)
 

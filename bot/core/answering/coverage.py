@@ -1,0 +1,196 @@
+"""The coverage stage: what the question asked that the chosen entries do not cover.
+
+A question has a focus (stress, weekends, certifications, how long, a country, a year,
+another profession, two named tools) besides the roles it names. Role words alone
+must not carry a match: "Is Data Scientist a Stressful Job?" is not answered by the
+senior career path. This stage looks at the decided outcome and the question and
+finds the gaps:
+
+* **qualifiers** the article's scope leaves out: a year other than the article's, a
+  place outside its US figures, another profession named beside our roles;
+* **focus gaps**: what ``knowledge/coverage.yaml`` lists as not covered ("stressful",
+  "bootcamp", "how long"), two tools compared with each other, and real English words
+  the KB does not know, weighted by how rare they are in ordinary English.
+
+A question with only qualifier gaps is *partly covered*: answered, with the gaps named.
+One whose focus is not covered, and whose other words the entry does not answer
+either, is *not covered*: declined, with the gaps named and the closest thing the
+article does say.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+
+from bot.core.answering import english
+from bot.core.answering.decide import Decision
+from bot.core.answering.matching import Index
+from bot.core.answering.policy import Policy
+from bot.core.answering.trace import Trace
+from bot.core.answering.understanding import Analysis, Analyzer
+from bot.core.knowledge import Entry, Gap, Knowledge
+from bot.core.text import stem, tokens
+
+_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Gaps:
+    qualifiers: tuple[str, ...] = ()
+    """Names of scope qualifiers the article leaves out ("salaries outside the US")."""
+    focus: tuple[str, ...] = ()
+    """Names of what the question is about that the article does not cover."""
+    closest: Entry | None = None
+    """The entry that comes closest to a focus gap, if the KB names one."""
+    terms: frozenset[str] = frozenset()
+    """The question's content terms that belong to a gap (not evidence for an entry)."""
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(self.focus + self.qualifiers))
+
+
+class CoverageJudge:
+    def __init__(
+        self, knowledge: Knowledge, analyzer: Analyzer, index: Index, policy: Policy
+    ) -> None:
+        self.knowledge = knowledge
+        self.analyzer = analyzer
+        self.index = index
+        self.policy = policy
+        coverage = knowledge.coverage
+        self.coverage = coverage
+        self.gaps: dict[tuple[str, ...], Gap] = {}
+        for gap in coverage.gaps:
+            for phrase in gap.phrases:
+                self.gaps.setdefault(tuple(tokens(phrase)), gap)
+        self.places = {tuple(tokens(p)) for p in coverage.places}
+        self.sizes = sorted({len(k) for k in (*self.gaps, *self.places)}, reverse=True)
+        lexicon = knowledge.lexicon
+        self.pay = lexicon.terms.pay
+        self.tool_topic = lexicon.topic_roles.tools
+        cues = lexicon.cues
+        self.cue_words = cues.follow_up | cues.compare | cues.pronouns | cues.other_role
+        n = max(len(index.docs), 1)
+        # Terms in a large share of entries ("job", "career") say nothing specific.
+        self.generic = frozenset(
+            t for t, df in index.document_frequency().items() if df / n > policy.generic_share
+        )
+
+    # ------------------------------------------------------------------ finding gaps
+
+    def find(self, analysis: Analysis) -> Gaps:
+        """Every gap in the question, whatever entry answers it."""
+        p = self.policy
+        focus: list[str] = []
+        qualifiers: list[str] = []
+        terms: set[str] = set()
+        closest: Entry | None = None
+        words = analysis.tokens
+        surfaces = dict(analysis.surfaces)
+        by_surface = {w: t for t, w in analysis.surfaces}
+        pay = self.pay in analysis.content
+        i = 0
+        while i < len(words):
+            for size in self.sizes:
+                key = tuple(words[i : i + size])
+                if len(key) < size:
+                    continue
+                gap = self.gaps.get(key)
+                if gap is not None:
+                    focus.append(gap.name)
+                    if gap.closest and closest is None:
+                        closest = self.knowledge.by_id.get(gap.closest)
+                elif key in self.places:
+                    place = " ".join(key)
+                    qualifiers.append(
+                        self.coverage.salary_place_name
+                        if pay
+                        else self.coverage.place_name.format(place=place.title())
+                    )
+                else:
+                    continue
+                terms.update(by_surface[w] for w in key if w in by_surface)
+                i += size
+                break
+            else:
+                i += 1
+        for year in _YEAR.findall(analysis.text):
+            if int(year) not in self.coverage.article_years:
+                qualifiers.append(self.coverage.year_name.format(year=year))
+        if analysis.roles and not analysis.inherited_roles:
+            for profession in analysis.professions:
+                qualifiers.append(_plural(profession))
+                terms.add(stem(profession.replace(" ", "_")))
+        tools = [
+            t
+            for t in analysis.content
+            if self.tool_topic in self.analyzer.topics_of(t) and t not in self.generic
+        ]
+        if analysis.compare_cue and not analysis.named_roles and len(tools) >= 2:
+            # The article names tools but never compares them with each other: what it
+            # says about them is worth giving, with the comparison named as missing.
+            a, b = (surfaces.get(t, t) for t in tools[:2])
+            qualifiers.append(f"how {a} and {b} compare")
+        for term in analysis.unknown:
+            word = surfaces.get(term, term)
+            if term in terms or word in self.cue_words:
+                continue
+            if p.english_word_zipf <= english.zipf(word) <= p.gap_max_zipf:
+                focus.append(word)
+                terms.add(term)
+        return Gaps(
+            tuple(dict.fromkeys(qualifiers)), tuple(dict.fromkeys(focus)), closest, frozenset(terms)
+        )
+
+    # ------------------------------------------------------------------ judging
+
+    def explained(self, entries: tuple[Entry, ...]) -> frozenset[str]:
+        """Terms the entries' phrasings or answers use."""
+        out: set[str] = set()
+        for entry in entries:
+            doc = self.index.docs[self.index.by_id[entry.id]]
+            out |= doc.union | doc.answer
+        return frozenset(out)
+
+    def review(self, decision: Decision, analysis: Analysis, trace: Trace) -> Decision:
+        """The decision, with what it leaves uncovered named, or turned into a decline
+        when the question's focus is not covered at all."""
+        gaps = self.find(analysis)
+        if not gaps.names:
+            return decision
+        trace.add("coverage", focus=gaps.focus, qualifiers=gaps.qualifiers)
+        if decision.kind == "decline":
+            return dataclasses.replace(decision, not_covered=gaps.names)
+        if decision.kind not in ("answer", "compare"):
+            return decision
+        entries = (*decision.entries, *((decision.intro,) if decision.intro else ()))
+        explained = self.explained(entries)
+        surfaces = dict(analysis.surfaces)
+        rest = [
+            t
+            for t in analysis.content
+            if t not in gaps.terms
+            and t not in self.generic
+            and t in explained
+            and english.zipf(surfaces.get(t, t)) <= self.policy.specific_max_zipf
+        ]
+        trace.add("coverage", answered_by_entry=rest)
+        if not rest:
+            # Nothing specific the question asks is in the chosen entries: what is left
+            # of the question is its gaps, and the entries answer something else.
+            closest = gaps.closest
+            return Decision(
+                "decline",
+                "not-covered",
+                min(decision.confidence, self.policy.clarify_at),
+                (closest,) if closest else (),
+                not_covered=gaps.names,
+            )
+        return dataclasses.replace(decision, rule=decision.rule + "+partly", not_covered=gaps.names)
+
+
+def _plural(name: str) -> str:
+    return name if name.endswith("s") else name + "s"

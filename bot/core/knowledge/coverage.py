@@ -1,0 +1,96 @@
+"""Reading ``coverage.yaml``: what the article does *not* cover.
+
+The bot must say so when a question asks about something the article never discusses
+(stress, weekends, certifications, a country, a year) instead of answering a
+neighbouring question. The phrases here are how people name those things; each gap
+has a short name the reply and ``--json``'s ``not_covered`` use, and optionally the
+entry that comes closest ("the article doesn't cover stress levels; the closest it
+gets is schedules and production support").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from bot.core.knowledge.lexicon import FieldReader, KnownIds
+from bot.core.knowledge.model import Coverage, Gap
+from bot.core.knowledge.validation import Checker
+from bot.core.knowledge.yaml_reader import item_line, key_line
+
+FILE = "coverage.yaml"
+_TOP = {"article_years", "gaps", "places", "place_name", "salary_place_name", "year_name"}
+_GAP_KEYS = {"name", "phrases"}
+_GAP_OPTIONAL = {"closest"}
+
+
+def coverage_from(data: Any, check: Checker, known: KnownIds) -> Coverage | None:
+    """The coverage in ``data`` (``coverage.yaml`` as read), problems recorded in
+    ``check``; None if the file is not even a mapping."""
+    if not isinstance(data, dict):
+        check.fail("must be a mapping (see its comments)")
+        return None
+    check.keys(data, _TOP, set(), None)
+    read = FieldReader(check, known)
+    years = _years(data, check)
+    gaps = _gaps(data, read)
+    names = {key: read.text(data, key, key) for key in ("place_name", "salary_place_name")}
+    year_name = read.text(data, "year_name", "year_name")
+    for key, text, field in (
+        ("place_name", names["place_name"], "{place}"),
+        ("year_name", year_name, "{year}"),
+    ):
+        if text and field not in text:
+            check.fail(f"must contain {field}", key, key_line(data, key))
+    return Coverage(
+        article_years=years,
+        gaps=gaps,
+        places=read.phrases(data, "places", "places"),
+        place_name=names["place_name"],
+        salary_place_name=names["salary_place_name"],
+        year_name=year_name,
+    )
+
+
+def _years(data: Mapping[Any, Any], check: Checker) -> frozenset[int]:
+    value = data.get("article_years")
+    if (
+        not isinstance(value, list)
+        or not value
+        or not all(
+            isinstance(y, int) and not isinstance(y, bool) and 1900 < y < 2200 for y in value
+        )
+    ):
+        if "article_years" in data:
+            check.fail("must be a list of years", "article_years", key_line(data, "article_years"))
+        return frozenset()
+    return frozenset(value)
+
+
+def _gaps(data: Mapping[Any, Any], read: FieldReader) -> tuple[Gap, ...]:
+    value = data.get("gaps")
+    if not isinstance(value, list) or not value:
+        if "gaps" in data:
+            read.check.fail("must be a list of gaps", "gaps", key_line(data, "gaps"))
+        return ()
+    gaps = []
+    for i, item in enumerate(value):
+        if not isinstance(item, dict):
+            read.check.fail(
+                "each gap must be {name, phrases[, closest]}", "gaps", item_line(value, i)
+            )
+            continue
+        label = f"gaps[{i + 1}]"
+        if not read.check.keys(item, _GAP_KEYS, _GAP_OPTIONAL, label):
+            continue
+        closest = ""
+        if "closest" in item:
+            closest = read.ref(item["closest"], "entries", label, key_line(item, "closest"))
+        gaps.append(
+            Gap(
+                name=read.text(item, "name", label),
+                phrases=read.phrases(item, "phrases", label),
+                closest=closest or None,
+            )
+        )
+    return tuple(gaps)
