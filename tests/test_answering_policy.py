@@ -33,7 +33,7 @@ def _named_constants(tree: ast.Module) -> set[int]:
 
 def test_policy_is_frozen():
     with pytest.raises(dataclasses.FrozenInstanceError):
-        POLICY.answer_at = 0.1  # type: ignore[misc]
+        POLICY.answer_strength = 0.1  # type: ignore[misc]
 
 
 @pytest.mark.parametrize(
@@ -58,7 +58,7 @@ def test_no_bare_tuning_numbers_outside_the_policy(module):
 
 def test_a_stricter_policy_changes_the_outcome(engine):
     assert engine.ask("ml pipelines").status != "declined"
-    strict = Engine(engine.knowledge, policy=Policy(answer_at=0.999, clarify_at=0.998))
+    strict = Engine(engine.knowledge, policy=Policy(answer_strength=9.0, clarify_strength=8.0))
     assert strict.ask("ml pipelines").status == "declined"
 
 

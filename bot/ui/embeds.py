@@ -95,6 +95,8 @@ def role_colour(knowledge: Knowledge, roles: Sequence[str]) -> int:
 
 def reply_embed(reply: Reply, knowledge: Knowledge) -> discord.Embed:
     """The embed for any engine reply, whatever its status."""
+    if reply.parts:
+        return _finish(_several(reply, knowledge))
     if reply.status == "compared":
         embed = _comparison(reply, knowledge)
     elif reply.status == "clarify":
@@ -138,6 +140,22 @@ def _with_list(
         return description
     head = f"**{heading}**\n" if heading else ""
     return truncate(f"{description}\n\n{head}" + "\n".join(lines), EMBED_DESCRIPTION_LIMIT)
+
+
+def _several(reply: Reply, knowledge: Knowledge) -> discord.Embed:
+    """A message that asked several things: one section per ask, each with its own
+    citation, and what the article doesn't cover on top."""
+    embed = _embed(reply.title, escape(reply.body), role_colour(knowledge, reply.roles))
+    for part in reply.parts[:EMBED_FIELDS_LIMIT]:
+        text = part.body + "".join(f"\n**{c.role_name}:** {c.text}" for c in part.columns)
+        cite = f"\n*{escape(part.citation_line)}*" if part.citation_line.strip() else ""
+        value = _clip(escape(text), EMBED_FIELD_VALUE_LIMIT - len(cite)) + cite
+        embed.add_field(
+            name=_field(part.title, EMBED_FIELD_NAME_LIMIT),
+            value=truncate(value, EMBED_FIELD_VALUE_LIMIT) or BLANK,
+            inline=False,
+        )
+    return embed
 
 
 def _comparison(reply: Reply, knowledge: Knowledge) -> discord.Embed:

@@ -54,7 +54,8 @@ DECLINE_TITLE = "I can't answer that"
 DECLINE_BODY = "Sorry, I don't know that one. "
 NOT_COVERED = "The article doesn't cover {names}."
 PARTLY = "The article doesn't cover {names}. Here is what it does say:"
-CLOSEST = "The closest it gets:"
+MULTI_TITLE = "Your {n} questions"
+CLOSEST = "The closest the article gets is “{question}”"
 
 
 def spoken_list(names: Sequence[str]) -> str:
@@ -69,6 +70,8 @@ def compose(
     counterpart: Callable[[str], Entry | None],
 ) -> Reply:
     """The reply for ``decision``; ``counterpart`` finds the other role's entry."""
+    if decision.parts:
+        return multi_reply(knowledge, question, decision, counterpart)
     reply = _compose(knowledge, question, decision, counterpart)
     if not decision.not_covered:
         return reply
@@ -76,6 +79,36 @@ def compose(
     if reply.status in ("answered", "compared"):
         reply = replace(reply, body=PARTLY.format(names=names) + "\n\n" + reply.body)
     return replace(reply, not_covered=decision.not_covered)
+
+
+def multi_reply(
+    knowledge: Knowledge,
+    question: str,
+    decision: Decision,
+    counterpart: Callable[[str], Entry | None],
+) -> Reply:
+    """One reply with a section per ask ("what do MLEs earn and what skills do they
+    need?"), each section cited; asks the article doesn't cover are named."""
+    parts = tuple(compose(knowledge, ask, d, counterpart) for ask, d in decision.parts)
+    cites = [c for part in parts for c in part.citations]
+    lead = ""
+    if decision.not_covered:
+        lead = NOT_COVERED.format(names=spoken_list(decision.not_covered))
+    return Reply(
+        question=question,
+        status="answered",
+        title=MULTI_TITLE.format(n=len(parts)),
+        body=lead,
+        citations=sorted_citations(knowledge, cites),
+        citation_line=citation_line(knowledge, cites),
+        entries=tuple(dict.fromkeys(e for part in parts for e in part.entries)),
+        confidence=min(part.confidence for part in parts),
+        roles=tuple(dict.fromkeys(r for part in parts for r in part.roles)),
+        topic=parts[0].topic,
+        level=parts[0].level,
+        not_covered=decision.not_covered,
+        parts=parts,
+    )
 
 
 def _compose(
@@ -140,7 +173,7 @@ def not_covered_reply(knowledge: Knowledge, question: str, decision: Decision) -
         question=question,
         status="declined",
         title=DECLINE_TITLE,
-        body=f"{lead} {CLOSEST} {closest.answer}",
+        body=f"{lead} {CLOSEST.format(question=closest.question)}\n\n{closest.answer}",
         citations=sorted_citations(knowledge, closest.cite),
         citation_line=citation_line(knowledge, closest.cite),
         entries=(closest.id,),

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.core.answering import english
@@ -54,12 +55,20 @@ class Gaps:
 
 class CoverageJudge:
     def __init__(
-        self, knowledge: Knowledge, analyzer: Analyzer, index: Index, policy: Policy
+        self,
+        knowledge: Knowledge,
+        analyzer: Analyzer,
+        index: Index,
+        policy: Policy,
+        counterpart: Callable[[str], Entry | None],
     ) -> None:
+        self.counterpart = counterpart
         self.knowledge = knowledge
         self.analyzer = analyzer
         self.index = index
         self.policy = policy
+        self.decline_cap = 0.0
+        """Set by the engine to the decider's cap, so both kinds of decline agree."""
         coverage = knowledge.coverage
         self.coverage = coverage
         self.gaps: dict[tuple[str, ...], Gap] = {}
@@ -147,6 +156,28 @@ class CoverageJudge:
 
     # ------------------------------------------------------------------ judging
 
+    def info(self, word: str) -> float:
+        """How much a word says about what is asked, 0–1: rare in English says a lot
+        ("stressful"), common says little ("really"); a word English doesn't know
+        (jargon, a name, an uncorrected typo) counts in full."""
+        p = self.policy
+        zipf = english.zipf(word)
+        if not zipf:
+            return 1.0
+        return min(1.0, max(0.0, (p.info_common_zipf - zipf) / p.info_span))
+
+    def explained_share(self, analysis: Analysis, entry: Entry) -> float:
+        """The share of the question's informative words the entry uses: an entry that
+        explains "data scientist" but not "stressful" explains little of the question."""
+        explained = self.explained((entry,))
+        surfaces = dict(analysis.surfaces)
+        total = covered = 0.0
+        for term in analysis.content:
+            weight = self.info(surfaces.get(term, term))
+            total += weight
+            covered += weight if term in explained else 0.0
+        return covered / total if total else 1.0
+
     def explained(self, entries: tuple[Entry, ...]) -> frozenset[str]:
         """Terms the entries' phrasings or answers use."""
         out: set[str] = set()
@@ -181,15 +212,26 @@ class CoverageJudge:
         if not rest:
             # Nothing specific the question asks is in the chosen entries: what is left
             # of the question is its gaps, and the entries answer something else.
-            closest = gaps.closest
+            closest = self._for_role(gaps.closest, analysis)
             return Decision(
                 "decline",
                 "not-covered",
-                min(decision.confidence, self.policy.clarify_at),
+                min(decision.confidence, self.decline_cap),
                 (closest,) if closest else (),
                 not_covered=gaps.names,
             )
         return dataclasses.replace(decision, rule=decision.rule + "+partly", not_covered=gaps.names)
+
+    def _for_role(self, entry: Entry | None, analysis: Analysis) -> Entry | None:
+        """The closest entry about the role asked ("do MLEs need a PhD" gets the MLE
+        side of an entry written for data scientists), when there is one."""
+        if entry is None or len(analysis.named_roles) != 1:
+            return entry
+        (role,) = analysis.named_roles
+        if role in entry.roles:
+            return entry
+        other = self.counterpart(entry.id)
+        return other if other is not None and role in other.roles else entry
 
 
 def _plural(name: str) -> str:

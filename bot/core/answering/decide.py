@@ -42,6 +42,8 @@ class Decision:
     """Whether the conversation should remember this turn for follow-ups."""
     not_covered: tuple[str, ...] = ()
     """What the question asked that the article does not cover (the coverage stage)."""
+    parts: tuple[tuple[str, Decision], ...] = ()
+    """A message with several asks: (ask, decision) for each one answered."""
 
 
 Pairing = Callable[[str, "str | None"], "tuple[Entry, Entry] | None"]
@@ -50,12 +52,20 @@ Pairing = Callable[[str, "str | None"], "tuple[Entry, Entry] | None"]
 class Decider:
     """The rules, in the order the engine consults them."""
 
-    def __init__(self, knowledge: Knowledge, policy: Policy, pair: Pairing) -> None:
+    def __init__(
+        self,
+        knowledge: Knowledge,
+        policy: Policy,
+        pair: Pairing,
+        explained_share: Callable[[Analysis, Entry], float],
+    ) -> None:
         self.knowledge = knowledge
         self.policy = policy
         self.pair = pair
+        self.explained_share = explained_share
+        self.decline_cap = self.confidence(policy.clarify_strength)
+        """A decline never claims more confidence than the weakest clarify."""
         lexicon = knowledge.lexicon
-        self.choosing_words = lexicon.cues.choosing
         self.choosing_topic = lexicon.topic_roles.choosing
         self.definition_topic = lexicon.topic_roles.definition
         self.ladder_topic = lexicon.topic_roles.ladder
@@ -64,7 +74,7 @@ class Decider:
 
     def decline(self, rule: str, message: str | None = None, confidence: float = 0.0) -> Decision:
         return Decision(
-            "decline", rule, confidence=min(confidence, self.policy.clarify_at), message=message
+            "decline", rule, confidence=min(confidence, self.decline_cap), message=message
         )
 
     def other_profession(self, analysis: Analysis) -> Decision | None:
@@ -82,18 +92,23 @@ class Decider:
         both roles get the two definitions side by side."""
         p = self.policy
         if len(analysis.roles) > 1:
-            pair = self.pair(self.definition_topic, None)
+            # "ML engineer or data scientist?" asks for a choice, "DS vs MLE" for the
+            # difference: the choosing topic or the two definitions.
+            topic = self.choosing_topic if analysis.choosing else self.definition_topic
+            pair = self.pair(topic, None)
             if pair:
                 return Decision(
                     "compare",
                     rule + "/both",
                     p.role_confidence,
                     pair,
-                    topic=self.definition_topic,
+                    topic=topic,
                     remember=True,
                 )
         (role,) = tuple(analysis.roles)[:1]
-        topic = analysis.topic or self.definition_topic
+        topic = analysis.topic or (
+            self.choosing_topic if analysis.choosing else self.definition_topic
+        )
         entry = None
         if analysis.level:
             # "what does a junior MLE do": the level's entry, career path first.
@@ -164,9 +179,10 @@ class Decider:
     ) -> Decision:
         p = self.policy
         strength = self.strength(analysis, candidates)
-        confidence = self.confidence(strength)
-        trace.add("decide", strength=strength, confidence=confidence)
-        if confidence < p.clarify_at:
+        explained = self.explained_share(analysis, candidates[0].entry)
+        confidence = self.confidence(strength * explained**p.explained_exponent)
+        trace.add("decide", strength=strength, explained=explained, confidence=confidence)
+        if strength < p.clarify_strength:
             return self.decline("low-confidence", confidence=confidence)
         best = candidates[0]
         named = frozenset() if analysis.inherited_roles else analysis.roles
@@ -181,11 +197,22 @@ class Decider:
             pair = self._tied_counterparts(candidates)
             if pair is not None:
                 return Decision("compare", "tied-counterparts", confidence, pair, remember=True)
-        if confidence < p.answer_at:
+        if strength < p.answer_strength:
             return Decision(
                 "clarify", "unsure", confidence, self._options(candidates), remember=True
             )
         entry, rule = self._honour_role(analysis, candidates)
+        if (
+            analysis.choosing
+            and len(analysis.named_roles) == 1
+            and entry.topic != self.choosing_topic
+        ):
+            # "Is data science a good career?", "is MLE right for me": the role's own
+            # choosing entry answers who the role suits.
+            (role,) = analysis.named_roles
+            chosen = self.knowledge.primary(self.choosing_topic, role)
+            if chosen is not None:
+                entry, rule = chosen, "choosing"
         return Decision("answer", rule, confidence, (entry,), remember=True)
 
     def _honour_role(self, analysis: Analysis, candidates: list[Candidate]) -> tuple[Entry, str]:
@@ -231,11 +258,7 @@ class Decider:
         # "I like building stuff, ds or mle?": a request to choose is about choosing,
         # whatever else the person describes.
         contrast = len(best.entry.roles) > 1 and best.lexical >= p.strong_match
-        if (
-            self.choosing_words & set(analysis.content)
-            and not contrast
-            and self.pair(self.choosing_topic, None)
-        ):
+        if analysis.choosing and not contrast and self.pair(self.choosing_topic, None):
             topic, rule = self.choosing_topic, "compare-choosing"
             best = next((c for c in candidates if c.entry.topic == topic), best)
         # A question answered by one contrasting entry ("who earns more?") gets that

@@ -18,6 +18,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.core.answering.asks import split_asks
 from bot.core.answering.compose import compose, role_card
 from bot.core.answering.context import ContextResolver
 from bot.core.answering.conversation import ConversationStore, Turn
@@ -60,8 +61,11 @@ class Brain:
         self.smalltalk = SmallTalkMatcher(knowledge, policy)
         self.context = ContextResolver(knowledge, policy)
         self.pairs = Pairs(knowledge, self.analyzer, self.index, policy)
-        self.decider = Decider(knowledge, policy, self.pairs.pair)
-        self.coverage = CoverageJudge(knowledge, self.analyzer, self.index, policy)
+        self.coverage = CoverageJudge(
+            knowledge, self.analyzer, self.index, policy, self.pairs.counterpart
+        )
+        self.decider = Decider(knowledge, policy, self.pairs.pair, self.coverage.explained_share)
+        self.coverage.decline_cap = self.decider.decline_cap
         self.lookup = Lookup(knowledge, self.analyse, self.index, self.pairs, policy)
 
     def analyse(self, text: str) -> Analysis:
@@ -106,10 +110,16 @@ class Engine:
         brain = self._brain
         trace = Trace()
         text = prepare(question, self.policy.max_question_chars)
-        trace.add("prepare", text=text)
-        decision, analysis = self._decide(brain, text, conversation, trace)
-        if analysis is not None:
-            decision = brain.coverage.review(decision, analysis, trace)
+        cues = brain.knowledge.lexicon.cues
+        asks = split_asks(text, cues.question_openers, cues.joiners, self.policy.max_asks)
+        trace.add("prepare", text=text, asks=Rows(asks) if len(asks) > 1 else None)
+        several = self._several(brain, asks, conversation, trace) if len(asks) > 1 else None
+        if several is not None:
+            decision, analysis = several
+        else:
+            decision, analysis = self._decide(brain, text, conversation, trace)
+            if analysis is not None:
+                decision = brain.coverage.review(decision, analysis, trace)
         trace.add(
             "decide",
             rule=decision.rule,
@@ -121,6 +131,57 @@ class Engine:
         if decision.remember and analysis is not None:
             self._remember(conversation, analysis, reply)
         return Response(reply, decision, trace)
+
+    def _several(
+        self, brain: Brain, asks: list[str], conversation: Hashable | None, trace: Trace
+    ) -> tuple[Decision, Analysis] | None:
+        """Each ask of a message answered in turn ("what do MLEs earn and what skills do
+        they need?"), later asks leaning on earlier ones as follow-ups do. None when
+        fewer than two asks get an answer and nothing is left to name as uncovered:
+        the message is then answered as one question."""
+        scratch = ("several-asks", id(trace))
+        previous = self.conversations.get(conversation)
+        if previous is not None:
+            self.conversations.put(scratch, previous)
+        answered: list[tuple[str, Decision, Analysis]] = []
+        missing: list[str] = []
+        try:
+            for ask in asks:
+                part = Trace()
+                decision, analysis = self._decide(brain, ask, scratch, part)
+                if analysis is None:
+                    continue
+                decision = brain.coverage.review(decision, analysis, part)
+                trace.add("asks", ask=ask, rule=decision.rule)
+                if decision.kind in ("answer", "compare"):
+                    answered.append((ask, decision, analysis))
+                    reply = compose(brain.knowledge, ask, decision, brain.pairs.counterpart)
+                    self._remember(scratch, analysis, reply)
+                else:
+                    missing.extend(decision.not_covered)
+        finally:
+            self.conversations.forget(scratch)
+        if not answered or (len(answered) == 1 and not missing):
+            return None
+        if len({tuple(e.id for e in d.entries) for _, d, _ in answered}) < len(answered):
+            return None  # two asks, one answer: the whole message says it better
+        not_covered = tuple(
+            dict.fromkeys([*missing, *(n for _, d, _ in answered for n in d.not_covered)])
+        )
+        last_analysis = answered[-1][2]
+        if len(answered) == 1:
+            _, decision, _ = answered[0]
+            return dataclasses.replace(decision, not_covered=not_covered), last_analysis
+        confidence = min(d.confidence for _, d, _ in answered)
+        return Decision(
+            "answer",
+            "several-asks",
+            confidence,
+            tuple(e for _, d, _ in answered for e in d.entries),
+            not_covered=not_covered,
+            parts=tuple((ask, d) for ask, d, _ in answered),
+            remember=True,
+        ), last_analysis
 
     def _decide(
         self, brain: Brain, text: str, conversation: Hashable | None, trace: Trace

@@ -61,10 +61,16 @@ class Reply:
     not_covered: tuple[str, ...] = ()
     """What the question asked that the article does not cover ("stress levels",
     "salaries outside the US"); empty when it is fully covered."""
+    parts: tuple[Reply, ...] = ()
+    """One reply per ask when a message asks several things, each with its citations."""
 
     @property
     def text(self) -> str:
         """The full reply as a person reads it in a terminal."""
+        if self.parts:
+            sections = [self.body] if self.body else []
+            sections += [f"» {part.title}\n\n{part.text}" for part in self.parts]
+            return "\n\n".join(sections)
         parts = [self.body]
         for column in self.columns:
             parts.append(f"{column.role_name}: {column.text}")

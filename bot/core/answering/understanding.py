@@ -58,6 +58,8 @@ class Analysis:
     followup_shape: bool = False
     """The message as typed is only roles, levels, cue words or pronouns: "and MLEs?",
     "what about senior?"."""
+    choosing: bool = False
+    """It asks which role suits the asker ("which is right for me", "choose")."""
     tokens: tuple[str, ...] = ()
     """The message's words after spelling correction, before synonyms and slots: what
     coverage phrases ("work life balance", "too old") are matched on."""
@@ -121,6 +123,7 @@ class Analyzer:
         self.cues = cues
         self.pay = lexicon.terms.pay
         self.r_language = lexicon.terms.r_language
+        self._choosing = [tuple(tokens(p)) for p in cues.choosing_phrases]
         self.follow_up = cues.follow_up | cues.follow_up_synonyms
         self.skip = self.stop_words | self.neutral
         self._role_of: dict[str, str] = {}
@@ -388,6 +391,7 @@ class Analyzer:
             other_role=bool(word_set & cues.other_role),
             pronoun=bool(word_set & cues.pronouns),
             followup_shape=all(term in self.follow_up for term in content),
+            choosing=bool(cues.choosing & set(content)) or _contains(fixed, self._choosing),
             tokens=tuple(fixed),
             surfaces=tuple(surfaces.items()),
             topic_scores=dict(topic_scores),
@@ -484,3 +488,12 @@ def _bases(word: str, min_length: int) -> list[str]:
         if word.endswith(suffix) and len(word) - len(suffix) >= min_length:
             out.append(word[: -len(suffix)] + repl)
     return out
+
+
+def _contains(words: list[str], phrases: list[tuple[str, ...]]) -> bool:
+    """Whether any phrase occurs in ``words`` as consecutive words."""
+    for phrase in phrases:
+        n = len(phrase)
+        if any(tuple(words[i : i + n]) == phrase for i in range(len(words) - n + 1)):
+            return True
+    return False

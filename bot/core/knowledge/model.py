@@ -166,6 +166,12 @@ class Cues:
     """"years as an accountant": after ``self_as``, the asker's own profession follows."""
     experience: frozenset[str] = frozenset()
     """"5 years" with one of these is the asker's level, not a story's past."""
+    joiners: frozenset[str] = frozenset()
+    """"and", "also": followed by a question opener, a second ask starts."""
+    question_openers: frozenset[str] = frozenset()
+    """Words that open a question ("what", "is", "how")."""
+    choosing_phrases: tuple[str, ...] = ()
+    """Phrases that ask which role suits the asker ("right for me", "should i be")."""
     connectors: tuple[str, ...] = ()
     """Phrases ("and", "what about") that open a message adding to the previous question."""
     follow_up_synonyms: frozenset[str] = frozenset()
