@@ -182,7 +182,7 @@ def _ask(args: argparse.Namespace) -> int:
     for question in args.question:
         if args.explain and not args.json:
             response = engine.respond(question)
-            print(f"? {question}")
+            print(f"? {response.reply.question}")
             _print_trace(response.trace)
             _print_reply(response.reply, False)
         else:
@@ -419,7 +419,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _tolerate_bad_bytes() -> None:
+    """Bytes that are not UTF-8 on stdin become U+FFFD instead of a crash, and nothing
+    written can fail on a stray surrogate, even under strict UTF-8 I/O."""
+    for stream in (sys.stdin, sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="replace")  # type: ignore[union-attr]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _tolerate_bad_bytes()
     parser = build_parser()
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func

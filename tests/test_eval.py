@@ -69,3 +69,31 @@ def test_dev_does_not_regress(results):
     for name, floor in DEV_FLOORS.items():
         rate, good, total = getattr(dev, name)
         assert rate >= floor, f"dev {name}: {good}/{total}"
+
+
+# ---------------------------------------------------------------- real questions
+# Copied verbatim from public pages (tests/eval/real/README.md). Floors on the dev part
+# catch regressions; the held-out part is reported by `careerbot eval`, never tuned on.
+REAL_DEV_FLOORS = {"in_scope": 0.75, "uncovered": 0.65}
+
+
+@pytest.fixture(scope="module")
+def real():
+    dev, heldout = evaluate(Engine.load(), default_eval_dir(), ["real-dev", "real-heldout"])
+    return {"dev": dev, "heldout": heldout}
+
+
+def test_real_sets_are_verbatim_sourced_and_split_by_page(real):
+    cases = [o.case for part in real.values() for o in part.outcomes]
+    assert len(cases) >= 300
+    assert all(c.url and c.url.startswith("http") for c in cases)
+    pages = [{o.case.url for o in part.outcomes} for part in real.values()]
+    assert not pages[0] & pages[1], "a page must not feed both parts"
+    assert sum(c.expect in ("partly", "not_covered") for c in cases) >= 100
+
+
+def test_real_dev_does_not_regress(real):
+    dev = real["dev"]
+    for name, floor in REAL_DEV_FLOORS.items():
+        rate, good, total = getattr(dev, name)
+        assert rate >= floor, f"real-dev {name}: {good}/{total}"

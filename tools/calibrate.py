@@ -1,9 +1,11 @@
-"""Fit the confidence curve on the DEV set only (never the held-out part).
+"""Fit the confidence curve on the DEV parts only (never a held-out part).
 
-For every dev question that reaches the decide stage's confidence rule, read the raw
-strength from the answer's trace and record whether answering with the top candidate
-would have been right; print a reliability table and the logistic fit (Platt scaling)
-whose two numbers go into ``Policy.calibration_slope`` / ``calibration_midpoint``.
+For every question of our dev sets and of the real-question dev set that reaches the
+decide stage's confidence rule, read the strength and the explained share from the
+answer's trace and record whether answering with the top candidate would have been
+right; print a reliability table and the logistic fit (Platt scaling) whose two
+numbers go into ``Policy.calibration_slope`` / ``calibration_midpoint``. Fitting on
+both parts makes 0.9 mean about nine in ten right on real questions too.
 """
 
 import itertools
@@ -16,15 +18,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot.core.answering.engine import Engine
 from bot.core.answering.evaluation import default_eval_dir, judge, load_cases, part_files
 
+PARTS = ("dev", "real-dev")
 rows = []
 engine = Engine.load()
-conversations = [c for f in part_files(default_eval_dir(), "dev") for c in load_cases(f)]
+exponent = engine.policy.explained_exponent
+conversations = [
+    c for part in PARTS for f in part_files(default_eval_dir(), part) for c in load_cases(f)
+]
 for n, conv in enumerate(conversations):
     for case in conv:
         response = engine.respond(case.question, conversation=n)
-        raw = response.trace.get("decide", "strength")
-        if raw is None or case.expect == "smalltalk":
+        strength = response.trace.get("decide", "strength")
+        if strength is None or case.expect == "smalltalk":
             continue
+        raw = strength * response.trace.get("decide", "explained", 1.0) ** exponent
         reply = response.reply
         # Would answering with the top candidate have been right? (A clarify's first
         # option is that candidate.)

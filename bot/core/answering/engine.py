@@ -215,7 +215,7 @@ class Engine:
         )
         if switched is not None:
             return Decision(
-                "answer", "role-switch", self.policy.role_confidence, (switched,), remember=True
+                "answer", "role-switch", self.policy.switch_confidence, (switched,), remember=True
             ), analysis
         if analysis.off_topic:
             # Interviews, résumés, installing software: not what the article covers, even

@@ -182,13 +182,16 @@ class Policy:
     """Strength bonus per unit of lead over the runner-up..."""
     margin_cap: float = 0.3
     """...counted up to this lead (also the lead of a lone candidate)."""
-    calibration_slope: float = 3.36
+    calibration_slope: float = 3.51
     """Platt scaling of strength to P(right); fitted by tools/calibrate.py on dev and
     real-dev together, so 0.9 means about nine in ten right on real questions too."""
-    calibration_midpoint: float = 0.231
+    calibration_midpoint: float = 0.248
     """Strength at which an answer is right half the time; fitted with the slope."""
-    role_confidence: float = 0.9
-    """Confidence of a role's own entry for a bare role ("mle?") or a role switch."""
+    role_confidence: float = 0.8
+    """Confidence of a role's own entry for a bare role ("mle?", "is data science
+    worth it"): right 29 times in 36 on dev + real-dev (measured 2026-11-29)."""
+    switch_confidence: float = 0.9
+    """Confidence of the other role's entry for "and for MLEs?" (54/54 right on dev)."""
     certain: float = 1.0
     """Confidence of an entry the person picked (a button, /compare, /role)."""
 

@@ -11,5 +11,19 @@ from __future__ import annotations
 
 
 def prepare(question: str, max_chars: int) -> str:
-    """``question`` on one line, single-spaced, at most ``max_chars`` characters."""
-    return " ".join(question.split())[:max_chars]
+    """``question`` on one line, single-spaced, at most ``max_chars`` characters, and
+    valid Unicode: bytes that were not UTF-8 (kept by Python as lone surrogates in
+    arguments) become U+FFFD, so no reply or ``--json`` line can carry them."""
+    return " ".join(valid_text(question).split())[:max_chars]
+
+
+def valid_text(text: str) -> str:
+    """``text`` with every lone surrogate replaced by U+FFFD."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        pass
+    try:  # the bytes Python kept from a non-UTF-8 argument: one U+FFFD per bad byte
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # any other lone surrogate
+        return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
