@@ -19,10 +19,8 @@ def prepare(question: str, max_chars: int) -> str:
 
 def valid_text(text: str) -> str:
     """``text`` with every lone surrogate replaced by U+FFFD."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        pass
+    if text.isascii() or not any("\ud800" <= ch <= "\udfff" for ch in text):
+        return text
     try:  # the bytes Python kept from a non-UTF-8 argument: one U+FFFD per bad byte
         return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     except UnicodeEncodeError:  # any other lone surrogate
