@@ -258,3 +258,21 @@ def test_admin_embeds_of_any_size_render_within_limits(
     embed = config_embed(channels, content_intent=content_intent, cooldown=(5, 30.0))
     assert_fine(sendable, embed)
     assert_fine(sendable, reload_failed_embed(problems))
+
+
+def test_several_asks_get_one_cited_section_each(engine: Engine, sendable: Check) -> None:
+    reply = engine.ask("what do MLEs earn and what skills do they need? is it stressful?")
+    embed = reply_embed(reply, engine.knowledge)
+    assert [f.name for f in embed.fields] == [p.title for p in reply.parts]
+    assert all("Source:" in (f.value or "") for f in embed.fields)
+    assert "stress levels" in (embed.description or "")
+    assert_fine(sendable, embed, reply_view(reply, engine.knowledge, asker_id=1))
+
+
+def test_a_not_covered_reply_offers_answerable_questions_as_buttons(engine: Engine) -> None:
+    reply = engine.ask("Is Data Scientist a Stressful Job?")
+    view = reply_view(reply, engine.knowledge, asker_id=1)
+    assert view is not None
+    assert len(reply.suggestion_ids) >= 2
+    custom_ids = " ".join(str(getattr(item, "custom_id", "")) for item in view.children)
+    assert all(entry_id in custom_ids for entry_id in reply.suggestion_ids)

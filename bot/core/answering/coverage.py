@@ -82,6 +82,7 @@ class CoverageJudge:
         self.tool_topic = lexicon.topic_roles.tools
         cues = lexicon.cues
         self.cue_words = cues.follow_up | cues.compare | cues.pronouns | cues.other_role
+        self.alternative = cues.alternative
         n = max(len(index.docs), 1)
         # Terms in a large share of entries ("job", "career") say nothing specific.
         self.generic = frozenset(
@@ -138,7 +139,8 @@ class CoverageJudge:
             for t in analysis.content
             if self.tool_topic in self.analyzer.topics_of(t) and t not in self.generic
         ]
-        if analysis.compare_cue and not analysis.named_roles and len(tools) >= 2:
+        asks_between = analysis.compare_cue or bool(self.alternative & set(analysis.tokens))
+        if asks_between and not analysis.named_roles and len(tools) >= 2:
             # The article names tools but never compares them with each other: what it
             # says about them is worth giving, with the comparison named as missing.
             a, b = (surfaces.get(t, t) for t in tools[:2])
@@ -206,7 +208,10 @@ class CoverageJudge:
             if t not in gaps.terms
             and t not in self.generic
             and t in explained
-            and english.zipf(surfaces.get(t, t)) <= self.policy.specific_max_zipf
+            and (
+                english.zipf(surfaces.get(t, t)) <= self.policy.specific_max_zipf
+                or any(e.topic in self.analyzer.topics_of(t) for e in entries)
+            )
         ]
         trace.add("coverage", answered_by_entry=rest)
         if not rest:

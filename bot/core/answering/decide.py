@@ -258,7 +258,8 @@ class Decider:
         # "I like building stuff, ds or mle?": a request to choose is about choosing,
         # whatever else the person describes.
         contrast = len(best.entry.roles) > 1 and best.lexical >= p.strong_match
-        if analysis.choosing and not contrast and self.pair(self.choosing_topic, None):
+        chooses = analysis.choosing and (not contrast or analysis.choosing_phrase)
+        if chooses and self.pair(self.choosing_topic, None):
             topic, rule = self.choosing_topic, "compare-choosing"
             best = next((c for c in candidates if c.entry.topic == topic), best)
         # A question answered by one contrasting entry ("who earns more?") gets that

@@ -60,6 +60,8 @@ class Analysis:
     "what about senior?"."""
     choosing: bool = False
     """It asks which role suits the asker ("which is right for me", "choose")."""
+    choosing_phrase: bool = False
+    """...in so many words ("which is right for you"): that outweighs any other match."""
     tokens: tuple[str, ...] = ()
     """The message's words after spelling correction, before synonyms and slots: what
     coverage phrases ("work life balance", "too old") are matched on."""
@@ -123,7 +125,8 @@ class Analyzer:
         self.cues = cues
         self.pay = lexicon.terms.pay
         self.r_language = lexicon.terms.r_language
-        self._choosing = [tuple(tokens(p)) for p in cues.choosing_phrases]
+        self._choosing = frozenset(tuple(tokens(p)) for p in cues.choosing_phrases)
+        self._choosing_sizes = sorted({len(p) for p in self._choosing})
         self.follow_up = cues.follow_up | cues.follow_up_synonyms
         self.skip = self.stop_words | self.neutral
         self._role_of: dict[str, str] = {}
@@ -360,6 +363,7 @@ class Analyzer:
                 if not self._known(w, s):
                     unknown.append(s)
         level = subject_level or level
+        choosing_phrase = _contains(fixed, self._choosing, self._choosing_sizes)
         if not content and cues.make_words & set(words):
             content = [self.pay]  # "what do they make", "what do MLEs make"
         topic_scores: dict[str, float] = defaultdict(float)
@@ -391,7 +395,8 @@ class Analyzer:
             other_role=bool(word_set & cues.other_role),
             pronoun=bool(word_set & cues.pronouns),
             followup_shape=all(term in self.follow_up for term in content),
-            choosing=bool(cues.choosing & set(content)) or _contains(fixed, self._choosing),
+            choosing=bool(cues.choosing & set(content)) or choosing_phrase,
+            choosing_phrase=choosing_phrase,
             tokens=tuple(fixed),
             surfaces=tuple(surfaces.items()),
             topic_scores=dict(topic_scores),
@@ -459,6 +464,8 @@ class Analyzer:
             for j in range(len(before) - 1, -1, -1):
                 if before[j] in cues.target:
                     break
+                if before[j] in cues.self_words and j and before[j - 1] in cues.compare:
+                    break  # "how do DSs differ from statisticians": compared, not the asker
                 if before[j] in cues.self_words or (
                     before[j] in cues.role_as and j and before[j - 1] in cues.self_as
                 ):
@@ -490,10 +497,6 @@ def _bases(word: str, min_length: int) -> list[str]:
     return out
 
 
-def _contains(words: list[str], phrases: list[tuple[str, ...]]) -> bool:
-    """Whether any phrase occurs in ``words`` as consecutive words."""
-    for phrase in phrases:
-        n = len(phrase)
-        if any(tuple(words[i : i + n]) == phrase for i in range(len(words) - n + 1)):
-            return True
-    return False
+def _contains(words: list[str], phrases: frozenset[tuple[str, ...]], sizes: list[int]) -> bool:
+    """Whether any phrase (of one of ``sizes`` words) occurs in ``words``."""
+    return any(tuple(words[i : i + n]) in phrases for n in sizes for i in range(len(words) - n + 1))
