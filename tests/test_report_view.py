@@ -10,7 +10,7 @@ import pytest
 from bot.core.knowledge import Knowledge
 from bot.core.reporting.report import build_report, compile_report
 from bot.report_view import render_text, to_json
-from tests.test_report import filled_database, small_kb
+from tests.test_reporting_report import filled_database, small_kb
 
 
 @pytest.fixture

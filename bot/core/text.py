@@ -67,26 +67,6 @@ _SYMBOLS = (
     ("+", " plus "),
 )
 
-# Words that carry no meaning for routing a question. Deliberately small: "do", "which",
-# "more", "vs" and "how" are kept elsewhere as cues, and everything not listed here is
-# treated as content.
-STOP_WORDS = frozenset(
-    """
-    a an the and or but if of at by for with about against between into through during
-    before after above below to from up down in out on off over under again further then
-    once here there when how all any both each few other some such no
-    nor not only own same so than too very s t can will just should now is am are was were
-    be been being have has had having do does did doing i me my myself we our ours you your
-    yours he him his she her it its they them their what which who whom this that these
-    those would could might must shall may also really actually like pls please plz tell
-    know want wondering thinking think guys hey hi hello anyone someone somebody u ur r im
-    ive id youre theyre whats hows thats lol lmao tbh ngl btw idk imo kinda etc yeah yea yes
-    ok okay much many get gets got getting go going one ones thing things stuff way ways
-    well even still usually typically generally basically quick question q curious
-    wat wut wht hw abt tho tho bc cuz coz ya smth sth w wo dont doesnt isnt arent
-    """.split()
-)
-
 
 def fold(text: str) -> str:
     """Lower-case, Unicode-normalise and expand contractions; keep punctuation as spaces."""
@@ -121,13 +101,13 @@ def tokens(text: str) -> list[str]:
     return out
 
 
-def content_tokens(text: str, stop_words: AbstractSet[str] = STOP_WORDS) -> list[str]:
+def content_tokens(text: str, stop_words: AbstractSet[str]) -> list[str]:
     """Tokens that carry meaning: :func:`tokens` minus ``stop_words`` (the knowledge
-    base's own list, ``lexicon.yaml``, once loaded; this module's copy by default)."""
+    base's own list, ``lexicon.stop_words`` from ``lexicon.yaml``)."""
     return [t for t in tokens(text) if t not in stop_words]
 
 
-def normalise(text: str, stop_words: AbstractSet[str] = STOP_WORDS) -> str:
+def normalise(text: str, stop_words: AbstractSet[str]) -> str:
     """The canonical form used to compare phrasings: content tokens joined by spaces."""
     return " ".join(content_tokens(text, stop_words))
 

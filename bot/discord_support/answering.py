@@ -65,7 +65,8 @@ async def retry_after(bot: CareerBot, user_id: int, guild_id: int | None) -> flo
 async def record(bot: CareerBot, reply: Reply, guild_id: int | None, started: float) -> None:
     """Log the outcome for the unanswered-questions report; never the asker or the text."""
     latency_ms = (time.perf_counter() - started) * 1000
-    kept = normalise(reply.question) if reply.status in KEPT_TEXT else ""
+    stop_words = bot.engine.knowledge.lexicon.stop_words
+    kept = normalise(reply.question, stop_words) if reply.status in KEPT_TEXT else ""
     await safely(
         bot.store.record_question(
             status=reply.status, topic=reply.topic, normalised=kept, guild_id=guild_id

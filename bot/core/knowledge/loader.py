@@ -26,7 +26,6 @@ from bot.core.knowledge.validation import (
     unique_ids,
 )
 from bot.core.knowledge.yaml_reader import YamlError, item_line, line_of, read_yaml
-from bot.core.text import STOP_WORDS
 
 KNOWLEDGE_DIR_ENV = "CAREERBOT_KNOWLEDGE_DIR"
 """The environment variable naming another knowledge directory. Read once, with every
@@ -70,8 +69,8 @@ def load_knowledge(directory: Path | str | None = None) -> Knowledge:
     check, data = _read(base, COVERAGE_FILE, problems)
     coverage = coverage_from(data, check, known)
     # Phrasings are compared the way the matcher will see them: without the KB's own
-    # stop words (the built-in list only if the lexicon could not be read at all).
-    cross_checks(entries, problems, lexicon.stop_words if lexicon else STOP_WORDS)
+    # stop words (none if the lexicon could not be read at all: the load fails then).
+    cross_checks(entries, problems, lexicon.stop_words if lexicon else frozenset())
     if problems or source is None or lexicon is None or coverage is None:
         raise KnowledgeError(problems)
     return Knowledge(

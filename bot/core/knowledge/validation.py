@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.core.knowledge.model import LEVELS, Citation, Entry, Source
 from bot.core.knowledge.yaml_reader import key_line, line_of
-from bot.core.text import STOP_WORDS, normalise
+from bot.core.text import normalise
 
 ANSWER_LIMIT = 700
 """Most characters in an answer: it must read as a chat message, not an essay."""
@@ -259,9 +259,7 @@ def unique_ids(kind: str, ids: Iterable[str], file: str, problems: list[Problem]
         seen.add(item_id)
 
 
-def cross_checks(
-    entries: list[Entry], problems: list[Problem], stop_words: frozenset[str] = STOP_WORDS
-) -> None:
+def cross_checks(entries: list[Entry], problems: list[Problem], stop_words: frozenset[str]) -> None:
     """Rules that need the whole KB: unique ids, related ids, shared phrasings (compared
     without ``stop_words``, as the matcher compares them), primaries."""
     ids: dict[str, Entry] = {}

@@ -43,7 +43,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from bot.core.knowledge import Knowledge
+from bot.core.knowledge import Knowledge, Lexicon
 from bot.core.storage.sqlite import (
     DAY,
     DEFAULT_RETENTION_DAYS,
@@ -65,17 +65,6 @@ MAX_GROUPED = 5000
 O(questions x groups) (about 1 s for 3,000 all-different questions), and the newest
 gaps are the ones worth fixing. Totals are still counted over everything."""
 UNROUTED = "(no topic)"
-
-# Pay words, after stemming. Only these are folded: folding a topic's whole vocabulary
-# (python, sql, docker... -> "skills") would merge distinct gaps such as "rust for ml"
-# and "julia for ml". "make" costs a little ("make the switch" becomes a pay word) but
-# "how much do X make" is how pay questions are typed.
-_PAY_WORDS = frozenset(
-    (
-        "salary", "pay", "paid", "earn", "earning", "make", "making", "comp", "compensation",
-        "income", "wage", "money", "dollar", "tc", "buck", "package",
-    )
-)  # fmt: skip
 
 
 class ReportError(Exception):
@@ -145,10 +134,14 @@ class Report:
 # ---------------------------------------------------------------------------- grouping
 
 
-def group_key(text: str) -> str:
-    """Canonical key of a question: content tokens, stemmed, pay words folded, sorted."""
-    tokens = (stem(t) for t in content_tokens(text))
-    folded = ("salary" if t in _PAY_WORDS else t for t in tokens)
+def group_key(text: str, lexicon: Lexicon) -> str:
+    """Canonical key of a question: content tokens, stemmed, pay words folded, sorted.
+
+    Only the lexicon's pay words are folded: folding a topic's whole vocabulary (python,
+    sql, docker... -> "skills") would merge distinct gaps such as "rust for ml" and
+    "julia for ml"."""
+    tokens = (stem(t) for t in content_tokens(text, lexicon.stop_words))
+    folded = (lexicon.terms.pay if t in lexicon.pay_words else t for t in tokens)
     return " ".join(sorted(dict.fromkeys(folded)))
 
 
@@ -227,7 +220,7 @@ def _count(key: str) -> int:
 
 def group_questions(
     records: Iterable[QuestionRecord],
-    knowledge: Knowledge | None = None,
+    knowledge: Knowledge,
     *,
     threshold: float = GROUP_THRESHOLD,
     limit: int | None = None,
@@ -238,7 +231,7 @@ def group_questions(
     """
     by_key: dict[str, list[QuestionRecord]] = {}
     for record in records:
-        key = group_key(record.normalised)
+        key = group_key(record.normalised, knowledge.lexicon)
         if key:
             by_key.setdefault(key, []).append(record)
 
@@ -260,7 +253,7 @@ def group_questions(
     if limit is not None:
         drafts = drafts[:limit]
 
-    nearest = _EntryIndex(knowledge) if knowledge is not None else None
+    nearest = _EntryIndex(knowledge)
     groups = []
     for count, last_seen, leader, rows in drafts:
         texts = Counter(r.normalised for r in rows)
@@ -276,7 +269,7 @@ def group_questions(
                 examples=tuple(ordered[1 : 1 + EXAMPLES_PER_GROUP]),
                 guilds=len({r.guild_id for r in rows}),
                 last_seen=last_seen,
-                nearest=nearest.find(leader) if nearest else None,
+                nearest=nearest.find(leader),
             )
         )
     return groups
@@ -290,7 +283,7 @@ class _EntryIndex:
         self.ids: list[str] = []
         for entry in knowledge.entries:
             for phrasing in entry.phrasings:
-                key = group_key(phrasing)
+                key = group_key(phrasing, knowledge.lexicon)
                 if key:
                     self.index.add(key)
                     self.ids.append(entry.id)
