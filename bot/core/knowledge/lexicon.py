@@ -257,27 +257,24 @@ def _smalltalk(data: Mapping[Any, Any], read: FieldReader) -> SmallTalkWords:
 
 
 def _topic_roles(data: Mapping[Any, Any], read: FieldReader) -> TopicRoles:
-    keys = {f.name for f in fields(TopicRoles)}
-    section = read.section(data, "topics", keys)
-    return TopicRoles(
-        **{
-            key: read.ref(section[key], "topics", f"topics.{key}", key_line(section, key))
-            for key in keys
-            if key in section
-        }
-    )
+    return TopicRoles(**_named_ids(data, read, "topics", TopicRoles, "topics"))
 
 
 def _terms(data: Mapping[Any, Any], read: FieldReader) -> Terms:
-    keys = {f.name for f in fields(Terms)}
-    section = read.section(data, "terms", keys)
-    return Terms(
-        **{
-            key: read.ref(section[key], "synonyms", f"terms.{key}", key_line(section, key))
-            for key in keys
-            if key in section
-        }
-    )
+    return Terms(**_named_ids(data, read, "terms", Terms, "synonyms"))
+
+
+def _named_ids(
+    data: Mapping[Any, Any], read: FieldReader, section_key: str, shape: type, kind: str
+) -> dict[str, str]:
+    """A section mapping each field of ``shape`` to an id of ``kind``, each checked."""
+    keys = {f.name for f in fields(shape)}
+    section = read.section(data, section_key, keys)
+    return {
+        key: read.ref(section[key], kind, f"{section_key}.{key}", key_line(section, key))
+        for key in keys
+        if key in section
+    }
 
 
 def _role_card(data: Mapping[Any, Any], read: FieldReader) -> tuple[CardLine, ...]:
