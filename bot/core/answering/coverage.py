@@ -47,6 +47,9 @@ class Gaps:
     """The entry that comes closest to a focus gap, if the KB names one."""
     terms: frozenset[str] = frozenset()
     """The question's content terms that belong to a gap (not evidence for an entry)."""
+    unknown: tuple[tuple[str, str], ...] = ()
+    """(term, word) for real English words the KB doesn't know: a gap only when the
+    question is short and the chosen entry explains little of it (see ``review``)."""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -83,6 +86,7 @@ class CoverageJudge:
         cues = lexicon.cues
         self.cue_words = cues.follow_up | cues.compare | cues.pronouns | cues.other_role
         self.alternative = cues.alternative
+        self.self_words = cues.self_words
         n = max(len(index.docs), 1)
         # Terms in a large share of entries ("job", "career") say nothing specific.
         self.generic = frozenset(
@@ -109,6 +113,10 @@ class CoverageJudge:
                 if len(key) < size:
                     continue
                 gap = self.gaps.get(key)
+                if gap is not None and self._background(words, i):
+                    gap = None
+                    i += size
+                    break
                 if gap is not None:
                     focus.append(gap.name)
                     if gap.closest and closest is None:
@@ -145,15 +153,19 @@ class CoverageJudge:
             # says about them is worth giving, with the comparison named as missing.
             a, b = (surfaces.get(t, t) for t in tools[:2])
             qualifiers.append(f"how {a} and {b} compare")
-        for term in analysis.unknown:
-            word = surfaces.get(term, term)
-            if term in terms or word in self.cue_words:
-                continue
-            if p.english_word_zipf <= english.zipf(word) <= p.gap_max_zipf:
-                focus.append(word)
-                terms.add(term)
+        unknown = tuple(
+            (term, word)
+            for term in analysis.unknown
+            if term not in terms
+            and (word := surfaces.get(term, term)) not in self.cue_words
+            and p.english_word_zipf <= english.zipf(word) <= p.gap_max_zipf
+        )
         return Gaps(
-            tuple(dict.fromkeys(qualifiers)), tuple(dict.fromkeys(focus)), closest, frozenset(terms)
+            tuple(dict.fromkeys(qualifiers)),
+            tuple(dict.fromkeys(focus)),
+            closest,
+            frozenset(terms),
+            unknown,
         )
 
     # ------------------------------------------------------------------ judging
@@ -191,7 +203,7 @@ class CoverageJudge:
     def review(self, decision: Decision, analysis: Analysis, trace: Trace) -> Decision:
         """The decision, with what it leaves uncovered named, or turned into a decline
         when the question's focus is not covered at all."""
-        gaps = self.find(analysis)
+        gaps = self._with_unknown(self.find(analysis), analysis, decision)
         if not gaps.names:
             return decision
         trace.add("coverage", focus=gaps.focus, qualifiers=gaps.qualifiers)
@@ -227,6 +239,31 @@ class CoverageJudge:
             )
         return dataclasses.replace(decision, rule=decision.rule + "+partly", not_covered=gaps.names)
 
+    def _background(self, words: tuple[str, ...], i: int) -> bool:
+        """Whether the phrase at ``i`` describes the asker ("im 45", "been to a
+        bootcamp", "former phd student") rather than what they ask about."""
+        before = words[max(0, i - self.policy.background_window) : i]
+        return bool(self.self_words & set(before))
+
+    def _with_unknown(self, gaps: Gaps, analysis: Analysis, decision: Decision) -> Gaps:
+        """Unknown words name a gap only in a short question that the decided entry
+        answers little of: in a long message they are the story around the question
+        ("ugh", "roommate", "minecraft"), and an entry that explains the rest of a short
+        one is answering it."""
+        p = self.policy
+        if not gaps.unknown or len(analysis.content) > p.unknown_gap_max_terms:
+            return gaps
+        if decision.entries:
+            share = self.explained_share(analysis, decision.entries[0])
+            if share >= p.unknown_gap_share:
+                return gaps
+        words = tuple(word for _, word in gaps.unknown)
+        return dataclasses.replace(
+            gaps,
+            focus=tuple(dict.fromkeys(gaps.focus + words)),
+            terms=gaps.terms | {term for term, _ in gaps.unknown},
+        )
+
     def _for_role(self, entry: Entry | None, analysis: Analysis) -> Entry | None:
         """The closest entry about the role asked ("do MLEs need a PhD" gets the MLE
         side of an entry written for data scientists), when there is one."""
@@ -240,4 +277,5 @@ class CoverageJudge:
 
 
 def _plural(name: str) -> str:
-    return name if name.endswith("s") else name + "s"
+    """ "software engineers"; fields ("data engineering") stay as they are."""
+    return name if name.endswith(("s", "ing")) else name + "s"

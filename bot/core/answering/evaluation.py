@@ -87,6 +87,14 @@ class PartResult:
         return self._rate(o for o in self.outcomes if o.case.expect in UNCOVERED)
 
     @property
+    def falsely_uncovered(self) -> tuple[float, int, int]:
+        """Share of questions the article answers that were told part of it isn't
+        covered (lower is better): naming gaps must not be free."""
+        items = [o for o in self.outcomes if o.case.expect == "in_scope"]
+        bad = sum(bool(o.reply.not_covered) for o in items)
+        return (bad / len(items) if items else 0.0), bad, len(items)
+
+    @property
     def confident_wrong(self) -> tuple[float, int, int]:
         """Share of all questions answered wrongly with confidence >= CONFIDENT (lower
         is better: the rate counts the bad ones)."""
@@ -144,6 +152,7 @@ class PartResult:
             "declined": self.declined[0],
             "uncovered": self.uncovered[0],
             "confident_wrong": self.confident_wrong[1],
+            "falsely_uncovered": self.falsely_uncovered[1],
             "follow_ups": self.follow_ups[0],
             "smalltalk": self.smalltalk[0],
             "clarify_rate": self.clarify_rate,
@@ -275,6 +284,7 @@ def render(results: list[PartResult], show_failures: bool = True) -> str:
         if r.uncovered[2]:
             lines.append(f"  not covered: declined or named  {_pct(r.uncovered)}")
         lines.append(f"  confident wrong (>= {CONFIDENT})  {_pct(r.confident_wrong)}")
+        lines.append(f"  covered but gap named  {_pct(r.falsely_uncovered)}")
         if r.follow_ups[2]:
             lines.append(f"  follow-up accuracy  {_pct(r.follow_ups)}")
         if r.smalltalk[2]:

@@ -207,10 +207,19 @@ class Policy:
     """A word this common in English ("really", "good") carries no information..."""
     info_span: float = 2.5
     """...and one this many Zipf points rarer ("stressful" 3.9) carries it in full."""
+    unknown_gap_max_terms: int = 6
+    """An unknown word names a gap only in a question of at most this many content
+    words (longer messages tell a story around their question)..."""
+    unknown_gap_share: float = 0.5
+    """...and only when the chosen entry explains less than this share of it."""
     specific_max_zipf: float = 5.5
     """A word more common than this in English ("work" 6.0, "job" 5.6) is no evidence
     that an entry answers the specific ask, even when the entry uses it ("salary" 4.8,
     "skills" 5.0 are)."""
+
+    background_window: int = 3
+    """A gap phrase this few words after "im", "been", "former" describes the asker
+    ("been doing a bootcamp"), not what they ask."""
 
     # ---------------------------------------------------------------- small talk
     smalltalk_max_words: int = 8
