@@ -94,7 +94,8 @@ class Decider:
         if len(analysis.roles) > 1:
             # "ML engineer or data scientist?" asks for a choice, "DS vs MLE" for the
             # difference: the choosing topic or the two definitions.
-            topic = self.choosing_topic if analysis.choosing else self.definition_topic
+            chooses = analysis.choosing or analysis.either_or
+            topic = self.choosing_topic if chooses else self.definition_topic
             pair = self.pair(topic, None)
             if pair:
                 return Decision(

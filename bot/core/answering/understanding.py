@@ -60,6 +60,9 @@ class Analysis:
     "what about senior?"."""
     choosing: bool = False
     """It asks which role suits the asker ("which is right for me", "choose")."""
+    either_or: bool = False
+    """"ML engineer or data scientist?": two roles offered as alternatives, with no
+    word asking for their difference."""
     choosing_phrase: bool = False
     """...in so many words ("which is right for you"): that outweighs any other match."""
     tokens: tuple[str, ...] = ()
@@ -397,6 +400,9 @@ class Analyzer:
             followup_shape=all(term in self.follow_up for term in content),
             choosing=bool(cues.choosing & set(content)) or choosing_phrase,
             choosing_phrase=choosing_phrase,
+            either_or=len(roles) > 1
+            and bool(word_set & cues.alternative)
+            and not word_set & cues.compare,
             tokens=tuple(fixed),
             surfaces=tuple(surfaces.items()),
             topic_scores=dict(topic_scores),
