@@ -26,6 +26,7 @@ METADATA = (
     "smalltalk.yaml",
     "lexicon.yaml",
     "coverage.yaml",
+    "fit.yaml",
 )
 
 GOOD_ENTRY = """\

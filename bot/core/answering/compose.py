@@ -10,9 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
+from bot.core.answering.advice import FitResult
 from bot.core.answering.decide import Decision
-from bot.core.answering.reply import CardLine, Column, Reply, RoleCard, Status
-from bot.core.knowledge import Citation, Entry, Knowledge
+from bot.core.answering.reply import (
+    CardLine,
+    Column,
+    FitLine,
+    FitView,
+    Reply,
+    RoleCard,
+    Status,
+)
+from bot.core.knowledge import Citation, Entry, FitSignal, Knowledge
 
 RELATED_LIMIT = 3
 
@@ -34,6 +43,11 @@ def _ranges(numbers: Sequence[int]) -> str:
         start = prev = n
     parts.append(f"{start}–{prev}" if prev > start else f"{start}")
     return ", ".join(parts)
+
+
+def short_citation(citation: Citation) -> str:
+    """``"Salary Expectations and Market Demand" ¶2``: one citation inside a line."""
+    return f"“{citation.section}” ¶{citation.paragraph}"
 
 
 def citation_line(knowledge: Knowledge, citations: Iterable[Citation]) -> str:
@@ -327,3 +341,81 @@ def role_card(knowledge: Knowledge, role_id: str) -> RoleCard:
     return RoleCard(
         role=role.id, name=role.name, focus=role.focus, colour=role.colour, lines=tuple(lines)
     )
+
+
+# ---------------------------------------------------------------------------- advice
+
+ADVICE_TITLE = "Which role fits you?"
+LEANS = "From what you've told me, the article's criteria lean towards **{role}** ({score})."
+BALANCED = "From what you've told me, the evidence is balanced ({score})."
+NO_SIGNAL = (
+    "Tell me a little about yourself and I can say which way the article's criteria "
+    "point. The questions it asks you to answer honestly:"
+)
+OTHER_WAY = "What would point to {role} instead: {reason}"
+QUIZ_OFFER = "For a fuller picture, take the quiz: `/fit` in Discord, `careerbot fit` here."
+
+
+def advice_reply(knowledge: Knowledge, question: str, result: FitResult) -> Reply:
+    """Advice for one person: the leaning (or balance), one cited line per signal in the
+    person's own words, what would point the other way, the quiz, the disclaimer."""
+    fit = knowledge.fit
+    slug = {r.id: r.slug for r in knowledge.roles}
+    name = {r.id: r.name for r in knowledge.roles}
+    score = ", ".join(f"{name[r]} {n}" for r, n in result.score.items())
+    lines: list[str] = []
+    cites: list[Citation] = []
+    view_lines: list[FitLine] = []
+    if not result.found:
+        lines.append(NO_SIGNAL)
+        for criterion in fit.criteria:
+            lines.append(f"• {criterion.text}")
+            cites.extend(criterion.cite)
+    else:
+        if result.role is not None:
+            lines.append(LEANS.format(role=name[result.role], score=score))
+        else:
+            lines.append(BALANCED.format(score=score))
+        for item in result.found:
+            cite = item.signal.cite[0]
+            cites.extend(item.signal.cite)
+            towards = f" → {name[item.role]}" if item.role else ""
+            lines.append(f"• “{item.text}”{towards}: {item.reason} ({short_citation(cite)})")
+            view_lines.append(
+                FitLine(item.text, slug.get(item.role) if item.role else None, item.reason, cite)
+            )
+        other = _other_way(knowledge, result)
+        if other is not None:
+            lines.append(OTHER_WAY.format(role=name[other.role], reason=other.reason))
+            cites.extend(other.cite)
+    lines.append(QUIZ_OFFER)
+    if fit.disclaimer is not None:
+        lines.append(fit.disclaimer.text)
+        cites.extend(fit.disclaimer.cite)
+    view = FitView(
+        role=slug.get(result.role) if result.role else None,
+        score=tuple((slug[r], n) for r, n in result.score.items()),
+        signals=tuple(view_lines),
+    )
+    return Reply(
+        question=question,
+        status="advised",
+        title=ADVICE_TITLE,
+        body="\n".join(lines),
+        citations=sorted_citations(knowledge, cites),
+        citation_line=citation_line(knowledge, cites),
+        confidence=1.0 if result.found else 0.0,
+        roles=(result.role,) if result.role else (),
+        fit=view,
+    )
+
+
+def _other_way(knowledge: Knowledge, result: FitResult) -> FitSignal | None:
+    """The strongest signal for the role the evidence did not lean to."""
+    if result.role is None:
+        return None
+    said = {item.signal.id for item in result.found}
+    candidates = [
+        s for s in knowledge.fit.signals if s.role not in (None, result.role) and s.id not in said
+    ]
+    return max(candidates, key=lambda s: s.weight, default=None)

@@ -221,6 +221,12 @@ class Policy:
     """A gap phrase this few words after "im", "been", "former" describes the asker
     ("been doing a bootcamp"), not what they ask."""
 
+    # ---------------------------------------------------------------- fit advice
+    fit_margin: int = 2
+    """A lead of less than this many points is balanced evidence, not a leaning."""
+    negation_window: int = 3
+    """A negator up to this many words before a fit phrase turns it around."""
+
     # ---------------------------------------------------------------- small talk
     smalltalk_max_words: int = 8
     """Longer messages are never small talk."""

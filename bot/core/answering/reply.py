@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from bot.core.knowledge import Citation
 
-Status = Literal["answered", "compared", "clarify", "declined", "smalltalk"]
+Status = Literal["answered", "compared", "clarify", "declined", "smalltalk", "advised"]
 CONFIDENCE_DECIMALS = 4
 """``--json`` rounds confidence to this many places."""
 JSON_KEYS = (
@@ -23,6 +23,7 @@ JSON_KEYS = (
     "confidence",
     "suggestions",
     "not_covered",
+    "fit",
 )
 
 
@@ -35,6 +36,35 @@ class Column:
     entry_id: str
     text: str
     citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FitLine:
+    """One signal of advice: the person's words, where they point, why, and the source."""
+
+    text: str
+    role: str | None
+    reason: str
+    citation: Citation
+
+
+@dataclass(frozen=True, slots=True)
+class FitView:
+    """What ``--json``'s ``fit`` key shows. Role slugs ("data-scientist") as in the CLI."""
+
+    role: str | None
+    score: tuple[tuple[str, int], ...]
+    signals: tuple[FitLine, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "role": self.role,
+            "score": dict(self.score),
+            "signals": [
+                {"text": s.text, "role": s.role, "citation": s.citation.to_json()}
+                for s in self.signals
+            ],
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +93,8 @@ class Reply:
     "salaries outside the US"); empty when it is fully covered."""
     parts: tuple[Reply, ...] = ()
     """One reply per ask when a message asks several things, each with its citations."""
+    fit: FitView | None = None
+    """For ``advised`` replies: the leaning, both scores and every signal, cited."""
 
     @property
     def text(self) -> str:
@@ -93,6 +125,7 @@ class Reply:
             "confidence": round(float(self.confidence), CONFIDENCE_DECIMALS),
             "suggestions": list(self.suggestions),
             "not_covered": list(self.not_covered),
+            "fit": self.fit.to_json() if self.fit else None,
         }
 
 

@@ -13,6 +13,8 @@ from typing import Any
 
 from bot.core.knowledge.coverage import FILE as COVERAGE_FILE
 from bot.core.knowledge.coverage import coverage_from
+from bot.core.knowledge.fit import FILE as FIT_FILE
+from bot.core.knowledge.fit import fit_from
 from bot.core.knowledge.lexicon import FILE as LEXICON_FILE
 from bot.core.knowledge.lexicon import KnownIds, lexicon_from
 from bot.core.knowledge.model import Entry, Knowledge, Role, Section, SmallTalk, Source, Topic
@@ -68,10 +70,12 @@ def load_knowledge(directory: Path | str | None = None) -> Knowledge:
     lexicon = lexicon_from(data, check, known)
     check, data = _read(base, COVERAGE_FILE, problems)
     coverage = coverage_from(data, check, known)
+    check, data = _read(base, FIT_FILE, problems)
+    fit = fit_from(data, check, source, {r.id for r in roles})
     # Phrasings are compared the way the matcher will see them: without the KB's own
     # stop words (none if the lexicon could not be read at all: the load fails then).
     cross_checks(entries, problems, lexicon.stop_words if lexicon else frozenset())
-    if problems or source is None or lexicon is None or coverage is None:
+    if problems or source is None or lexicon is None or coverage is None or fit is None:
         raise KnowledgeError(problems)
     return Knowledge(
         source=source,
@@ -85,6 +89,7 @@ def load_knowledge(directory: Path | str | None = None) -> Knowledge:
         off_topic_phrases=off_topic,
         lexicon=lexicon,
         coverage=coverage,
+        fit=fit,
     )
 
 

@@ -164,6 +164,10 @@ class Cues:
     """"ds or mle": with both roles named, a comparison."""
     role_as: frozenset[str] = frozenset()
     """"years as an accountant": after ``self_as``, the asker's own profession follows."""
+    negators: frozenset[str] = frozenset()
+    """"hate", "not", "never": a fit phrase right after one of these says the opposite."""
+    self_reference: frozenset[str] = frozenset()
+    """"i", "me", "my": the message talks about the asker (advice, not a lookup)."""
     experience: frozenset[str] = frozenset()
     """"5 years" with one of these is the asker's level, not a story's past."""
     joiners: frozenset[str] = frozenset()
@@ -290,6 +294,67 @@ class Coverage:
     """``not_covered`` name for another year; ``{year}`` is the year asked about."""
 
 
+# ---------------------------------------------------------------------------- fit
+
+
+@dataclass(frozen=True, slots=True)
+class FitSignal:
+    """Something a person can say about themselves that points to one role."""
+
+    id: str
+    role: str | None
+    """The role it points to; None for a balanced quiz answer ("both equally")."""
+    weight: int
+    """How strongly (1 a hint, 3 a clear criterion of the article); 0 when balanced."""
+    phrases: tuple[str, ...]
+    """How people say it ("love finding patterns", "stats background")."""
+    against: tuple[str, ...]
+    """How people say the opposite ("hate devops"): it then points to the other role."""
+    reason: str
+    """Why it points there, in our words, claiming no more than the citation."""
+    against_reason: str
+    """The reason shown when the opposite was said."""
+    cite: tuple[Citation, ...]
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QuizOption:
+    label: str
+    signal: str
+    """The id of the signal this answer gives (its role, weight, reason and citation)."""
+
+
+@dataclass(frozen=True, slots=True)
+class QuizQuestion:
+    id: str
+    question: str
+    options: tuple[QuizOption, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CitedLine:
+    """A line of advice text with its citation (the disclaimer, a criterion)."""
+
+    text: str
+    cite: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Fit:
+    """``fit.yaml``: self-description signals and the /fit quiz built from them."""
+
+    signals: tuple[FitSignal, ...] = ()
+    quiz: tuple[QuizQuestion, ...] = ()
+    criteria: tuple[CitedLine, ...] = ()
+    """The article's criteria as questions to ask oneself, for "help me pick one"."""
+    disclaimer: CitedLine | None = None
+    """Information, not career counselling: one line under every piece of advice."""
+
+    def signal(self, signal_id: str) -> FitSignal:
+        return next(s for s in self.signals if s.id == signal_id)
+
+
 # ---------------------------------------------------------------------------- the KB
 
 
@@ -308,6 +373,7 @@ class Knowledge:
     off_topic_phrases: tuple[str, ...] = ()
     lexicon: Lexicon = field(default_factory=Lexicon)
     coverage: Coverage = field(default_factory=Coverage)
+    fit: Fit = field(default_factory=Fit)
     by_id: Mapping[str, Entry] = field(init=False, repr=False)
     _primaries: Mapping[tuple[str, str], Entry] = field(init=False, repr=False)
 

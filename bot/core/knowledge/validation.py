@@ -189,7 +189,7 @@ def entry_from(
         answer=answer,
         roles=tuple(sorted(set(roles) & role_ids)),
         topic=topic,
-        cite=_citations(raw, check, source, entry_id),
+        cite=citations_from(raw, check, source, entry_id),
         level=level,
         primary=primary,
         related=check.strings(raw, "related", entry_id),
@@ -197,7 +197,7 @@ def entry_from(
     )
 
 
-def _citations(
+def citations_from(
     raw: Mapping[Any, Any], check: Checker, source: Source | None, entry_id: str | None
 ) -> tuple[Citation, ...]:
     value = raw.get("cite")

@@ -1,0 +1,122 @@
+"""Advice for the person asking: which role their own words point to, every reason cited.
+
+"been a Java dev for six years, is MLE or DS the better move for me?" is not a lookup.
+The signals in ``knowledge/fit.yaml`` are matched in the message (negated ones, "hate
+devops", point the other way), weighed, and turned into a leaning with one cited
+reason per signal. The /fit quiz scores its answers with the same signals, so the two
+can never disagree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from bot.core.answering.policy import Policy
+from bot.core.knowledge import FitSignal, Knowledge
+from bot.core.text import tokens
+
+
+@dataclass(frozen=True, slots=True)
+class FoundSignal:
+    signal: FitSignal
+    text: str
+    """The person's own words that gave it ("Java dev"), or the quiz answer."""
+    role: str | None
+    """The role it points to here: the signal's, or the other one when negated."""
+    negated: bool = False
+
+    @property
+    def reason(self) -> str:
+        return self.signal.against_reason if self.negated else self.signal.reason
+
+
+@dataclass(frozen=True, slots=True)
+class FitResult:
+    role: str | None
+    """The role the evidence leans to; None when it is balanced."""
+    score: dict[str, int] = field(default_factory=dict)
+    found: tuple[FoundSignal, ...] = ()
+
+
+class Advisor:
+    def __init__(self, knowledge: Knowledge, policy: Policy) -> None:
+        self.knowledge = knowledge
+        self.policy = policy
+        self.roles = tuple(r.id for r in knowledge.roles)
+        cues = knowledge.lexicon.cues
+        self.negators = cues.negators
+        self.self_reference = cues.self_reference
+        self.phrases: dict[tuple[str, ...], tuple[FitSignal, bool]] = {}
+        for signal in knowledge.fit.signals:
+            if signal.role is None:
+                continue  # balanced answers exist only in the quiz
+            for phrase in signal.phrases:
+                self.phrases.setdefault(tuple(tokens(phrase)), (signal, False))
+            for phrase in signal.against:
+                self.phrases.setdefault(tuple(tokens(phrase)), (signal, True))
+        self.sizes = sorted({len(k) for k in self.phrases}, reverse=True)
+
+    def other(self, role: str | None) -> str | None:
+        others = [r for r in self.roles if r != role]
+        return others[0] if role is not None and len(others) == 1 else None
+
+    def talks_about_self(self, text: str) -> bool:
+        return bool(self.self_reference & set(tokens(text)))
+
+    def find(self, text: str) -> tuple[FoundSignal, ...]:
+        """The signals in ``text``, each once, in the order they are said."""
+        words = tokens(text)
+        found: dict[str, FoundSignal] = {}
+        i = 0
+        while i < len(words):
+            for size in self.sizes:
+                key = tuple(words[i : i + size])
+                hit = self.phrases.get(key) if len(key) == size else None
+                if hit is None:
+                    continue
+                signal, against = hit
+                window = words[max(0, i - self.policy.negation_window) : i]
+                negated = against != bool(self.negators & set(window))
+                role = self.other(signal.role) if negated else signal.role
+                if signal.id not in found:
+                    found[signal.id] = FoundSignal(signal, _quote(text, key), role, negated)
+                i += size
+                break
+            else:
+                i += 1
+        return tuple(found.values())
+
+    def weigh(self, found: Sequence[FoundSignal]) -> FitResult:
+        score = dict.fromkeys(self.roles, 0)
+        for item in found:
+            if item.role is not None:
+                score[item.role] += item.signal.weight
+        ranked = sorted(score.items(), key=lambda kv: -kv[1])
+        lead = ranked[0][1] - (ranked[1][1] if len(ranked) > 1 else 0)
+        role = ranked[0][0] if lead >= self.policy.fit_margin else None
+        return FitResult(role, score, tuple(found))
+
+    def quiz(self, answers: Sequence[int]) -> FitResult:
+        """Score quiz answers (1-based option numbers, one per question in order)."""
+        quiz = self.knowledge.fit.quiz
+        if len(answers) != len(quiz):
+            raise ValueError(f"the quiz has {len(quiz)} questions, got {len(answers)} answers")
+        found = []
+        for question, answer in zip(quiz, answers, strict=True):
+            if not 1 <= answer <= len(question.options):
+                raise ValueError(
+                    f"question {question.id!r} has {len(question.options)} answers, got {answer}"
+                )
+            option = question.options[answer - 1]
+            signal = self.knowledge.fit.signal(option.signal)
+            found.append(FoundSignal(signal, option.label, signal.role))
+        return self.weigh(found)
+
+
+def _quote(text: str, words: tuple[str, ...]) -> str:
+    """The person's own spelling of ``words`` ("Java dev", not "java dev")."""
+    pattern = r"\W+".join(re.escape(w) for w in words)
+    match = re.search(pattern, text, flags=re.IGNORECASE)
+    return match.group(0) if match else " ".join(words)
