@@ -254,9 +254,51 @@ def _topics(args: argparse.Namespace) -> int:
     return 0
 
 
+def _fit(args: argparse.Namespace) -> int:
+    """The /fit quiz in the terminal: interactively, or ``--answers 2,1,1,3,2,1``."""
+    engine = _engine(args)
+    quiz = engine.knowledge.fit.quiz
+    if args.answers is not None:
+        parts = [p.strip() for p in args.answers.split(",")]
+        if not all(p.isascii() and p.isdigit() for p in parts):
+            raise CliError("--answers: comma-separated option numbers, e.g. 2,1,1,3,2,1", 2)
+        answers = [int(p) for p in parts]
+    else:
+        answers = []
+        lines = iter(_lines(sys.stdin))
+        for n, question in enumerate(quiz, start=1):
+            print(f"\n{n}/{len(quiz)}  {question.question}")
+            for k, option in enumerate(question.options, start=1):
+                print(f"  {k}. {option.label}")
+            while True:
+                if sys.stdin.isatty():
+                    try:
+                        raw = input("> ")
+                    except EOFError:
+                        return 130
+                else:
+                    raw = next(lines, "")
+                    if not raw:
+                        raise CliError(f"the quiz needs {len(quiz)} answers on stdin", 2)
+                raw = raw.strip()
+                if raw.isascii() and raw.isdigit() and 1 <= int(raw) <= len(question.options):
+                    answers.append(int(raw))
+                    break
+                print(f"  answer with a number from 1 to {len(question.options)}")
+        print()
+    try:
+        reply = engine.quiz_result(answers)
+    except ValueError as exc:
+        raise CliError(f"--answers: {exc}", 2) from None
+    _print_reply(reply, args.json)
+    return 0
+
+
 def _eval(args: argparse.Namespace) -> int:
     from bot.core.answering.evaluation import PARTS, default_eval_dir, evaluate, render
 
+    if args.part and args.part not in PARTS:
+        raise CliError(f"unknown part {args.part!r}: use one of {', '.join(PARTS)}", code=2)
     directory = Path(args.dir) if args.dir else default_eval_dir()
     if not (directory / "dev.yaml").is_file():
         raise CliError(f"no evaluation set in {directory} (pass --dir)")
@@ -376,14 +418,23 @@ def build_parser() -> argparse.ArgumentParser:
     topics = commands.add_parser("topics", help="what the bot knows about")
     topics.set_defaults(func=_topics)
 
+    fit = commands.add_parser("fit", help="the 'which role fits me?' quiz, every answer cited")
+    fit.add_argument(
+        "--answers", metavar="N,N,...", help="answer non-interactively (option numbers)"
+    )
+    fit.add_argument("--json", action="store_true", help="print the result as --json does")
+    fit.add_argument("--kb", help="knowledge directory (default: shipped KB)")
+    fit.set_defaults(func=_fit)
+
     evaluate = commands.add_parser("eval", help="answer quality on the dev and held-out sets")
     evaluate.add_argument(
         "--dir", help="directory with dev.yaml and heldout.yaml (default tests/eval)"
     )
     evaluate.add_argument(
         "--part",
-        choices=("dev", "heldout", "real-dev", "real-heldout"),
-        help="only one part (real-*: questions copied from public pages)",
+        metavar="PART",
+        help="only one part: dev, heldout, real-dev, real-heldout (questions copied from "
+        "public pages), fit-dev or fit-heldout (self-descriptions asking which role fits)",
     )
     evaluate.add_argument("--json", action="store_true")
     evaluate.add_argument("--quiet", action="store_true", help="figures only, no failure list")

@@ -92,7 +92,8 @@ def test_ask_json_contract():
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(lines) == 2
     for obj in lines:
-        # The contract: these keys, in this order (not_covered added by issue 10).
+        # The contract: these keys, in this order (not_covered added by issue 10, fit by
+        # issue 11).
         assert (
             tuple(obj)
             == JSON_KEYS
@@ -105,6 +106,7 @@ def test_ask_json_contract():
                 "confidence",
                 "suggestions",
                 "not_covered",
+                "fit",
             )
         )
         assert isinstance(obj["confidence"], float) and 0.0 <= obj["confidence"] <= 1.0
@@ -115,7 +117,7 @@ def test_ask_json_contract():
     assert "$110,000" in first["text"] and SALARY in first["text"]
     assert second["status"] == "declined"
     assert second["citations"] == [] and second["entries"] == []
-    assert first["not_covered"] == []
+    assert first["not_covered"] == [] and first["fit"] is None
 
 
 def test_chat_follow_up_from_piped_stdin():

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.core.answering.policy import Policy
+from bot.core.answering.understanding import Analysis
 from bot.core.knowledge import FitSignal, Knowledge
 from bot.core.text import tokens
 
@@ -48,6 +49,7 @@ class Advisor:
         cues = knowledge.lexicon.cues
         self.negators = cues.negators
         self.self_reference = cues.self_reference
+        self.why = cues.asks_why
         self.phrases: dict[tuple[str, ...], tuple[FitSignal, bool]] = {}
         for signal in knowledge.fit.signals:
             if signal.role is None:
@@ -57,6 +59,41 @@ class Advisor:
             for phrase in signal.against:
                 self.phrases.setdefault(tuple(tokens(phrase)), (signal, True))
         self.sizes = sorted({len(k) for k in self.phrases}, reverse=True)
+
+    def consider(
+        self, text: str, analysis: Analysis, previous: Sequence[FoundSignal]
+    ) -> tuple[str, FitResult] | None:
+        """Advice, and the rule that gives it, when the message asks for it: the person
+        describes themselves and asks which role fits ("been a java dev, mle or ds for
+        me?"), asks for help choosing with nothing about themselves yet ("can't decide,
+        help me pick one"), or follows up on advice ("why?", "and if I also like
+        dashboards?"). A lookup that mentions a role is never advice."""
+        found = self.find(text)
+        if previous:
+            if found and not analysis.named_roles:
+                merged = {f.signal.id: f for f in previous} | {f.signal.id: f for f in found}
+                return "advice-more", self.weigh(tuple(merged.values()))
+            if analysis.content and set(analysis.content) <= self.why:
+                return "advice-why", self.weigh(tuple(previous))
+        if not self.talks_about_self(text) or analysis.off_topic:
+            return None
+        if analysis.professions and not analysis.roles:
+            return None  # "should i become a dentist or a vet": other careers
+        if analysis.unknown and not analysis.roles and not found:
+            return None  # "git merge vs rebase, which should i use": not about careers
+        asks = (
+            analysis.choosing
+            or analysis.which_cue
+            or analysis.either_or
+            or (analysis.compare_cue and len(analysis.roles) > 1)
+        )
+        if not asks:
+            return None
+        if found:
+            return "advice", self.weigh(found)
+        if analysis.choosing or analysis.either_or:
+            return "advice-criteria", self.weigh(())
+        return None
 
     def other(self, role: str | None) -> str | None:
         others = [r for r in self.roles if r != role]

@@ -86,6 +86,10 @@ def compose(
     """The reply for ``decision``; ``counterpart`` finds the other role's entry."""
     if decision.parts:
         return multi_reply(knowledge, question, decision, counterpart)
+    if decision.kind == "advise" and decision.advice is not None:
+        return advice_reply(
+            knowledge, question, decision.advice, from_quiz=decision.rule == QUIZ_RULE
+        )
     reply = _compose(knowledge, question, decision, counterpart)
     if not decision.not_covered:
         return reply
@@ -346,6 +350,8 @@ def role_card(knowledge: Knowledge, role_id: str) -> RoleCard:
 # ---------------------------------------------------------------------------- advice
 
 ADVICE_TITLE = "Which role fits you?"
+QUIZ_RULE = "quiz"
+"""The decide rule of a /fit quiz result (no offer to take the quiz it came from)."""
 LEANS = "From what you've told me, the article's criteria lean towards **{role}** ({score})."
 BALANCED = "From what you've told me, the evidence is balanced ({score})."
 NO_SIGNAL = (
@@ -356,7 +362,9 @@ OTHER_WAY = "What would point to {role} instead: {reason}"
 QUIZ_OFFER = "For a fuller picture, take the quiz: `/fit` in Discord, `careerbot fit` here."
 
 
-def advice_reply(knowledge: Knowledge, question: str, result: FitResult) -> Reply:
+def advice_reply(
+    knowledge: Knowledge, question: str, result: FitResult, *, from_quiz: bool = False
+) -> Reply:
     """Advice for one person: the leaning (or balance), one cited line per signal in the
     person's own words, what would point the other way, the quiz, the disclaimer."""
     fit = knowledge.fit
@@ -388,7 +396,8 @@ def advice_reply(knowledge: Knowledge, question: str, result: FitResult) -> Repl
         if other is not None:
             lines.append(OTHER_WAY.format(role=name[other.role], reason=other.reason))
             cites.extend(other.cite)
-    lines.append(QUIZ_OFFER)
+    if not from_quiz:
+        lines.append(QUIZ_OFFER)
     if fit.disclaimer is not None:
         lines.append(fit.disclaimer.text)
         cites.extend(fit.disclaimer.cite)
@@ -405,7 +414,7 @@ def advice_reply(knowledge: Knowledge, question: str, result: FitResult) -> Repl
         citations=sorted_citations(knowledge, cites),
         citation_line=citation_line(knowledge, cites),
         confidence=1.0 if result.found else 0.0,
-        roles=(result.role,) if result.role else (),
+        roles=tuple(r.id for r in knowledge.roles),  # advice weighs both roles
         fit=view,
     )
 

@@ -12,6 +12,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from typing import Any
 
 DEFAULT_TTL = 15 * 60
 DEFAULT_MAX_SIZE = 10_000
@@ -27,6 +28,9 @@ class Turn:
     content: tuple[str, ...]
     entry_id: str | None
     at: float
+    advice: tuple[Any, ...] = ()
+    """The signals (advice.FoundSignal) of advice given last turn, for "why?" and "and
+    if I also like dashboards?"."""
 
 
 class ConversationStore:

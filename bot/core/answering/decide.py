@@ -15,13 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.core.answering.advice import FitResult
 from bot.core.answering.matching import Candidate
 from bot.core.answering.policy import Policy
 from bot.core.answering.trace import Trace
 from bot.core.answering.understanding import Analysis
 from bot.core.knowledge import Entry, Knowledge
 
-Kind = Literal["answer", "compare", "clarify", "decline", "smalltalk"]
+Kind = Literal["answer", "compare", "clarify", "decline", "smalltalk", "advise"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,8 @@ class Decision:
     """Whether the conversation should remember this turn for follow-ups."""
     not_covered: tuple[str, ...] = ()
     """What the question asked that the article does not cover (the coverage stage)."""
+    advice: FitResult | None = None
+    """advise: the leaning and the signals it rests on."""
     parts: tuple[tuple[str, Decision], ...] = ()
     """A message with several asks: (ask, decision) for each one answered."""
 

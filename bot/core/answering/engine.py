@@ -14,12 +14,13 @@ invalid.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.core.answering.advice import Advisor, FoundSignal
 from bot.core.answering.asks import split_asks
-from bot.core.answering.compose import compose, role_card
+from bot.core.answering.compose import QUIZ_RULE, compose, role_card
 from bot.core.answering.context import ContextResolver
 from bot.core.answering.conversation import ConversationStore, Turn
 from bot.core.answering.coverage import CoverageJudge
@@ -37,6 +38,8 @@ from bot.core.knowledge import Entry, Knowledge, load_knowledge
 
 __all__ = ["Engine", "Response", "UnknownRoleError"]
 
+QUIZ_QUESTION = "Which role fits me? (the /fit quiz)"
+"""What a quiz result replies to."""
 TRACE_CANDIDATES = 5
 """Candidates shown in a trace."""
 
@@ -67,6 +70,7 @@ class Brain:
         self.decider = Decider(knowledge, policy, self.pairs.pair, self.coverage.explained_share)
         self.coverage.decline_cap = self.decider.decline_cap
         self.lookup = Lookup(knowledge, self.analyse, self.index, self.pairs, policy)
+        self.advisor = Advisor(knowledge, policy)
 
     def analyse(self, text: str) -> Analysis:
         return self.analyzer.analyse(text[: self.policy.max_question_chars])
@@ -129,7 +133,13 @@ class Engine:
         reply = compose(brain.knowledge, text, decision, brain.pairs.counterpart)
         trace.add("compose", status=reply.status, entries=reply.entries)
         if decision.remember and analysis is not None:
-            self._remember(conversation, analysis, reply)
+            if decision.advice is not None:
+                # "what would I earn?" after advice is about the role it leaned to.
+                leaned = decision.advice.role
+                roles = frozenset({leaned}) if leaned else frozenset(reply.roles)
+                analysis = dataclasses.replace(analysis, roles=roles, inherited_roles=False)
+            advice = decision.advice.found if decision.advice else ()
+            self._remember(conversation, analysis, reply, advice)
         return Response(reply, decision, trace)
 
     def _several(
@@ -197,11 +207,20 @@ class Engine:
 
         asked = brain.analyzer.analyse(text)
         _trace_analysis(trace, asked, self.policy)
+        previous = self.conversations.get(conversation)
+        advice = brain.advisor.consider(text, asked, previous.advice if previous else ())
+        if advice is not None:
+            rule, result = advice
+            trace.add(
+                "advise",
+                signals=Rows(f"{f.text} → {f.role or 'both'}" for f in result.found) or None,
+                leaning=result.role or "balanced",
+            )
+            return Decision("advise", rule, remember=True, advice=result), asked
         decision = decider.other_profession(asked)
         if decision is not None:
             return decision, asked
 
-        previous = self.conversations.get(conversation)
         analysis = brain.context.resolve(asked, previous)
         switched = brain.context.switched_role(asked, analysis, previous, brain.pairs.counterpart)
         trace.add(
@@ -247,12 +266,19 @@ class Engine:
             return decider.decline("no-match"), analysis
         return decider.on_candidates(analysis, candidates, trace), analysis
 
-    def _remember(self, conversation: Hashable | None, analysis: Analysis, reply: Reply) -> None:
+    def _remember(
+        self,
+        conversation: Hashable | None,
+        analysis: Analysis,
+        reply: Reply,
+        advice: tuple[FoundSignal, ...] = (),
+    ) -> None:
         if conversation is None:
             return
         self.conversations.put(
             conversation,
             Turn(
+                advice=advice,
                 # The roles the user named, if any: "mle stack?" answered by a both-roles
                 # entry is still a conversation about MLEs.
                 roles=(analysis.roles if not analysis.inherited_roles else frozenset())
@@ -275,6 +301,18 @@ class Engine:
         reply = compose(brain.knowledge, entry.question, decision, brain.pairs.counterpart)
         self._remember(conversation, brain.analyzer.analyse(entry.question), reply)
         return reply
+
+    def quiz_result(self, answers: Sequence[int]) -> Reply:
+        """The /fit quiz's result for ``answers`` (1-based option numbers in question
+        order): the same advice as free text, one cited line per answer. Raises
+        ValueError for answers that do not fit the quiz."""
+        result = self._brain.advisor.quiz(answers)
+        return compose(
+            self.knowledge,
+            QUIZ_QUESTION,
+            Decision("advise", QUIZ_RULE, remember=False, advice=result),
+            self._brain.pairs.counterpart,
+        )
 
     def counterpart(self, entry_id: str) -> Entry | None:
         return self._brain.pairs.counterpart(entry_id)

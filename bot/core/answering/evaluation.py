@@ -26,9 +26,10 @@ from bot.core.answering.engine import Engine
 from bot.core.answering.reply import Reply
 from bot.core.knowledge import Knowledge
 
-PARTS = ("dev", "heldout", "real-dev", "real-heldout")
-REAL = "real-"
-"""Parts named real-<x> are tests/eval/real/<x>.yaml."""
+PARTS = ("dev", "heldout", "real-dev", "real-heldout", "fit-dev", "fit-heldout")
+SUBSETS = ("real", "fit")
+"""Parts named <subset>-<x> are tests/eval/<subset>/<x>.yaml: real questions copied
+from public pages, and self-descriptions asking which role fits."""
 CONFIDENT = 0.8
 """A wrong reply at or above this confidence is a confident wrong answer."""
 RELIABILITY_BINS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
@@ -49,6 +50,8 @@ class Case:
     """Where a real question was copied from."""
     missing: str | None = None
     """For partly/not_covered: what the article does not cover."""
+    lean: str | None = None
+    """For advice: data_scientist, ml_engineer, balanced, or none (no usable signal)."""
 
 
 @dataclass(slots=True)
@@ -85,6 +88,23 @@ class PartResult:
     def uncovered(self) -> tuple[float, int, int]:
         """Questions the article does not (fully) answer, declined or with not_covered."""
         return self._rate(o for o in self.outcomes if o.case.expect in UNCOVERED)
+
+    @property
+    def leaning(self) -> tuple[float, int, int]:
+        """Self-descriptions advised with the labelled leaning."""
+        return self._rate(o for o in self.outcomes if o.case.expect == "advice")
+
+    @property
+    def not_advice(self) -> tuple[float, int, int]:
+        """Lookups that mention a role and were (rightly) not turned into advice."""
+        return self._rate(o for o in self.outcomes if o.case.expect == "not_advice")
+
+    @property
+    def advice_cited(self) -> tuple[float, int, int]:
+        """Advised replies whose every signal carries a citation."""
+        items = [o for o in self.outcomes if o.reply.status == "advised" and o.reply.fit]
+        good = sum(all(s.citation for s in o.reply.fit.signals) for o in items)  # type: ignore[union-attr]
+        return (good / len(items) if items else 1.0), good, len(items)
 
     @property
     def falsely_uncovered(self) -> tuple[float, int, int]:
@@ -153,6 +173,8 @@ class PartResult:
             "uncovered": self.uncovered[0],
             "confident_wrong": self.confident_wrong[1],
             "falsely_uncovered": self.falsely_uncovered[1],
+            "leaning": self.leaning[0],
+            "advice_cited": self.advice_cited[0],
             "follow_ups": self.follow_ups[0],
             "smalltalk": self.smalltalk[0],
             "clarify_rate": self.clarify_rate,
@@ -174,6 +196,8 @@ def _case(raw: dict[str, Any], follow_up: bool) -> Case:
     expect = raw.get("expect") or ("in_scope" if sections else "declined")
     if expect == "covered":  # the real-question sets' word for it
         expect = "in_scope"
+    if "lean" in raw:
+        expect = "advice"
     return Case(
         question=str(raw["q"]),
         expect=expect,
@@ -183,6 +207,7 @@ def _case(raw: dict[str, Any], follow_up: bool) -> Case:
         follow_up=follow_up,
         url=raw.get("url"),
         missing=raw.get("missing"),
+        lean=raw.get("lean"),
     )
 
 
@@ -199,6 +224,11 @@ def load_cases(path: Path) -> list[list[Case]]:
 
 
 def judge(case: Case, reply: Reply, knowledge: Knowledge) -> tuple[bool, str]:
+    if case.expect == "advice":
+        return _judge_advice(case, reply, knowledge)
+    if case.expect == "not_advice":
+        ok = reply.status != "advised"
+        return ok, "" if ok else "advice for a lookup"
     if case.expect in UNCOVERED:
         return _judge_uncovered(case, reply)
     if case.expect == "declined":
@@ -223,6 +253,24 @@ def judge(case: Case, reply: Reply, knowledge: Knowledge) -> tuple[bool, str]:
         return False, f"wrong role: {','.join(reply.entries)} is about {list(reply.roles)}"
     if case.level and reply.level and reply.level != case.level:
         return False, f"wrong level: {reply.level} for {case.level}"
+    return True, ""
+
+
+def _judge_advice(case: Case, reply: Reply, knowledge: Knowledge) -> tuple[bool, str]:
+    """Advice leaning the labelled way; "balanced" is advice with signals and no
+    leaning, "none" advice with no signal (the article's criteria)."""
+    if reply.status != "advised" or reply.fit is None:
+        return False, f"no advice: {reply.status} {','.join(reply.entries)}"
+    slug = {r.id: r.slug for r in knowledge.roles}
+    if case.lean == "none":
+        ok = not reply.fit.signals
+        return ok, "" if ok else f"signals found where there are none: {reply.fit.role}"
+    if case.lean == "balanced":
+        ok = bool(reply.fit.signals) and reply.fit.role is None
+        return ok, "" if ok else f"leaned {reply.fit.role} for balanced"
+    want = slug.get(case.lean or "", case.lean)
+    if reply.fit.role != want:
+        return False, f"leaned {reply.fit.role or 'balanced'} for {want}"
     return True, ""
 
 
@@ -255,8 +303,9 @@ def run_part(engine: Engine, name: str, conversations: list[list[Case]]) -> Part
 def part_files(directory: Path, part: str) -> list[Path]:
     """Part ``real-x`` is ``real/x.yaml``; any other part is ``<part>.yaml`` plus any
     ``<part>-*.yaml`` written later."""
-    if part.startswith(REAL):
-        return [directory / "real" / f"{part[len(REAL) :]}.yaml"]
+    subset, _, name = part.partition("-")
+    if subset in SUBSETS and name:
+        return [directory / subset / f"{name}.yaml"]
     return [directory / f"{part}.yaml", *sorted(directory.glob(f"{part}-*.yaml"))]
 
 
@@ -283,6 +332,11 @@ def render(results: list[PartResult], show_failures: bool = True) -> str:
             lines.append(f"  off-topic declined  {_pct(r.declined)}")
         if r.uncovered[2]:
             lines.append(f"  not covered: declined or named  {_pct(r.uncovered)}")
+        if r.leaning[2]:
+            lines.append(f"  advice leaning right {_pct(r.leaning)}")
+            lines.append(f"  advice fully cited   {_pct(r.advice_cited)}")
+        if r.not_advice[2]:
+            lines.append(f"  lookups not advised  {_pct(r.not_advice)}")
         lines.append(f"  confident wrong (>= {CONFIDENT})  {_pct(r.confident_wrong)}")
         lines.append(f"  covered but gap named  {_pct(r.falsely_uncovered)}")
         if r.follow_ups[2]:

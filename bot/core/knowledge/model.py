@@ -166,6 +166,8 @@ class Cues:
     """"years as an accountant": after ``self_as``, the asker's own profession follows."""
     negators: frozenset[str] = frozenset()
     """"hate", "not", "never": a fit phrase right after one of these says the opposite."""
+    asks_why: frozenset[str] = frozenset()
+    """"why?" after advice shows its reasons again."""
     self_reference: frozenset[str] = frozenset()
     """"i", "me", "my": the message talks about the asker (advice, not a lookup)."""
     experience: frozenset[str] = frozenset()

@@ -1,0 +1,115 @@
+"""Advice for the person asking: their own words, weighed, every reason cited."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+JAVA = "been a Java dev for six years, is MLE or DS the better move for me?"
+
+
+def converse(engine, *messages):
+    key = ("advice-test", *messages)
+    replies = [engine.ask(m, conversation=key) for m in messages]
+    engine.conversations.forget(key)
+    return replies
+
+
+def test_a_java_dev_is_advised_towards_ml_engineering_quoting_their_words(engine):
+    reply = engine.ask(JAVA)
+    assert reply.status == "advised"
+    assert reply.fit is not None and reply.fit.role == "ml-engineer"
+    quoted = [s for s in reply.fit.signals if s.text.lower() == "java dev"]
+    assert quoted and quoted[0].citation.section
+    assert "“Java dev”" in reply.text
+
+
+def test_every_signal_is_cited_and_the_disclaimer_closes_the_advice(engine):
+    reply = engine.ask(
+        "I love stats and explaining things to business people but I hate devops, which role suits me?"
+    )
+    assert reply.status == "advised" and reply.fit.role == "data-scientist"
+    assert len(reply.fit.signals) >= 2 and all(s.citation for s in reply.fit.signals)
+    assert "not career counselling" in reply.text
+    assert "Disclaimer" in {c.section for c in reply.citations}
+
+
+def test_a_negated_preference_points_the_other_way(engine):
+    reply = engine.ask("i hate devops and docker, ds or mle for me?")
+    assert reply.fit.role == "data-scientist"
+
+
+def test_no_usable_signal_gives_the_criteria_and_the_quiz(engine):
+    reply = engine.ask("can't decide, help me pick one")
+    assert reply.status == "advised" and reply.fit.signals == ()
+    assert "/fit" in reply.text and reply.citations
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what does a data scientist do",
+        "do mles need kubernetes",
+        "im a data scientist, how much should i earn?",
+        "should i become a dentist or a vet",
+    ],
+)
+def test_a_lookup_that_mentions_a_role_is_not_advice(engine, question):
+    assert engine.ask(question).status != "advised"
+
+
+def test_why_repeats_the_reasons(engine):
+    first, why = converse(engine, JAVA, "why?")
+    assert why.status == "advised" and why.fit == first.fit
+
+
+def test_what_would_i_earn_answers_for_the_role_it_leaned_to(engine):
+    _, pay = converse(engine, JAVA, "what would I earn?")
+    assert pay.entries and pay.entries[0].startswith("mle-salary")
+
+
+def test_a_new_preference_is_added_and_advice_given_again(engine):
+    first, more = converse(engine, JAVA, "and if I also like tableau dashboards?")
+    assert more.status == "advised"
+    assert len(more.fit.signals) == len(first.fit.signals) + 1
+
+
+def test_every_quiz_answer_carries_a_citation(engine):
+    fit = engine.knowledge.fit
+    assert 6 <= len(fit.quiz) <= 8
+    for question in fit.quiz:
+        assert 2 <= len(question.options) <= 4
+        for option in question.options:
+            assert fit.signal(option.signal).cite, (question.id, option.label)
+
+
+def test_the_quiz_in_the_terminal_prints_the_fit_key():
+    from bot.core.knowledge import load_knowledge
+
+    answers = ",".join("1" for _ in load_knowledge().fit.quiz)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "fit", "--answers", answers, "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    line = json.loads(result.stdout)
+    assert line["status"] == "advised"
+    assert set(line["fit"]) == {"role", "score", "signals"}
+    assert all(s["citation"]["section"] for s in line["fit"]["signals"])
+
+
+@pytest.mark.parametrize("answers", ["1,2", "9,9,9,9,9,9,9,9", "a,b", "²,1"])
+def test_bad_quiz_answers_are_one_line_and_exit_2(answers):
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "fit", "--answers", answers],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
