@@ -49,6 +49,7 @@ class Advisor:
         cues = knowledge.lexicon.cues
         self.negators = cues.negators
         self.self_reference = cues.self_reference
+        self.fit_words = cues.fit_words
         self.why = cues.asks_why
         self.phrases: dict[tuple[str, ...], tuple[FitSignal, bool]] = {}
         for signal in knowledge.fit.signals:
@@ -75,23 +76,34 @@ class Advisor:
                 return "advice-more", self.weigh(tuple(merged.values()))
             if analysis.content and set(analysis.content) <= self.why:
                 return "advice-why", self.weigh(tuple(previous))
-        if not self.talks_about_self(text) or analysis.off_topic:
+        if analysis.off_topic:
             return None
-        if analysis.professions and not analysis.roles:
-            return None  # "should i become a dentist or a vet": other careers
+        words = set(tokens(text))
+        fit_word = bool(self.fit_words & words)
+        if analysis.professions and (not found or analysis.compare_cue or not fit_word):
+            return None  # "should i become a dentist or a vet", "data engineering or ds"
         if analysis.unknown and not analysis.roles and not found:
             return None  # "git merge vs rebase, which should i use": not about careers
-        asks = (
+        asks = bool(
             analysis.choosing
             or analysis.which_cue
             or analysis.either_or
             or (analysis.compare_cue and len(analysis.roles) > 1)
+            or fit_word
         )
-        if not asks:
+        # The choice is between careers: a role is named, or fit is asked in words
+        # ("where do i fit", "which path"), not "which should i use".
+        about_roles = bool(analysis.roles or fit_word or analysis.choosing_phrase)
+        if not asks or not about_roles:
             return None
-        if found:
+        about_self = bool(self.self_reference & words)
+        if found and (about_self or analysis.either_or):
+            # What people say about themselves ("java dev", "love stats"), with a
+            # question about fit, is a request for advice.
             return "advice", self.weigh(found)
-        if analysis.choosing or analysis.either_or:
+        explicit = analysis.choosing_phrase or fit_word
+        short = len(analysis.content) <= self.policy.criteria_max_terms
+        if about_self and (explicit or (short and (analysis.choosing or analysis.either_or))):
             return "advice-criteria", self.weigh(())
         return None
 
@@ -103,26 +115,28 @@ class Advisor:
         return bool(self.self_reference & set(tokens(text)))
 
     def find(self, text: str) -> tuple[FoundSignal, ...]:
-        """The signals in ``text``, each once, in the order they are said."""
-        words = tokens(text)
+        """The signals in ``text``, each once, in the order they are said. A negator
+        turns around what follows it in the same clause: "i dont enjoy system design or
+        talking infra" says the opposite of both."""
         found: dict[str, FoundSignal] = {}
-        i = 0
-        while i < len(words):
-            for size in self.sizes:
-                key = tuple(words[i : i + size])
-                hit = self.phrases.get(key) if len(key) == size else None
-                if hit is None:
-                    continue
-                signal, against = hit
-                window = words[max(0, i - self.policy.negation_window) : i]
-                negated = against != bool(self.negators & set(window))
-                role = self.other(signal.role) if negated else signal.role
-                if signal.id not in found:
-                    found[signal.id] = FoundSignal(signal, _quote(text, key), role, negated)
-                i += size
-                break
-            else:
-                i += 1
+        for clause in _CLAUSE.split(text):
+            words = tokens(clause)
+            i = 0
+            while i < len(words):
+                for size in self.sizes:
+                    key = tuple(words[i : i + size])
+                    hit = self.phrases.get(key) if len(key) == size else None
+                    if hit is None:
+                        continue
+                    signal, against = hit
+                    negated = against != bool(self.negators & set(words[:i]))
+                    role = self.other(signal.role) if negated else signal.role
+                    if signal.id not in found:
+                        found[signal.id] = FoundSignal(signal, _quote(text, key), role, negated)
+                    i += size
+                    break
+                else:
+                    i += 1
         return tuple(found.values())
 
     def weigh(self, found: Sequence[FoundSignal]) -> FitResult:
@@ -150,6 +164,10 @@ class Advisor:
             signal = self.knowledge.fit.signal(option.signal)
             found.append(FoundSignal(signal, option.label, signal.role))
         return self.weigh(found)
+
+
+_CLAUSE = re.compile(r"[.,;:!?()]+|\s(?:but|though|although|however|yet|whereas|while)\s", re.I)
+"""Where a negation stops: "i hate meetings, but love stats"."""
 
 
 def _quote(text: str, words: tuple[str, ...]) -> str:

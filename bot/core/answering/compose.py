@@ -352,7 +352,7 @@ def role_card(knowledge: Knowledge, role_id: str) -> RoleCard:
 ADVICE_TITLE = "Which role fits you?"
 QUIZ_RULE = "quiz"
 """The decide rule of a /fit quiz result (no offer to take the quiz it came from)."""
-LEANS = "From what you've told me, the article's criteria lean towards **{role}** ({score})."
+LEANS = "From what you've told me, the article's criteria lean towards {role} ({score})."
 BALANCED = "From what you've told me, the evidence is balanced ({score})."
 NO_SIGNAL = (
     "Tell me a little about yourself and I can say which way the article's criteria "

@@ -224,8 +224,9 @@ class Policy:
     # ---------------------------------------------------------------- fit advice
     fit_margin: int = 2
     """A lead of less than this many points is balanced evidence, not a leaning."""
-    negation_window: int = 3
-    """A negator up to this many words before a fit phrase turns it around."""
+    criteria_max_terms: int = 2
+    """ "ds or mle? no clue" asks for help choosing; a longer message with no signal
+    asks something else ("remote DS or MLE jobs if I live far away?")."""
 
     # ---------------------------------------------------------------- small talk
     smalltalk_max_words: int = 8

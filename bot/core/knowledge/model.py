@@ -166,6 +166,9 @@ class Cues:
     """"years as an accountant": after ``self_as``, the asker's own profession follows."""
     negators: frozenset[str] = frozenset()
     """"hate", "not", "never": a fit phrase right after one of these says the opposite."""
+    fit_words: frozenset[str] = frozenset()
+    """"where do i fit", "is mle my thing", "which path": with something the person says
+    about themselves, a request for advice."""
     asks_why: frozenset[str] = frozenset()
     """"why?" after advice shows its reasons again."""
     self_reference: frozenset[str] = frozenset()
