@@ -30,6 +30,7 @@ QUIZ_OPTIONS = (2, 4)
 """...each with two to four answers."""
 _SIGNAL_REQUIRED = {"id", "role", "weight", "phrases", "reason", "cite"}
 _SIGNAL_OPTIONAL = {"against", "against_reason"}
+"""``against_reason`` is required for a signal with a role (checked below)."""
 
 
 def fit_from(data: Any, check: Checker, source: Source | None, roles: set[str]) -> Fit | None:
@@ -88,7 +89,7 @@ def _signals(
             check.fail(f"duplicate signal id {sid!r}", sid, line)
         seen.add(sid or "")
         role = raw.get("role")
-        if role is not None and role not in roles:
+        if role is not None and (not isinstance(role, str) or role not in roles):
             check.fail(f"unknown role {role!r}; use one of {sorted(roles)} or null", sid, line)
         weight = raw.get("weight")
         if not isinstance(weight, int) or isinstance(weight, bool) or not 0 <= weight <= MAX_WEIGHT:
@@ -98,7 +99,9 @@ def _signals(
             check.fail("a balanced signal (role null) has weight 0, and only it", sid, line)
         phrases = _phrases(raw, "phrases", check, sid)
         against = _phrases(raw, "against", check, sid) if "against" in raw else ()
-        against_reason = check.text(raw, "against_reason", sid) if "against" in raw else ""
+        # Any signal can be said the other way round ("hate devops"), so every signal
+        # with a role needs the reason shown then.
+        against_reason = check.text(raw, "against_reason", sid) if role is not None else ""
         if "against" in raw and role is None:
             check.fail("a balanced signal has no 'against'", sid, line)
         out.append(
@@ -128,7 +131,7 @@ def _phrases(raw: Mapping[Any, Any], key: str, check: Checker, sid: str | None) 
 def _quiz(value: Any, check: Checker, signal_ids: set[str]) -> tuple[QuizQuestion, ...]:
     low, high = QUIZ_QUESTIONS
     if not isinstance(value, list) or not low <= len(value) <= high:
-        check.fail(f"'quiz' must be a list of {low} to {high} questions")
+        check.fail(f"'quiz' must be a list of {low} to {high} questions", None, line_of(value))
         return ()
     out: list[QuizQuestion] = []
     for i, raw in enumerate(value):
