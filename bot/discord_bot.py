@@ -26,6 +26,7 @@ from bot.discord_support.cooldowns import Cooldowns
 from bot.discord_support.error_reporter import ErrorReporter
 from bot.health import clear_heartbeat, touch_heartbeat
 from bot.settings import Settings
+from bot.ui.quiz import QuizHandler
 from bot.ui.views import ButtonHandler
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ EXTENSIONS: tuple[str, ...] = (
     "bot.exts.ask",
     "bot.exts.reference",
     "bot.exts.conversation",
+    "bot.exts.fit",
     "bot.exts.admin",
 )
 """Loaded in this order by ``setup_hook``; errors first so it sees every failure."""
@@ -107,6 +109,7 @@ class CareerBot(commands.AutoShardedBot):
         self.errors = ErrorReporter()
         self.auto_channels: dict[int, frozenset[int]] = {}
         self.button_handler: ButtonHandler | None = None
+        self.quiz_handler: QuizHandler | None = None
         self._extension_names = tuple(extensions)
         self.heartbeat_file = heartbeat_file
 

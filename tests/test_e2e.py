@@ -54,7 +54,7 @@ pytest_plugins = ["pytester"]
 pytestmark = pytest.mark.e2e
 
 OP_IDENTIFY, OP_RESUME = 2, 6
-CALLBACK_MESSAGE, CALLBACK_AUTOCOMPLETE = 4, 8
+CALLBACK_MESSAGE, CALLBACK_UPDATE, CALLBACK_AUTOCOMPLETE = 4, 7, 8
 FLAG_EPHEMERAL = 1 << 6
 GLOBAL_COMMANDS = "/applications/{application_id}/commands"
 GUILD_COMMANDS = "/applications/{application_id}/guilds/{guild_id}/commands"
@@ -63,6 +63,7 @@ COMMAND_NAMES = {
     "ask",
     "compare",
     "role",
+    "fit",
     "topics",
     "source",
     "help",
@@ -476,6 +477,33 @@ async def test_thumbs_up_is_recorded_in_the_store(
         return all(e in stats and stats[e].up == 1 and stats[e].down == 0 for e in entries)
 
     await wait_until(recorded, "the vote reached the database")
+
+
+async def test_the_fit_quiz_survives_a_restart_and_is_shared_pinging_nobody(
+    fake_discord: FakeDiscord, launch: Launch, live_engine: Engine
+) -> None:
+    """``/fit`` from the first question to the result, the bot restarting half-way
+    (the answers so far live only in the buttons), then "Share my result"."""
+    bot = await launch()
+    quiz = live_engine.knowledge.fit.quiz
+    message = await answered(fake_discord, await fake_discord.dispatch_slash("fit"))
+    assert message.ephemeral
+    for number in range(1, len(quiz) + 1):
+        if number == len(quiz) // 2 + 1:
+            await bot.close()
+            bot = await launch()
+        assert only_embed(message)["title"] == f"Question {number} of {len(quiz)}"
+        first_option = next(i for i in custom_ids(message) if i.endswith(":1"))
+        click = await fake_discord.dispatch_component(first_option, message)
+        update = await fake_discord.wait_for_callback(click)
+        assert update.accepted and update.type == CALLBACK_UPDATE
+    result = only_embed(message)
+    assert len(result["fields"]) == len(quiz) and all("¶" in f["value"] for f in result["fields"])
+
+    share = next(i for i in custom_ids(message) if i.startswith("cb:fit:share:"))
+    shared = await answered(fake_discord, await fake_discord.dispatch_component(share, message))
+    assert not shared.ephemeral and only_embed(shared) == result
+    assert_pings_nobody(shared)
 
 
 # ------------------------------------------------------------------------ mentions

@@ -139,3 +139,27 @@ def test_a_missing_spec_skips_or_fails(monkeypatch: pytest.MonkeyPatch, tmp_path
     monkeypatch.setenv("CAREERBOT_REQUIRE_SHARED", "1")
     with pytest.raises(pytest.fail.Exception, match="required shared file missing"):
         spec_path()
+
+
+async def test_an_update_edits_the_clicked_message_and_is_checked_like_a_send(
+    discord_harness: Harness,
+) -> None:
+    """Callback type 7 (UPDATE_MESSAGE) on a click: validated, then the message changes."""
+    h = discord_harness
+    (answer,) = await h.slash("ask", question="how much do mles make")
+    message = h.sent(answer)
+    message.payload["components"] = [{"type": 1, "components": [button("no-handler-for-this")]}]
+    interaction = await h.fake.dispatch_component("no-handler-for-this", message)
+    await h.fake.settle()
+    path = f"/interactions/{interaction.id}/{interaction.token}/callback"
+    too_long = {"type": 7, "data": {"embeds": [{"title": "x" * 257}]}}
+    refused = await post(h.fake, path, too_long, auth=False)
+    assert refused.status == 400 and "title" in h.fake.take_problems()[0]
+    assert message.embed["title"] != "edited"
+
+    edit = {"type": 7, "data": {"embeds": [{"title": "edited"}]}}
+    updated = await post(h.fake, path, edit, auth=False)
+    assert updated.status == 204
+    assert message.embed == {"type": "rich", "title": "edited"}
+    assert message.components == [{"type": 1, "components": [button("no-handler-for-this")]}]
+    assert message.payload["edited_timestamp"] and not message.ephemeral

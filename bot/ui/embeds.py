@@ -238,8 +238,9 @@ def help_embed(*, auto_answer: bool = False) -> discord.Embed:
         "",
         "• `/ask` a question, @mention me, or DM me",
         "• `/compare` a topic side by side · `/role` for a role card",
+        "• `/fit` quiz: which role fits you?",
         "• `/topics` for what I know · `/source` for where it comes from",
-        "• Follow up naturally: *“and for MLEs?”*",
+        "• Follow up: *“and for MLEs?”*",
     ]
     if auto_answer:
         lines.append("• In some channels I answer every question automatically.")

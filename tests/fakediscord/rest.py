@@ -29,7 +29,7 @@ REACTION = "/channels/{channel_id}/messages/{message_id}/reactions/{emoji_name}/
 WEBHOOK = "/webhooks/{webhook_id}/{webhook_token}"
 ORIGINAL = WEBHOOK + "/messages/@original"
 TOKEN_AUTHENTICATED = (CALLBACK, WEBHOOK, ORIGINAL)  # the token is in the path
-CALLBACK_TYPES = {2: {4, 5}, 3: {4, 5, 6}, 4: {8}}  # by interaction type
+CALLBACK_TYPES = {2: {4, 5}, 3: {4, 5, 6, 7}, 4: {8}}  # by interaction type
 TOKEN_TTL = 15 * 60  # seconds an interaction token accepts follow-ups
 Result = tuple[int, Any]
 
@@ -156,11 +156,14 @@ async def interaction_callback(
         interaction.original = store_message(fake, channel, loading, "interaction", interaction)
     elif kind == 6 and interaction.component_message_id is not None:  # "I'll update it"
         interaction.original = fake.messages[interaction.component_message_id]
+    elif kind == 7 and interaction.component_message_id is not None:  # update it now
+        interaction.original = fake.messages[interaction.component_message_id]
+        edit_message(fake, interaction.original, data, {k: k in data for k in _EDITABLE})
     if not flag(request, "with_response"):
         return 204, None
     summary: dict[str, Any] = {"id": str(interaction.id), "type": interaction.type}
     resource: dict[str, Any] = {"type": kind}
-    if kind in (4, 5) and (original := interaction.original) is not None:
+    if kind in (4, 5, 7) and (original := interaction.original) is not None:
         resource["message"] = original.payload
         summary.update(
             response_message_id=str(original.id),
@@ -207,13 +210,8 @@ async def execute_webhook(fake: FakeDiscord, request: Request, params: dict[str,
     body = _not_empty(request.body, "follow-up")
     message = interaction.original
     if message is not None and message.loading and not message.deleted:
-        edited = {k: body[k] for k in ("content", "embeds", "components") if body.get(k)}
-        edited["embeds"] = [{"type": "rich", **e} for e in edited.get("embeds") or []]
-        # The edit finishes the "thinking…" message; it can never change ephemerality.
-        flags = int(message.payload["flags"]) & FLAG_EPHEMERAL
-        message.payload.update(edited, flags=flags, edited_timestamp=iso_now())
-        message.bodies.append(copy.deepcopy(body))
-        fake.echo("MESSAGE_UPDATE", message, message.payload)
+        # The edit finishes the "thinking…" message.
+        edit_message(fake, message, body, {k: bool(body.get(k)) for k in _EDITABLE})
     else:
         channel = fake.find_channel(interaction.channel_id)
         assert channel is not None
@@ -247,6 +245,25 @@ ROUTES: dict[
     ("POST", WEBHOOK): execute_webhook,
     ("DELETE", ORIGINAL): delete_original,
 }
+
+
+_EDITABLE = ("content", "embeds", "components")
+
+
+def edit_message(
+    fake: FakeDiscord, message: FakeMessage, body: dict[str, Any], replaced: dict[str, bool]
+) -> None:
+    """Replace the ``replaced`` parts of ``message`` with ``body``'s, echo MESSAGE_UPDATE.
+
+    An edit can never change whether a message is ephemeral.
+    """
+    edited = {k: body.get(k) for k, replace in replaced.items() if replace}
+    if "embeds" in edited:
+        edited["embeds"] = [{"type": "rich", **e} for e in edited["embeds"] or []]
+    flags = int(message.payload.get("flags") or 0) & FLAG_EPHEMERAL
+    message.payload.update(edited, flags=flags, edited_timestamp=iso_now())
+    message.bodies.append(copy.deepcopy(body))
+    fake.echo("MESSAGE_UPDATE", message, message.payload)
 
 
 def _not_empty(body: Any, what: str) -> dict[str, Any]:

@@ -93,7 +93,13 @@ class Advisor:
         )
         # The choice is between careers: a role is named, or fit is asked in words
         # ("where do i fit", "which path"), not "which should i use".
-        about_roles = bool(analysis.roles or fit_word or analysis.choosing_phrase)
+        about_roles = bool(
+            analysis.roles
+            or fit_word
+            or analysis.choosing_phrase
+            or analysis.choosing
+            or analysis.which_cue
+        )
         if not asks or not about_roles:
             return None
         about_self = bool(self.self_reference & words)

@@ -117,7 +117,9 @@ class Engine:
         cues = brain.knowledge.lexicon.cues
         asks = split_asks(text, cues.question_openers, cues.joiners, self.policy.max_asks)
         trace.add("prepare", text=text, asks=Rows(asks) if len(asks) > 1 else None)
-        several = self._several(brain, asks, conversation, trace) if len(asks) > 1 else None
+        several = None
+        if len(asks) > 1 and not self._asks_advice(brain, text, conversation):
+            several = self._several(brain, asks, conversation, trace)
         if several is not None:
             decision, analysis = several
         else:
@@ -141,6 +143,15 @@ class Engine:
             advice = decision.advice.found if decision.advice else ()
             self._remember(conversation, analysis, reply, advice)
         return Response(reply, decision, trace)
+
+    def _asks_advice(self, brain: Brain, text: str, conversation: Hashable | None) -> bool:
+        """Whether the whole message asks for advice: "ds or mle? no clue what i want"
+        is one request about the person, not two questions."""
+        previous = self.conversations.get(conversation)
+        analysis = brain.analyzer.analyse(text)
+        return (
+            brain.advisor.consider(text, analysis, previous.advice if previous else ()) is not None
+        )
 
     def _several(
         self, brain: Brain, asks: list[str], conversation: Hashable | None, trace: Trace
