@@ -50,6 +50,9 @@ class Advisor:
         self.negators = cues.negators
         self.self_reference = cues.self_reference
         self.fit_words = cues.fit_words
+        self.fit_phrases = frozenset(tuple(tokens(p)) for p in cues.fit_phrases)
+        self.after_negators = cues.after_negators
+        self.alternative = cues.alternative
         self.why = cues.asks_why
         self.phrases: dict[tuple[str, ...], tuple[FitSignal, bool]] = {}
         for signal in knowledge.fit.signals:
@@ -71,45 +74,50 @@ class Advisor:
         dashboards?"). A lookup that mentions a role is never advice."""
         found = self.find(text)
         if previous:
-            if found and not analysis.named_roles:
+            adds = self.self_reference & set(tokens(text)) or analysis.words[:1] == ("and",)
+            if found and not analysis.named_roles and adds:
                 merged = {f.signal.id: f for f in previous} | {f.signal.id: f for f in found}
                 return "advice-more", self.weigh(tuple(merged.values()))
             if analysis.content and set(analysis.content) <= self.why:
                 return "advice-why", self.weigh(tuple(previous))
         if analysis.off_topic:
             return None
-        words = set(tokens(text))
-        fit_word = bool(self.fit_words & words)
-        if analysis.professions and (not found or analysis.compare_cue or not fit_word):
-            return None  # "should i become a dentist or a vet", "data engineering or ds"
-        if analysis.unknown and not analysis.roles and not found:
+        words = tokens(text)
+        fit_request = bool(
+            self.fit_words & set(words)
+            or analysis.choosing_phrase
+            or _contains(words, self.fit_phrases)
+        )
+        about_self = bool(self.self_reference & set(words))
+        if analysis.professions and (
+            analysis.compare_cue
+            or self.alternative & set(words)
+            or not (found and about_self and fit_request)
+        ):
+            # "should i become a dentist or a vet", "is data engineering a good career",
+            # "DS or software engineering for me?": other careers than ours.
+            return None
+        if analysis.unknown and not analysis.roles and not found and not fit_request:
             return None  # "git merge vs rebase, which should i use": not about careers
         asks = bool(
-            analysis.choosing
+            fit_request
+            or analysis.choosing
             or analysis.which_cue
             or analysis.either_or
             or (analysis.compare_cue and len(analysis.roles) > 1)
-            or fit_word
         )
         # The choice is between careers: a role is named, or fit is asked in words
         # ("where do i fit", "which path"), not "which should i use".
-        about_roles = bool(
-            analysis.roles
-            or fit_word
-            or analysis.choosing_phrase
-            or analysis.choosing
-            or analysis.which_cue
-        )
+        about_roles = bool(analysis.roles or fit_request or analysis.choosing or analysis.which_cue)
         if not asks or not about_roles:
             return None
-        about_self = bool(self.self_reference & words)
-        if found and (about_self or analysis.either_or):
+        if found and (about_self or analysis.either_or or fit_request):
             # What people say about themselves ("java dev", "love stats"), with a
             # question about fit, is a request for advice.
             return "advice", self.weigh(found)
-        explicit = analysis.choosing_phrase or fit_word
         short = len(analysis.content) <= self.policy.criteria_max_terms
-        if about_self and (explicit or (short and (analysis.choosing or analysis.either_or))):
+        chooses = analysis.choosing or analysis.either_or
+        if about_self and (fit_request or (short and chooses)):
             return "advice-criteria", self.weigh(())
         return None
 
@@ -125,7 +133,7 @@ class Advisor:
         turns around what follows it in the same clause: "i dont enjoy system design or
         talking infra" says the opposite of both."""
         found: dict[str, FoundSignal] = {}
-        for clause in _CLAUSE.split(text):
+        for clause in _clauses(text, self.after_negators):
             words = tokens(clause)
             i = 0
             while i < len(words):
@@ -135,7 +143,9 @@ class Advisor:
                     if hit is None:
                         continue
                     signal, against = hit
-                    negated = against != bool(self.negators & set(words[:i]))
+                    before = bool(self.negators & set(words[:i]))
+                    after = bool(self.after_negators & set(words[i + size :]))
+                    negated = against != (before or after)
                     role = self.other(signal.role) if negated else signal.role
                     if signal.id not in found:
                         found[signal.id] = FoundSignal(signal, _quote(text, key), role, negated)
@@ -174,6 +184,29 @@ class Advisor:
 
 _CLAUSE = re.compile(r"[.,;:!?()]+|\s(?:but|though|although|however|yet|whereas|while)\s", re.I)
 """Where a negation stops: "i hate meetings, but love stats"."""
+
+
+def _clauses(text: str, after: frozenset[str]) -> list[str]:
+    """The clauses of ``text``; a reply like "no thanks" joins the clause before it
+    ("kubernetes? no thanks")."""
+    out: list[str] = []
+    for clause in _CLAUSE.split(text):
+        words = tokens(clause)
+        if out and words and words[0] in after and len(words) <= _SHORT_REPLY:
+            out[-1] = f"{out[-1]} {clause}"
+        else:
+            out.append(clause)
+    return out
+
+
+_SHORT_REPLY = 3
+"""Words in a reply ("no thanks", "also no") that refers to the clause before it."""
+
+
+def _contains(words: list[str], phrases: frozenset[tuple[str, ...]]) -> bool:
+    return any(
+        tuple(words[i : i + len(p)]) == p for p in phrases for i in range(len(words) - len(p) + 1)
+    )
 
 
 def _quote(text: str, words: tuple[str, ...]) -> str:

@@ -166,6 +166,12 @@ class Cues:
     """"years as an accountant": after ``self_as``, the asker's own profession follows."""
     negators: frozenset[str] = frozenset()
     """"hate", "not", "never": a fit phrase right after one of these says the opposite."""
+    fit_phrases: tuple[str, ...] = ()
+    """"what role", "for someone like me", "mle right": a question about fit, only
+    when the person says something about themselves."""
+    after_negators: frozenset[str] = frozenset()
+    """"docker makes me want to cry", "kubernetes? no thanks": said after a fit phrase,
+    these turn it around."""
     fit_words: frozenset[str] = frozenset()
     """"where do i fit", "is mle my thing", "which path": with something the person says
     about themselves, a request for advice."""
