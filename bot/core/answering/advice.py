@@ -51,8 +51,10 @@ class Advisor:
         self.self_reference = cues.self_reference
         self.fit_words = cues.fit_words
         self.fit_phrases = frozenset(tuple(tokens(p)) for p in cues.fit_phrases)
+        self.closing = frozenset(tuple(tokens(p)) for p in cues.closing_fit_phrases)
         self.after_negators = cues.after_negators
         self.alternative = cues.alternative
+        self.comparative = cues.comparative
         self.why = cues.asks_why
         self.phrases: dict[tuple[str, ...], tuple[FitSignal, bool]] = {}
         for signal in knowledge.fit.signals:
@@ -87,6 +89,7 @@ class Advisor:
             self.fit_words & set(words)
             or analysis.choosing_phrase
             or _contains(words, self.fit_phrases)
+            or any(tuple(words[-len(p) :]) == p for p in self.closing)
         )
         about_self = bool(self.self_reference & set(words))
         if analysis.professions and (
@@ -99,19 +102,16 @@ class Advisor:
             return None
         if analysis.unknown and not analysis.roles and not found and not fit_request:
             return None  # "git merge vs rebase, which should i use": not about careers
-        asks = bool(
-            fit_request
-            or analysis.choosing
-            or analysis.which_cue
-            or analysis.either_or
-            or (analysis.compare_cue and len(analysis.roles) > 1)
-        )
+        # Asking which role fits, in so many words, or choosing between the two;
+        # "which of the two involves more coding" compares them, it asks no advice.
+        picks = analysis.which_cue and not self.comparative & set(words)
+        asks = bool(fit_request or analysis.choosing or analysis.either_or or picks)
         # The choice is between careers: a role is named, or fit is asked in words
         # ("where do i fit", "which path"), not "which should i use".
         about_roles = bool(analysis.roles or fit_request or analysis.choosing or analysis.which_cue)
         if not asks or not about_roles:
             return None
-        if found and (about_self or analysis.either_or or fit_request):
+        if found and (about_self or analysis.either_or):
             # What people say about themselves ("java dev", "love stats"), with a
             # question about fit, is a request for advice.
             return "advice", self.weigh(found)

@@ -224,7 +224,7 @@ class Policy:
     # ---------------------------------------------------------------- fit advice
     fit_margin: int = 2
     """A lead of less than this many points is balanced evidence, not a leaning."""
-    criteria_max_terms: int = 2
+    criteria_max_terms: int = 3
     """ "ds or mle? no clue" asks for help choosing; a longer message with no signal
     asks something else ("remote DS or MLE jobs if I live far away?")."""
 

@@ -169,6 +169,8 @@ class Cues:
     fit_phrases: tuple[str, ...] = ()
     """"what role", "for someone like me", "mle right": a question about fit, only
     when the person says something about themselves."""
+    closing_fit_phrases: tuple[str, ...] = ()
+    """...and these, only at the end of such a message ("...loved it. what role?")."""
     after_negators: frozenset[str] = frozenset()
     """"docker makes me want to cry", "kubernetes? no thanks": said after a fit phrase,
     these turn it around."""
