@@ -222,7 +222,7 @@ def test_wrong_types(tmp_path, old, new, key, message):
 @pytest.mark.parametrize(
     ("old", "new", "key", "message"),
     [
-        ("  here: >-\n    background here turned", "  here: ''", "cues.here", "is empty"),
+        ("  here: >-\n    background here turned rn currently", "  here: ''", "cues.here", "is empty"),
         ("  entry: [entry level,", "  entry: []\n  x: [entry level,", "levels.entry",
          "must be a non-empty list of phrases"),
         ("suggestions: [ds-salary-entry, mle-salary-entry]", "suggestions: []",

@@ -10,7 +10,7 @@ can never disagree.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from bot.core.answering.policy import Policy
@@ -42,9 +42,16 @@ class FitResult:
 
 
 class Advisor:
-    def __init__(self, knowledge: Knowledge, policy: Policy) -> None:
+    def __init__(
+        self,
+        knowledge: Knowledge,
+        policy: Policy,
+        topics_of: Callable[[str], frozenset[str]] = lambda term: frozenset(),
+    ) -> None:
         self.knowledge = knowledge
         self.policy = policy
+        self.topics_of = topics_of
+        self.choosing_topic = knowledge.lexicon.topic_roles.choosing
         self.roles = tuple(r.id for r in knowledge.roles)
         cues = knowledge.lexicon.cues
         self.negators = cues.negators
@@ -93,9 +100,7 @@ class Advisor:
         )
         about_self = bool(self.self_reference & set(words))
         if analysis.professions and (
-            analysis.compare_cue
-            or self.alternative & set(words)
-            or not (found and about_self and fit_request)
+            analysis.compare_cue or self.alternative & set(words) or not found
         ):
             # "should i become a dentist or a vet", "is data engineering a good career",
             # "DS or software engineering for me?": other careers than ours.
@@ -109,6 +114,10 @@ class Advisor:
         # The choice is between careers: a role is named, or fit is asked in words
         # ("where do i fit", "which path"), not "which should i use".
         about_roles = bool(analysis.roles or fit_request or analysis.choosing or analysis.which_cue)
+        if found and about_self and not asks and self._only_about_self(text, analysis, found):
+            # "stats grad here, ds or mle?" without the words: everything the message
+            # says is about the person, and it ends as a question.
+            return "advice", self.weigh(found)
         if not asks or not about_roles:
             return None
         if found and (about_self or analysis.either_or):
@@ -120,6 +129,18 @@ class Advisor:
         if about_self and (fit_request or (short and chooses)):
             return "advice-criteria", self.weigh(())
         return None
+
+    def _only_about_self(self, text: str, analysis: Analysis, found: Sequence[FoundSignal]) -> bool:
+        """A question whose topic words are all the person's own signals: "physics grad
+        here, ds?" is about fit; "physics grad here, do ds jobs need a phd?" asks about
+        education, a lookup."""
+        if not text.rstrip().endswith("?") and not analysis.roles:
+            return False
+        said = {w for f in found for w in tokens(f.text)}
+        for term, word in analysis.surfaces:
+            if word not in said and self.topics_of(term) - {self.choosing_topic}:
+                return False
+        return True
 
     def other(self, role: str | None) -> str | None:
         others = [r for r in self.roles if r != role]

@@ -70,7 +70,7 @@ class Brain:
         self.decider = Decider(knowledge, policy, self.pairs.pair, self.coverage.explained_share)
         self.coverage.decline_cap = self.decider.decline_cap
         self.lookup = Lookup(knowledge, self.analyse, self.index, self.pairs, policy)
-        self.advisor = Advisor(knowledge, policy)
+        self.advisor = Advisor(knowledge, policy, self.analyzer.topics_of)
 
     def analyse(self, text: str) -> Analysis:
         return self.analyzer.analyse(text[: self.policy.max_question_chars])
