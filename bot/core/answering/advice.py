@@ -168,8 +168,13 @@ class Advisor:
                     after = bool(self.after_negators & set(words[i + size :]))
                     negated = against != (before or after)
                     role = self.other(signal.role) if negated else signal.role
+                    said = key
+                    if before:  # quote "hate devops", not just "devops"
+                        last = max(j for j, w in enumerate(words[:i]) if w in self.negators)
+                        if i - last <= _QUOTE_REACH:
+                            said = tuple(words[last : i + size])
                     if signal.id not in found:
-                        found[signal.id] = FoundSignal(signal, _quote(text, key), role, negated)
+                        found[signal.id] = FoundSignal(signal, _quote(clause, said), role, negated)
                     i += size
                     break
                 else:
@@ -220,6 +225,8 @@ def _clauses(text: str, after: frozenset[str]) -> list[str]:
     return out
 
 
+_QUOTE_REACH = 3
+"""A negator this close to a phrase is quoted with it ("hate devops")."""
 _SHORT_REPLY = 3
 """Words in a reply ("no thanks", "also no") that refers to the clause before it."""
 

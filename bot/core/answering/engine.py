@@ -140,7 +140,13 @@ class Engine:
                 leaned = decision.advice.role
                 roles = frozenset({leaned}) if leaned else frozenset(reply.roles)
                 analysis = dataclasses.replace(analysis, roles=roles, inherited_roles=False)
-            advice = decision.advice.found if decision.advice else ()
+            if decision.advice is not None:
+                advice = decision.advice.found
+            else:
+                # Advice stays in the conversation: "what would I earn?" and then "and if
+                # I also like dashboards?" still builds on it.
+                earlier = self.conversations.get(conversation)
+                advice = earlier.advice if earlier else ()
             self._remember(conversation, analysis, reply, advice)
         return Response(reply, decision, trace)
 
