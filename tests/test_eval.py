@@ -97,3 +97,30 @@ def test_real_dev_does_not_regress(real):
     for name, floor in REAL_DEV_FLOORS.items():
         rate, good, total = getattr(dev, name)
         assert rate >= floor, f"real-dev {name}: {good}/{total}"
+
+
+# ---------------------------------------------------------------- advice (issue 11)
+FIT_DEV_FLOOR = 0.85
+
+
+@pytest.fixture(scope="module")
+def fit():
+    dev, heldout = evaluate(Engine.load(), default_eval_dir(), ["fit-dev", "fit-heldout"])
+    return {"dev": dev, "heldout": heldout}
+
+
+def test_fit_sets_are_big_enough_and_mixed(fit):
+    cases = [o.case for part in fit.values() for o in part.outcomes]
+    assert len(cases) >= 80
+    leans = {c.lean for c in cases if c.expect == "advice"}
+    assert leans == {"data_scientist", "ml_engineer", "balanced", "none"}
+    assert sum(c.expect == "not_advice" for c in cases) >= 15
+
+
+def test_fit_dev_leans_right_and_lookups_stay_lookups(fit):
+    dev = fit["dev"]
+    rate, good, total = dev.leaning
+    assert rate >= FIT_DEV_FLOOR, f"{good}/{total}"
+    for part in fit.values():
+        assert part.not_advice[0] == 1.0, part.not_advice
+        assert part.advice_cited[0] == 1.0, part.advice_cited
