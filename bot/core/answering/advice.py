@@ -55,13 +55,16 @@ class Advisor:
         self.roles = tuple(r.id for r in knowledge.roles)
         cues = knowledge.lexicon.cues
         self.negators = cues.negators
-        self.self_reference = cues.self_reference
+        # "former biologist", "ex-teacher": describing oneself without an "i".
+        self.self_reference = cues.self_reference | cues.self_words
         self.fit_words = cues.fit_words
         self.fit_phrases = frozenset(tuple(tokens(p)) for p in cues.fit_phrases)
         self.closing = frozenset(tuple(tokens(p)) for p in cues.closing_fit_phrases)
         self.after_negators = cues.after_negators
         self.alternative = cues.alternative
         self.comparative = cues.comparative
+        self.openers = cues.question_openers
+        self.compare = cues.compare
         self.why = cues.asks_why
         self.phrases: dict[tuple[str, ...], tuple[FitSignal, bool]] = {}
         for signal in knowledge.fit.signals:
@@ -98,7 +101,8 @@ class Advisor:
             or _contains(words, self.fit_phrases)
             or any(tuple(words[-len(p) :]) == p for p in self.closing)
         )
-        about_self = bool(self.self_reference & set(words))
+        opens = self._opens_with(text, found)
+        about_self = bool(self.self_reference & set(words)) or opens
         if analysis.professions and (
             analysis.compare_cue or self.alternative & set(words) or not found
         ):
@@ -109,11 +113,15 @@ class Advisor:
             return None  # "git merge vs rebase, which should i use": not about careers
         # Asking which role fits, in so many words, or choosing between the two;
         # "which of the two involves more coding" compares them, it asks no advice.
-        picks = analysis.which_cue and not self.comparative & set(words)
+        picks = analysis.which_cue and (not self.comparative & set(words) or opens)
         asks = bool(fit_request or analysis.choosing or analysis.either_or or picks)
         # The choice is between careers: a role is named, or fit is asked in words
         # ("where do i fit", "which path"), not "which should i use".
         about_roles = bool(analysis.roles or fit_request or analysis.choosing or analysis.which_cue)
+        both = len(analysis.roles) > 1 and analysis.compare_cue
+        if found and both and (about_self or self._only_about_self(text, analysis, found)):
+            # "love stats and storytelling, ds vs mle?": their traits, then the two roles.
+            return "advice", self.weigh(found)
         if found and about_self and not asks and self._only_about_self(text, analysis, found):
             # "stats grad here, ds or mle?" without the words: everything the message
             # says is about the person, and it ends as a question.
@@ -129,6 +137,19 @@ class Advisor:
         if about_self and (fit_request or (short and chooses)):
             return "advice-criteria", self.weigh(())
         return None
+
+    def _opens_with(self, text: str, found: Sequence[FoundSignal]) -> bool:
+        """ "statistics phd. ds or mle?", "spent 3 years on spark clusters, which suits":
+        a message that opens with a statement about the person, then asks. An opening
+        question ("are design patterns important for ml eng") or comparison ("discovery
+        vs implementation, which role is which") is not about the person."""
+        clauses = [c for c in _CLAUSE.split(text) if tokens(c)]
+        if len(clauses) < 2:
+            return False
+        first = tokens(clauses[0])
+        if first[0] in self.openers or self.compare & set(first):
+            return False
+        return any(_contains(first, frozenset({tuple(tokens(f.text))})) for f in found)
 
     def _only_about_self(self, text: str, analysis: Analysis, found: Sequence[FoundSignal]) -> bool:
         """A question whose topic words are all the person's own signals: "physics grad
