@@ -253,8 +253,11 @@ _SHORT_REPLY = 3
 
 
 def _contains(words: list[str], phrases: frozenset[tuple[str, ...]]) -> bool:
+    """Whether any of ``phrases`` occurs in ``words``: one set lookup per position and
+    phrase length, not one comparison per phrase."""
+    sizes = {len(p) for p in phrases}
     return any(
-        tuple(words[i : i + len(p)]) == p for p in phrases for i in range(len(words) - len(p) + 1)
+        tuple(words[i : i + n]) in phrases for n in sizes for i in range(len(words) - n + 1)
     )
 
 
