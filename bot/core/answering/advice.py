@@ -256,9 +256,7 @@ def _contains(words: list[str], phrases: frozenset[tuple[str, ...]]) -> bool:
     """Whether any of ``phrases`` occurs in ``words``: one set lookup per position and
     phrase length, not one comparison per phrase."""
     sizes = {len(p) for p in phrases}
-    return any(
-        tuple(words[i : i + n]) in phrases for n in sizes for i in range(len(words) - n + 1)
-    )
+    return any(tuple(words[i : i + n]) in phrases for n in sizes for i in range(len(words) - n + 1))
 
 
 def _quote(text: str, words: tuple[str, ...]) -> str:
