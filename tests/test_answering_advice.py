@@ -113,3 +113,9 @@ def test_bad_quiz_answers_are_one_line_and_exit_2(answers):
     )
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_dislike_later_in_the_sentence_does_not_turn_around_what_came_before(engine):
+    reply = engine.ask("i enjoy deep work and hate interruptions, ds or mle")
+    assert reply.fit.role == "data-scientist"
+    assert [s.role for s in reply.fit.signals] == ["data-scientist"]
