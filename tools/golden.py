@@ -23,10 +23,11 @@ GOLDEN = default_eval_dir() / "golden.json"
 def outputs() -> dict[str, list[dict[str, object]]]:
     engine = Engine.load()
     out: dict[str, list[dict[str, object]]] = {}
-    for path in sorted(default_eval_dir().glob("*.yaml")):
+    directory = default_eval_dir()
+    for path in sorted(directory.rglob("*.yaml")):
         rows: list[dict[str, object]] = []
         for n, turns in enumerate(load_cases(path)):
-            key = ("golden", path.name, n)
+            key = ("golden", str(path), n)
             for case in turns:
                 reply = engine.ask(case.question, conversation=key)
                 rows.append(
@@ -40,7 +41,7 @@ def outputs() -> dict[str, list[dict[str, object]]]:
                     }
                 )
             engine.conversations.forget(key)
-        out[path.name] = rows
+        out[path.relative_to(directory).as_posix()] = rows
     return out
 
 
