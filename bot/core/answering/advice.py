@@ -167,9 +167,6 @@ class Advisor:
         others = [r for r in self.roles if r != role]
         return others[0] if role is not None and len(others) == 1 else None
 
-    def talks_about_self(self, text: str) -> bool:
-        return bool(self.self_reference & set(tokens(text)))
-
     def find(self, text: str) -> tuple[FoundSignal, ...]:
         """The signals in ``text``, each once, in the order they are said. A negator
         turns around what follows it in the same clause: "i dont enjoy system design or

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.core.answering import english
-from bot.core.answering.decide import Decision
+from bot.core.answering.decide import Decision, decline_cap
 from bot.core.answering.matching import Index
 from bot.core.answering.policy import Policy
 from bot.core.answering.trace import Trace
@@ -70,8 +70,7 @@ class CoverageJudge:
         self.analyzer = analyzer
         self.index = index
         self.policy = policy
-        self.decline_cap = 0.0
-        """Set by the engine to the decider's cap, so both kinds of decline agree."""
+        self.decline_cap = decline_cap(policy)
         coverage = knowledge.coverage
         self.coverage = coverage
         self.gaps: dict[tuple[str, ...], Gap] = {}
@@ -194,11 +193,9 @@ class CoverageJudge:
 
     def explained(self, entries: tuple[Entry, ...]) -> frozenset[str]:
         """Terms the entries' phrasings or answers use."""
-        out: set[str] = set()
-        for entry in entries:
-            doc = self.index.docs[self.index.by_id[entry.id]]
-            out |= doc.union | doc.answer
-        return frozenset(out)
+        if len(entries) == 1:
+            return self.index.vocabulary(entries[0].id)
+        return frozenset().union(*(self.index.vocabulary(e.id) for e in entries))
 
     def review(self, decision: Decision, analysis: Analysis, trace: Trace) -> Decision:
         """The decision, with what it leaves uncovered named, or turned into a decline

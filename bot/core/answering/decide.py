@@ -49,6 +49,17 @@ class Decision:
     """A message with several asks: (ask, decision) for each one answered."""
 
 
+def calibrated(policy: Policy, strength: float) -> float:
+    """Probability-like 0–1 score: how often an answer this strong was right on dev."""
+    slope, midpoint = policy.calibration_slope, policy.calibration_midpoint
+    return 1.0 / (1.0 + math.exp(-slope * (strength - midpoint)))
+
+
+def decline_cap(policy: Policy) -> float:
+    """A decline never claims more confidence than the weakest clarify."""
+    return calibrated(policy, policy.clarify_strength)
+
+
 Pairing = Callable[[str, "str | None"], "tuple[Entry, Entry] | None"]
 
 
@@ -66,8 +77,7 @@ class Decider:
         self.policy = policy
         self.pair = pair
         self.explained_share = explained_share
-        self.decline_cap = self.confidence(policy.clarify_strength)
-        """A decline never claims more confidence than the weakest clarify."""
+        self.decline_cap = decline_cap(policy)
         lexicon = knowledge.lexicon
         self.choosing_topic = lexicon.topic_roles.choosing
         self.definition_topic = lexicon.topic_roles.definition
@@ -174,9 +184,7 @@ class Decider:
         return raw + p.margin_weight * min(margin, p.margin_cap)
 
     def confidence(self, strength: float) -> float:
-        """Probability-like 0–1 score: how often an answer this strong was right on dev."""
-        p = self.policy
-        return 1.0 / (1.0 + math.exp(-p.calibration_slope * (strength - p.calibration_midpoint)))
+        return calibrated(self.policy, strength)
 
     def on_candidates(
         self, analysis: Analysis, candidates: list[Candidate], trace: Trace

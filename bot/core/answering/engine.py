@@ -68,7 +68,6 @@ class Brain:
             knowledge, self.analyzer, self.index, policy, self.pairs.counterpart
         )
         self.decider = Decider(knowledge, policy, self.pairs.pair, self.coverage.explained_share)
-        self.coverage.decline_cap = self.decider.decline_cap
         self.lookup = Lookup(knowledge, self.analyse, self.index, self.pairs, policy)
         self.advisor = Advisor(knowledge, policy, self.analyzer.topics_of)
 
@@ -117,13 +116,21 @@ class Engine:
         cues = brain.knowledge.lexicon.cues
         asks = split_asks(text, cues.question_openers, cues.joiners, self.policy.max_asks)
         trace.add("prepare", text=text, asks=Rows(asks) if len(asks) > 1 else None)
+        # Read once: every stage below sees the same previous turn.
+        previous = self.conversations.get(conversation)
         several = None
-        if len(asks) > 1 and not self._asks_advice(brain, text, conversation):
-            several = self._several(brain, asks, conversation, trace)
+        asked = None
+        if len(asks) > 1:
+            # "ds or mle? no clue what i want" is one request about the person, not two
+            # questions: advice is judged on the whole message first.
+            asked = brain.analyzer.analyse(text)
+            earlier = previous.advice if previous else ()
+            if brain.advisor.consider(text, asked, earlier) is None:
+                several = self._several(brain, asks, previous, trace)
         if several is not None:
             decision, analysis = several
         else:
-            decision, analysis = self._decide(brain, text, conversation, trace)
+            decision, analysis = self._decide(brain, text, previous, trace, asked)
             if analysis is not None:
                 decision = brain.coverage.review(decision, analysis, trace)
         trace.add(
@@ -134,60 +141,42 @@ class Engine:
         )
         reply = compose(brain.knowledge, text, decision, brain.pairs.counterpart)
         trace.add("compose", status=reply.status, entries=reply.entries)
-        if decision.remember and analysis is not None:
+        if decision.remember and analysis is not None and conversation is not None:
             if decision.advice is not None:
                 # "what would I earn?" after advice is about the role it leaned to.
                 leaned = decision.advice.role
                 roles = frozenset({leaned}) if leaned else frozenset(reply.roles)
                 analysis = dataclasses.replace(analysis, roles=roles, inherited_roles=False)
-            if decision.advice is not None:
                 advice = decision.advice.found
             else:
                 # Advice stays in the conversation: "what would I earn?" and then "and if
                 # I also like dashboards?" still builds on it.
-                earlier = self.conversations.get(conversation)
-                advice = earlier.advice if earlier else ()
-            self._remember(conversation, analysis, reply, advice)
+                advice = previous.advice if previous else ()
+            self.conversations.put(conversation, self._turn(analysis, reply, advice))
         return Response(reply, decision, trace)
 
-    def _asks_advice(self, brain: Brain, text: str, conversation: Hashable | None) -> bool:
-        """Whether the whole message asks for advice: "ds or mle? no clue what i want"
-        is one request about the person, not two questions."""
-        previous = self.conversations.get(conversation)
-        analysis = brain.analyzer.analyse(text)
-        return (
-            brain.advisor.consider(text, analysis, previous.advice if previous else ()) is not None
-        )
-
     def _several(
-        self, brain: Brain, asks: list[str], conversation: Hashable | None, trace: Trace
+        self, brain: Brain, asks: list[str], previous: Turn | None, trace: Trace
     ) -> tuple[Decision, Analysis] | None:
         """Each ask of a message answered in turn ("what do MLEs earn and what skills do
         they need?"), later asks leaning on earlier ones as follow-ups do. None when
         fewer than two asks get an answer and nothing is left to name as uncovered:
         the message is then answered as one question."""
-        scratch = ("several-asks", id(trace))
-        previous = self.conversations.get(conversation)
-        if previous is not None:
-            self.conversations.put(scratch, previous)
         answered: list[tuple[str, Decision, Analysis]] = []
         missing: list[str] = []
-        try:
-            for ask in asks:
-                part = Trace()
-                decision, analysis = self._decide(brain, ask, scratch, part)
-                if analysis is None:
-                    continue
-                decision = brain.coverage.review(decision, analysis, part)
-                trace.add("asks", ask=ask, rule=decision.rule)
-                if decision.kind in ("answer", "compare"):
-                    answered.append((ask, decision, analysis))
-                    reply = compose(brain.knowledge, ask, decision, brain.pairs.counterpart)
-                    self._remember(scratch, analysis, reply)
-                else:
-                    missing.extend(decision.not_covered)
-        finally:
-            self.conversations.forget(scratch)
+        for ask in asks:
+            part = Trace()
+            decision, analysis = self._decide(brain, ask, previous, part)
+            if analysis is None:
+                continue
+            decision = brain.coverage.review(decision, analysis, part)
+            trace.add("asks", ask=ask, rule=decision.rule)
+            if decision.kind in ("answer", "compare"):
+                answered.append((ask, decision, analysis))
+                reply = compose(brain.knowledge, ask, decision, brain.pairs.counterpart)
+                previous = self._turn(analysis, reply)
+            else:
+                missing.extend(decision.not_covered)
         if not answered or (len(answered) == 1 and not missing):
             return None
         if len({tuple(e.id for e in d.entries) for _, d, _ in answered}) < len(answered):
@@ -211,9 +200,15 @@ class Engine:
         ), last_analysis
 
     def _decide(
-        self, brain: Brain, text: str, conversation: Hashable | None, trace: Trace
+        self,
+        brain: Brain,
+        text: str,
+        previous: Turn | None,
+        trace: Trace,
+        asked: Analysis | None = None,
     ) -> tuple[Decision, Analysis | None]:
-        """Run the stages in order; the first rule that decides ends the pipeline."""
+        """Run the stages in order; the first rule that decides ends the pipeline.
+        ``asked`` is ``text`` already analysed, when the caller has done it."""
         decider = brain.decider
         if not text:
             return decider.decline("empty", brain.knowledge.lexicon.decline.empty), None
@@ -222,9 +217,8 @@ class Engine:
             trace.add("smalltalk", item=small.id)
             return Decision("smalltalk", "smalltalk", 1.0, message=small.reply), None
 
-        asked = brain.analyzer.analyse(text)
+        asked = asked or brain.analyzer.analyse(text)
         _trace_analysis(trace, asked, self.policy)
-        previous = self.conversations.get(conversation)
         advice = brain.advisor.consider(text, asked, previous.advice if previous else ())
         if advice is not None:
             rule, result = advice
@@ -283,29 +277,19 @@ class Engine:
             return decider.decline("no-match"), analysis
         return decider.on_candidates(analysis, candidates, trace), analysis
 
-    def _remember(
-        self,
-        conversation: Hashable | None,
-        analysis: Analysis,
-        reply: Reply,
-        advice: tuple[FoundSignal, ...] = (),
-    ) -> None:
-        if conversation is None:
-            return
-        self.conversations.put(
-            conversation,
-            Turn(
-                advice=advice,
-                # The roles the user named, if any: "mle stack?" answered by a both-roles
-                # entry is still a conversation about MLEs.
-                roles=(analysis.roles if not analysis.inherited_roles else frozenset())
-                or frozenset(reply.roles),
-                topic=reply.topic or analysis.topic,
-                level=reply.level or analysis.level,
-                content=analysis.content,
-                entry_id=reply.entries[0] if reply.status == "answered" and reply.entries else None,
-                at=self.conversations.now(),
-            ),
+    def _turn(self, analysis: Analysis, reply: Reply, advice: tuple[FoundSignal, ...] = ()) -> Turn:
+        """What the conversation keeps of one answered turn."""
+        return Turn(
+            advice=advice,
+            # The roles the user named, if any: "mle stack?" answered by a both-roles
+            # entry is still a conversation about MLEs.
+            roles=(analysis.roles if not analysis.inherited_roles else frozenset())
+            or frozenset(reply.roles),
+            topic=reply.topic or analysis.topic,
+            level=reply.level or analysis.level,
+            content=analysis.content,
+            entry_id=reply.entries[0] if reply.status == "answered" and reply.entries else None,
+            at=self.conversations.now(),
         )
 
     # ------------------------------------------------------------------ direct access
@@ -316,7 +300,9 @@ class Engine:
         entry = brain.knowledge.by_id[entry_id]
         decision = Decision("answer", "picked", self.policy.certain, (entry,))
         reply = compose(brain.knowledge, entry.question, decision, brain.pairs.counterpart)
-        self._remember(conversation, brain.analyzer.analyse(entry.question), reply)
+        if conversation is not None:
+            turn = self._turn(brain.analyzer.analyse(entry.question), reply)
+            self.conversations.put(conversation, turn)
         return reply
 
     def quiz_result(self, answers: Sequence[int]) -> Reply:

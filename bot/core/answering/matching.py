@@ -105,6 +105,11 @@ class Index:
             for d in docs
         )
         self.by_id = {doc.entry.id: i for i, doc in enumerate(docs)}
+        self._vocabulary = tuple(d.union | d.answer for d in docs)
+
+    def vocabulary(self, entry_id: str) -> frozenset[str]:
+        """Every term the entry's phrasings or answer use (computed once at load)."""
+        return self._vocabulary[self.by_id[entry_id]]
 
     def document_frequency(self) -> dict[str, int]:
         """How many entries use each term, in a phrasing or the answer."""

@@ -121,6 +121,7 @@ class Analyzer:
 
     def __init__(self, knowledge: Knowledge, policy: Policy) -> None:
         self.policy = policy
+        english.zipf_table()  # read once at load, not during the first question
         lexicon = knowledge.lexicon
         cues = lexicon.cues
         self.stop_words = lexicon.stop_words
