@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from bot.core.answering.policy import Policy
 from bot.core.answering.understanding import Analysis
 from bot.core.knowledge import FitSignal, Knowledge
+from bot.core.phrases import PhraseTable
 from bot.core.text import tokens
 
 
@@ -58,23 +59,23 @@ class Advisor:
         # "former biologist", "ex-teacher": describing oneself without an "i".
         self.self_reference = cues.self_reference | cues.self_words
         self.fit_words = cues.fit_words
-        self.fit_phrases = frozenset(tuple(tokens(p)) for p in cues.fit_phrases)
-        self.closing = frozenset(tuple(tokens(p)) for p in cues.closing_fit_phrases)
+        self.fit_phrases = PhraseTable.of(cues.fit_phrases)
+        self.closing = PhraseTable.of(cues.closing_fit_phrases)
         self.after_negators = cues.after_negators
         self.alternative = cues.alternative
         self.comparative = cues.comparative
         self.openers = cues.question_openers
         self.compare = cues.compare
         self.why = cues.asks_why
-        self.phrases: dict[tuple[str, ...], tuple[FitSignal, bool]] = {}
+        phrases: dict[tuple[str, ...], tuple[FitSignal, bool]] = {}
         for signal in knowledge.fit.signals:
             if signal.role is None:
                 continue  # balanced answers exist only in the quiz
             for phrase in signal.phrases:
-                self.phrases.setdefault(tuple(tokens(phrase)), (signal, False))
+                phrases.setdefault(tuple(tokens(phrase)), (signal, False))
             for phrase in signal.against:
-                self.phrases.setdefault(tuple(tokens(phrase)), (signal, True))
-        self.sizes = sorted({len(k) for k in self.phrases}, reverse=True)
+                phrases.setdefault(tuple(tokens(phrase)), (signal, True))
+        self.phrases = PhraseTable(phrases)
 
     def consider(
         self, text: str, analysis: Analysis, previous: Sequence[FoundSignal]
@@ -98,8 +99,8 @@ class Advisor:
         fit_request = bool(
             self.fit_words & set(words)
             or analysis.choosing_phrase
-            or _contains(words, self.fit_phrases)
-            or any(tuple(words[-len(p) :]) == p for p in self.closing)
+            or self.fit_phrases.contains(words)
+            or self.closing.ends(words)
         )
         opens = self._opens_with(text, found)
         about_self = bool(self.self_reference & set(words)) or opens
@@ -149,7 +150,7 @@ class Advisor:
         first = tokens(clauses[0])
         if first[0] in self.openers or self.compare & set(first):
             return False
-        return any(_contains(first, frozenset({tuple(tokens(f.text))})) for f in found)
+        return PhraseTable({tuple(tokens(f.text)): True for f in found}).contains(first)
 
     def _only_about_self(self, text: str, analysis: Analysis, found: Sequence[FoundSignal]) -> bool:
         """A question whose topic words are all the person's own signals: "physics grad
@@ -174,29 +175,19 @@ class Advisor:
         found: dict[str, FoundSignal] = {}
         for clause in _clauses(text, self.after_negators):
             words = tokens(clause)
-            i = 0
-            while i < len(words):
-                for size in self.sizes:
-                    key = tuple(words[i : i + size])
-                    hit = self.phrases.get(key) if len(key) == size else None
-                    if hit is None:
-                        continue
-                    signal, against = hit
-                    before = bool(self.negators & set(words[:i]))
-                    after = bool(self.after_negators & set(words[i + size :]))
-                    negated = against != (before or after)
-                    role = self.other(signal.role) if negated else signal.role
-                    said = key
-                    if before:  # quote "hate devops", not just "devops"
-                        last = max(j for j, w in enumerate(words[:i]) if w in self.negators)
-                        if i - last <= _QUOTE_REACH:
-                            said = tuple(words[last : i + size])
-                    if signal.id not in found:
-                        found[signal.id] = FoundSignal(signal, _quote(clause, said), role, negated)
-                    i += size
-                    break
-                else:
-                    i += 1
+            for i, key, (signal, against) in self.phrases.scan(words):
+                if signal.id in found:
+                    continue
+                before = bool(self.negators & set(words[:i]))
+                after = bool(self.after_negators & set(words[i + len(key) :]))
+                negated = against != (before or after)
+                role = self.other(signal.role) if negated else signal.role
+                said = key
+                if before:  # quote "hate devops", not just "devops"
+                    last = max(j for j, w in enumerate(words[:i]) if w in self.negators)
+                    if i - last <= _QUOTE_REACH:
+                        said = tuple(words[last : i + len(key)])
+                found[signal.id] = FoundSignal(signal, _quote(clause, said), role, negated)
         return tuple(found.values())
 
     def weigh(self, found: Sequence[FoundSignal]) -> FitResult:
@@ -247,13 +238,6 @@ _QUOTE_REACH = 3
 """A negator this close to a phrase is quoted with it ("hate devops")."""
 _SHORT_REPLY = 3
 """Words in a reply ("no thanks", "also no") that refers to the clause before it."""
-
-
-def _contains(words: list[str], phrases: frozenset[tuple[str, ...]]) -> bool:
-    """Whether any of ``phrases`` occurs in ``words``: one set lookup per position and
-    phrase length, not one comparison per phrase."""
-    sizes = {len(p) for p in phrases}
-    return any(tuple(words[i : i + n]) in phrases for n in sizes for i in range(len(words) - n + 1))
 
 
 def _quote(text: str, words: tuple[str, ...]) -> str:

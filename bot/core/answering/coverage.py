@@ -32,6 +32,7 @@ from bot.core.answering.policy import Policy
 from bot.core.answering.trace import Trace
 from bot.core.answering.understanding import Analysis, Analyzer
 from bot.core.knowledge import Entry, Gap, Knowledge
+from bot.core.phrases import PhraseTable
 from bot.core.text import stem, tokens
 
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
@@ -73,12 +74,14 @@ class CoverageJudge:
         self.decline_cap = decline_cap(policy)
         coverage = knowledge.coverage
         self.coverage = coverage
-        self.gaps: dict[tuple[str, ...], Gap] = {}
+        # A phrase's value is its gap, or None for a place outside the article's figures.
+        phrases: dict[tuple[str, ...], Gap | None] = {}
         for gap in coverage.gaps:
             for phrase in gap.phrases:
-                self.gaps.setdefault(tuple(tokens(phrase)), gap)
-        self.places = {tuple(tokens(p)) for p in coverage.places}
-        self.sizes = sorted({len(k) for k in (*self.gaps, *self.places)}, reverse=True)
+                phrases.setdefault(tuple(tokens(phrase)), gap)
+        for place in coverage.places:
+            phrases.setdefault(tuple(tokens(place)), None)
+        self.phrases = PhraseTable(phrases)
         lexicon = knowledge.lexicon
         self.pay = lexicon.terms.pay
         self.tool_topic = lexicon.topic_roles.tools
@@ -105,35 +108,21 @@ class CoverageJudge:
         surfaces = dict(analysis.surfaces)
         by_surface = {w: t for t, w in analysis.surfaces}
         pay = self.pay in analysis.content
-        i = 0
-        while i < len(words):
-            for size in self.sizes:
-                key = tuple(words[i : i + size])
-                if len(key) < size:
-                    continue
-                gap = self.gaps.get(key)
-                if gap is not None and self._background(words, i):
-                    gap = None
-                    i += size
-                    break
-                if gap is not None:
-                    focus.append(gap.name)
-                    if gap.closest and closest is None:
-                        closest = self.knowledge.by_id.get(gap.closest)
-                elif key in self.places:
-                    place = " ".join(key)
-                    qualifiers.append(
-                        self.coverage.salary_place_name
-                        if pay
-                        else self.coverage.place_name.format(place=place.title())
-                    )
-                else:
-                    continue
-                terms.update(by_surface[w] for w in key if w in by_surface)
-                i += size
-                break
+        for i, key, gap in self.phrases.scan(words):
+            if gap is None:
+                place = " ".join(key)
+                qualifiers.append(
+                    self.coverage.salary_place_name
+                    if pay
+                    else self.coverage.place_name.format(place=place.title())
+                )
+            elif self._background(words, i):
+                continue  # "been to a bootcamp": the asker's past, not the ask
             else:
-                i += 1
+                focus.append(gap.name)
+                if gap.closest and closest is None:
+                    closest = self.knowledge.by_id.get(gap.closest)
+            terms.update(by_surface[w] for w in key if w in by_surface)
         for year in _YEAR.findall(analysis.text):
             if int(year) not in self.coverage.article_years:
                 qualifiers.append(self.coverage.year_name.format(year=year))

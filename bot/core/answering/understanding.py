@@ -21,6 +21,7 @@ from rapidfuzz.distance import OSA
 from bot.core.answering import english
 from bot.core.answering.policy import Policy
 from bot.core.knowledge import Knowledge
+from bot.core.phrases import PhraseTable
 from bot.core.text import stem, tokens
 
 # "5 yoe", "8+ years in": experience stated as a number of years.
@@ -129,8 +130,7 @@ class Analyzer:
         self.cues = cues
         self.pay = lexicon.terms.pay
         self.r_language = lexicon.terms.r_language
-        self._choosing = frozenset(tuple(tokens(p)) for p in cues.choosing_phrases)
-        self._choosing_sizes = sorted({len(p) for p in self._choosing})
+        self._choosing = PhraseTable.of(cues.choosing_phrases)
         self.follow_up = cues.follow_up | cues.follow_up_synonyms
         self.skip = self.stop_words | self.neutral
         self._role_of: dict[str, str] = {}
@@ -152,8 +152,7 @@ class Analyzer:
             phrases.setdefault(tuple(words), mark)
             if not words[-1].endswith("s"):  # "ux designers" as well as "ux designer"
                 phrases.setdefault((*words[:-1], words[-1] + "s"), mark)
-        self._phrases = phrases
-        self._max_phrase = max((len(k) for k in phrases), default=1)
+        self._phrases = PhraseTable(phrases)
         self._off_topic = frozenset(tuple(tokens(p)) for p in knowledge.off_topic_phrases)
         self._off_topic_sizes = sorted({len(p) for p in self._off_topic})
 
@@ -230,16 +229,9 @@ class Analyzer:
         out: list[str] = []
         i = 0
         while i < len(words):
-            for size in range(min(self._max_phrase, len(words) - i), 0, -1):
-                key = tuple(words[i : i + size])
-                mark = self._phrases.get(key)
-                if mark is not None:
-                    out.append(mark)
-                    i += size
-                    break
-            else:
-                out.append(words[i])
-                i += 1
+            hit = self._phrases.at(words, i)
+            out.append(hit[1] if hit else words[i])
+            i += len(hit[0]) if hit else 1
         return out
 
     def _kb_form(self, word: str, stemmed: str) -> str:
@@ -367,7 +359,7 @@ class Analyzer:
                 if not self._known(w, s):
                     unknown.append(s)
         level = subject_level or level
-        choosing_phrase = _contains(fixed, self._choosing, self._choosing_sizes)
+        choosing_phrase = self._choosing.contains(fixed)
         if not content and cues.make_words & set(words):
             content = [self.pay]  # "what do they make", "what do MLEs make"
         topic_scores: dict[str, float] = defaultdict(float)
@@ -502,8 +494,3 @@ def _bases(word: str, min_length: int) -> list[str]:
         if word.endswith(suffix) and len(word) - len(suffix) >= min_length:
             out.append(word[: -len(suffix)] + repl)
     return out
-
-
-def _contains(words: list[str], phrases: frozenset[tuple[str, ...]], sizes: list[int]) -> bool:
-    """Whether any phrase (of one of ``sizes`` words) occurs in ``words``."""
-    return any(tuple(words[i : i + n]) in phrases for n in sizes for i in range(len(words) - n + 1))

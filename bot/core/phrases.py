@@ -1,0 +1,61 @@
+"""Phrases matched in a tokenised text, longest first.
+
+Synonyms, levels and role aliases (the analyser), what the article doesn't cover (the
+coverage stage) and what people say about themselves (the advisor) are all phrases of
+one or more words looked up in a question's tokens. This is the one matcher they share:
+one dictionary lookup per position and phrase length, never a scan of every phrase.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Generic, TypeVar
+
+from bot.core.text import tokens
+
+V = TypeVar("V")
+Key = tuple[str, ...]
+
+
+class PhraseTable(Generic[V]):
+    def __init__(self, entries: Mapping[Key, V]) -> None:
+        self.table = dict(entries)
+        self.sizes = sorted({len(k) for k in self.table}, reverse=True)
+        self.longest = self.sizes[0] if self.sizes else 0
+
+    @classmethod
+    def of(cls, phrases: Iterable[str]) -> PhraseTable[bool]:
+        """A table of plain phrases, tokenised the way questions are."""
+        return PhraseTable({tuple(tokens(p)): True for p in phrases})
+
+    def at(self, words: Sequence[str], i: int) -> tuple[Key, V] | None:
+        """The longest phrase starting at ``words[i]``, with its value."""
+        for size in self.sizes:
+            key = tuple(words[i : i + size])
+            if len(key) == size and key in self.table:
+                return key, self.table[key]
+        return None
+
+    def scan(self, words: Sequence[str]) -> Iterator[tuple[int, Key, V]]:
+        """(position, phrase, value) for each phrase, left to right, longest first,
+        never overlapping."""
+        i = 0
+        while i < len(words):
+            hit = self.at(words, i)
+            if hit is None:
+                i += 1
+                continue
+            yield i, hit[0], hit[1]
+            i += len(hit[0])
+
+    def contains(self, words: Sequence[str]) -> bool:
+        """Whether any phrase occurs anywhere in ``words``."""
+        return any(
+            tuple(words[i : i + n]) in self.table
+            for n in self.sizes
+            for i in range(len(words) - n + 1)
+        )
+
+    def ends(self, words: Sequence[str]) -> bool:
+        """Whether ``words`` ends with one of the phrases."""
+        return any(tuple(words[-n:]) in self.table for n in self.sizes if n <= len(words))
