@@ -119,7 +119,8 @@ class Decider:
                     topic=topic,
                     remember=True,
                 )
-        (role,) = tuple(analysis.roles)[:1]
+        # The first role in roles.yaml order, whatever the set's order.
+        role = next(r.id for r in self.knowledge.roles if r.id in analysis.roles)
         topic = analysis.topic or (
             self.choosing_topic if analysis.choosing else self.definition_topic
         )

@@ -202,9 +202,12 @@ class Analyzer:
                 # phrases that reduce to one term count.
                 if len(terms) == 1:
                     owners[terms[0]].add(topic.id)
+        # In topics.yaml order, so a tie between two topics is broken the same way on
+        # every run (a set's order changes with Python's hash seed).
+        order = {t.id: i for i, t in enumerate(knowledge.topics)}
         for term, topics in owners.items():
             weight = 1.0 / len(topics)
-            for topic_id in topics:
+            for topic_id in sorted(topics, key=order.__getitem__):
                 self._topic_terms[term][topic_id] = weight
         self.known_stems = frozenset(
             stem(w) for w in self.vocabulary if not w.startswith((ROLE, "#"))
