@@ -1,7 +1,7 @@
 """``/fit``: the quiz's custom ids and limits, and the quiz played through the fake Discord.
 
 The quiz's questions are being rewritten, so nothing here names one: tests read the
-quiz the engine serves and derive what to expect from the core (``Advisor.quiz``).
+quiz the engine serves and derive what to expect from the core (``Engine.quiz_result``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 
 from bot.core.answering.advice import Advisor
-from bot.core.answering.compose import advice_reply
+from bot.core.answering.engine import QUIZ_QUESTION
 from bot.core.answering.reply import FitLine, FitView, Reply
 from bot.core.knowledge import Citation, QuizOption, QuizQuestion
 from bot.core.knowledge.fit import QUIZ_OPTIONS, QUIZ_QUESTIONS
@@ -28,7 +28,6 @@ from bot.ui.quiz import (
     ONLY_TAKER_TEXT,
     OUTDATED_TEXT,
     QUIZ_ITEMS,
-    QUIZ_QUESTION,
     ActionButton,
     Progress,
     QuizAnswerButton,
@@ -70,23 +69,21 @@ def every_option(quiz: tuple[QuizQuestion, ...]) -> list[tuple[int, ...]]:
 
 def leaning_answers(engine: Engine) -> tuple[int, ...]:
     """Answers whose result leans to a role (so the result offers one role card)."""
-    advisor = Advisor(engine.knowledge, engine.policy)
     for answers in every_option(quiz_of(engine)):
-        if advisor.quiz(answers).role is not None:
+        if engine.quiz_result(answers).fit.role is not None:
             return answers
     pytest.fail("no answer set leans to a role; the quiz cannot tell the roles apart")
 
 
 def expected_result(engine: Engine, answers: tuple[int, ...]) -> Reply:
-    result = Advisor(engine.knowledge, engine.policy).quiz(answers)
-    return advice_reply(engine.knowledge, QUIZ_QUESTION, result)
+    return engine.quiz_result(answers)
 
 
 def expected_title(engine: Engine, answers: tuple[int, ...]) -> str:
-    result = Advisor(engine.knowledge, engine.policy).quiz(answers)
-    if result.role is None:
+    role = engine._brain.advisor.quiz(answers).role
+    if role is None:
         return BALANCED_TITLE
-    return LEANS_TITLE.format(role=engine.knowledge.role(result.role).name)
+    return LEANS_TITLE.format(role=engine.knowledge.role(role).name)
 
 
 async def parse(item_cls: type[discord.ui.DynamicItem[Any]], custom_id: str) -> Any:

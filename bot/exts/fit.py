@@ -8,8 +8,8 @@ the bot serves now: someone else's click, or a click on a quiz whose questions h
 changed since (a knowledge base reload), gets a short ephemeral note and leaves the
 quiz as it was.
 
-Scoring and the cited reasons come from the core (``Advisor.quiz`` and
-``advice_reply``), the same signals the free-text advice uses.
+Scoring and the cited reasons come from the core
+(``Engine.quiz_result``), the same signals the free-text advice uses.
 """
 
 from __future__ import annotations
@@ -23,8 +23,6 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.answering.advice import Advisor
-from bot.core.answering.compose import advice_reply
 from bot.core.knowledge import Knowledge
 from bot.discord_support.answering import render, retry_after
 from bot.ui.embeds import cooldown_text, role_card_embed
@@ -33,7 +31,6 @@ from bot.ui.quiz import (
     ONLY_TAKER_TEXT,
     OUTDATED_TEXT,
     QUIZ_ITEMS,
-    QUIZ_QUESTION,
     UNKNOWN_ROLE_TEXT,
     Progress,
     fingerprint,
@@ -76,7 +73,6 @@ class FitCog(commands.Cog):
 
     def __init__(self, bot: CareerBot) -> None:
         self.bot = bot
-        self._advisor: Advisor | None = None
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*QUIZ_ITEMS)
@@ -86,12 +82,6 @@ class FitCog(commands.Cog):
         self.bot.remove_dynamic_items(*QUIZ_ITEMS)
         if self.bot.quiz_handler is self:
             self.bot.quiz_handler = None
-
-    def advisor(self, knowledge: Knowledge) -> Advisor:
-        """An advisor for the knowledge base served now (rebuilt after a reload)."""
-        if self._advisor is None or self._advisor.knowledge is not knowledge:
-            self._advisor = Advisor(knowledge, self.bot.engine.policy)
-        return self._advisor
 
     @app_commands.command(name="fit")
     async def fit(self, interaction: discord.Interaction[CareerBot]) -> None:
@@ -191,13 +181,12 @@ class FitCog(commands.Cog):
     ) -> None:
         """The result of a finished quiz: in place of the last question, or shared."""
         try:
-            result = self.advisor(knowledge).quiz(progress.answers)
+            reply = self.bot.engine.quiz_result(progress.answers)
         except ValueError:
             # ``fits`` already checked; only a core that counts differently gets here.
             log.warning("A /fit quiz that fits was refused by the advisor", exc_info=True)
             await interaction.response.send_message(OUTDATED_TEXT, ephemeral=True)
             return
-        reply = advice_reply(knowledge, QUIZ_QUESTION, result)
         embed = result_embed(reply, knowledge, knowledge.fit.quiz)
         if share:
             await interaction.response.send_message(

@@ -41,8 +41,6 @@ from bot.ui.limits import (
 )
 from bot.ui.views import UNAVAILABLE_TEXT, DeleteButton
 
-QUIZ_QUESTION = "/fit quiz"
-"""What the quiz's advice reply records as the question asked."""
 FINGERPRINT_LENGTH = 6
 """Hex digits of the quiz fingerprint in each answer's custom id."""
 MAX_OPTIONS = 9
