@@ -319,6 +319,21 @@ def evaluate(engine: Engine, directory: Path, parts: Iterable[str] = PARTS) -> l
     return results
 
 
+_RATES = (
+    ("in-scope accuracy   ", "in_scope", True),
+    ("off-topic declined  ", "declined", False),
+    ("not covered: declined or named  ", "uncovered", False),
+    ("advice leaning right ", "leaning", False),
+    ("advice fully cited   ", "advice_cited", False),
+    ("lookups not advised  ", "not_advice", False),
+    (f"confident wrong (>= {CONFIDENT})  ", "confident_wrong", True),
+    ("covered but gap named  ", "falsely_uncovered", True),
+    ("follow-up accuracy  ", "follow_ups", False),
+    ("small talk          ", "smalltalk", False),
+)
+"""(label, PartResult rate, shown even when no question of the part counts for it)."""
+
+
 def _pct(rate: tuple[float, int, int]) -> str:
     return f"{rate[0] * 100:5.1f}% ({rate[1]}/{rate[2]})"
 
@@ -327,22 +342,10 @@ def render(results: list[PartResult], show_failures: bool = True) -> str:
     lines: list[str] = []
     for r in results:
         lines.append(f"== {r.name} ==")
-        lines.append(f"  in-scope accuracy   {_pct(r.in_scope)}")
-        if r.declined[2]:
-            lines.append(f"  off-topic declined  {_pct(r.declined)}")
-        if r.uncovered[2]:
-            lines.append(f"  not covered: declined or named  {_pct(r.uncovered)}")
-        if r.leaning[2]:
-            lines.append(f"  advice leaning right {_pct(r.leaning)}")
-            lines.append(f"  advice fully cited   {_pct(r.advice_cited)}")
-        if r.not_advice[2]:
-            lines.append(f"  lookups not advised  {_pct(r.not_advice)}")
-        lines.append(f"  confident wrong (>= {CONFIDENT})  {_pct(r.confident_wrong)}")
-        lines.append(f"  covered but gap named  {_pct(r.falsely_uncovered)}")
-        if r.follow_ups[2]:
-            lines.append(f"  follow-up accuracy  {_pct(r.follow_ups)}")
-        if r.smalltalk[2]:
-            lines.append(f"  small talk          {_pct(r.smalltalk)}")
+        for label, rate, always in _RATES:
+            value = getattr(r, rate)
+            if always or value[2]:
+                lines.append(f"  {label}{_pct(value)}")
         lines.append(f"  clarify rate        {r.clarify_rate * 100:5.1f}% of in-scope questions")
         reliability = r.reliability()
         if reliability:
