@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import io
 import math
+import re
 import socket
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -33,6 +34,7 @@ from bot.settings import Settings
 from bot.ui.embeds import ERROR_TEXT
 from tests.conftest import Harness
 
+README = Path(__file__).resolve().parent.parent / "README.md"
 MLE_PAY = "how much do ML engineers make"
 SHORT_DEADLINE = 0.05
 """Seconds: far longer than the fake takes to deliver a response, far shorter than 3."""
@@ -280,3 +282,26 @@ async def test_run_says_in_one_line_when_the_metrics_port_is_taken(
     assert "CAREERBOT_METRICS_PORT" in line
     # It stopped before opening the database.
     assert not (tmp_path / "careerbot.sqlite3").exists()
+
+
+async def test_the_readme_documents_every_metric_and_no_other(
+    discord_harness: Harness, served: MetricsServer
+) -> None:
+    """The table in README.md's "Metrics" section is what an operator builds dashboards from."""
+    documented = readme_metrics()
+    served_families = {
+        # Counters are documented under the name operators query, with ``_total``.
+        (f"{name}_total" if kind == "counter" else name, kind)
+        for name, kind in (await scrape(served)).types.items()
+        # prometheus-client's creation time of each counter and histogram, which the
+        # text format shows as a family of its own; the README mentions it once.
+        if not name.endswith("_created")
+    }
+    assert documented == served_families
+
+
+def readme_metrics() -> set[tuple[str, str]]:
+    """``(name, type)`` of each row of the table in README.md's "Metrics" section."""
+    readme = README.read_text(encoding="utf-8")
+    section = readme.split("\n## Metrics\n", 1)[1].split("\n## ", 1)[0]
+    return set(re.findall(r"^\| `(careerbot_\w+)` \| (\w+) \|", section, re.MULTILINE))
