@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from bot.core.storage import postgres_schema
 from bot.core.storage.base import CooldownSetting, Vote
 from bot.core.storage.database_url import redact, redact_text
-from bot.core.storage.shared import CooldownCache, WarningLimiter, topic_volumes
+from bot.core.storage.shared import CooldownCache, WarningLimiter, describe, topic_volumes
 from bot.core.storage.sqlite import (
     DAY,
     DEFAULT_RETENTION_DAYS,
@@ -76,8 +76,9 @@ refused" is immediate), so shorter than SQLite's: shards recover quickly."""
 CONNECT_TIMEOUT = 1.5
 """A connection attempt gives up after this long, inside the Discord layer's 2-second
 budget for a storage call, so an unreachable host fails (and is counted) cleanly."""
-POOL_WAIT = 10.0
-"""How long an operation waits for a free pooled connection during a burst."""
+POOL_WAIT = 1.5
+"""How long an operation waits for a free pooled connection. The Discord layer gives a
+storage call 2 seconds; failing (and counting) inside that beats being cancelled."""
 POOL_MIN, POOL_MAX = 1, 4
 """Connections per process: one kept warm, up to four during a burst of votes."""
 CLOSE_TIMEOUT = 30.0
@@ -412,6 +413,10 @@ class PostgresStore:
                         committing = True  # leaving the block commits
                 except psycopg_pool.PoolTimeout as exc:
                     return self._fail(kind, what, exc, default)
+                except psycopg_pool.PoolClosed as exc:
+                    if attempt == 2:  # retired while we waited: nothing ran, try the next
+                        return self._fail(kind, what, exc, default)
+                    continue
                 except psycopg.Error as exc:
                     if used is None or not used.broken:  # the statement failed, not the link
                         return self._fail(kind, what, exc, default)
@@ -478,7 +483,9 @@ class PostgresStore:
                 else:
                     await postgres_schema.migrate(conn)
                     await self._prune_on_open(conn)
-        except (psycopg.Error, SchemaError, OSError, TimeoutError) as exc:
+        except Exception as exc:  # opening must never raise into the bot either
+            if not isinstance(exc, psycopg.Error | SchemaError | OSError | TimeoutError):
+                log.error("bug while opening %s", self.where, exc_info=exc)
             self._open_error = exc
             if not self.read_only:  # a reader reports open_error itself, in its own words
                 self._warn("open", f"database {self.where} is unavailable: {self._describe(exc)}")
@@ -492,6 +499,10 @@ class PostgresStore:
             timeout=POOL_WAIT,
             configure=_read_only_session if self.read_only else None,
             kwargs={"connect_timeout": max(2, round(CONNECT_TIMEOUT))},
+            # The pool would keep retrying for minutes while callers wait; instead it
+            # gives up at once and this store takes over (fast direct attempts).
+            reconnect_timeout=0.0,
+            reconnect_failed=self._pool_cannot_connect,
         )
         await pool.open()
         self._pool = pool
@@ -514,6 +525,11 @@ class PostgresStore:
             self._warn(
                 "prune", f"could not prune old rows from {self.where}: {self._describe(exc)}"
             )
+
+    async def _pool_cannot_connect(self, pool: AsyncConnectionPool[Any]) -> None:
+        """The pool failed to open a connection: the server is probably gone. Retiring
+        the pool wakes everyone waiting on it, so they fail now instead of in 1.5 s."""
+        self._retire(pool, ConnectionError(f"lost the connection to {self.where}"))
 
     def _retire(self, pool: AsyncConnectionPool[Any], exc: BaseException) -> None:
         """Drop a pool whose connection broke; close it in the background."""
@@ -547,8 +563,7 @@ class PostgresStore:
 
     def _describe(self, exc: BaseException) -> str:
         """A one-line reason without the password: the message, never a traceback."""
-        text = " ".join(str(exc).split()) or type(exc).__name__
-        return redact_text(f"{type(exc).__name__}: {text}", self.url)
+        return redact_text(describe(exc), self.url)
 
 
 async def _read_only_session(conn: AsyncConnection[Any]) -> None:

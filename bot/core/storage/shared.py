@@ -62,6 +62,12 @@ class CooldownCache:
         self._entries[guild_id] = (setting, time.monotonic() + seconds)
 
 
+def describe(exc: BaseException) -> str:
+    """A one-line reason: the exception's type and message, never its traceback."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return f"{type(exc).__name__}: {text}"
+
+
 def topic_volumes(rows: Iterable[tuple[str | None, str, int]]) -> list[TopicVolume]:
     """``(topic, status, count)`` rows as volumes per topic, busiest topic first."""
     counts: dict[str | None, dict[str, int]] = {}
