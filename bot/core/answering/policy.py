@@ -21,6 +21,9 @@ class Policy:
 
     max_asks: int = 3
     """Asks answered from one message ("what do MLEs earn and what skills...")."""
+    min_ask_words: int = 2
+    """Fewer words than this after a question mark ("(2024)", "Why?") belong to the
+    ask before them, not an ask of their own."""
 
     # ---------------------------------------------------------------- analyse
     english_word_zipf: float = 3.0
@@ -56,6 +59,9 @@ class Policy:
     """"trending" meets the KB's "trend" only when what is left has this many letters."""
     which_window: int = 2
     """Words after "which" looked at for a role noun ("which one", "which of the two")."""
+    compared_window: int = 2
+    """Words either side of a profession looked at for "or", "vs", "differ": within
+    them it is offered as an alternative to our roles, not just mentioned."""
     self_window: int = 6
     """Words before a profession looked at for "im a", "former" (the asker's own job)."""
     unknown_full: int = 3
