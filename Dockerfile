@@ -23,12 +23,14 @@ RUN groupadd --system --gid 10001 careerbot \
 
 # Install from the project's own metadata (pyproject.toml). The KB is copied with the
 # code because the wheel carries it as bot/_knowledge; the source tree is deleted
-# afterwards, so the image runs exactly what was installed.
+# afterwards, so the image runs exactly what was installed. The postgres extra is
+# included so the same image can share a PostgreSQL database (CAREERBOT_DATABASE_URL,
+# compose.yaml); without that variable it still uses SQLite on /data.
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY knowledge ./knowledge
-RUN pip install --no-cache-dir . \
+RUN pip install --no-cache-dir ".[postgres]" \
     && cd / \
     && rm -rf /src
 
@@ -36,8 +38,12 @@ WORKDIR /data
 VOLUME /data
 # Not secrets: where the database and the heartbeat live. The token comes from
 # `docker run -e DISCORD_TOKEN=...` at run time and is never baked into the image.
+# Metrics (only with CAREERBOT_METRICS_PORT) listen on every interface of the
+# container: its loopback cannot be scraped from outside; publish the port to choose
+# who can reach it.
 ENV CAREERBOT_DB=/data/careerbot.sqlite3 \
-    CAREERBOT_HEARTBEAT_FILE=/data/heartbeat
+    CAREERBOT_HEARTBEAT_FILE=/data/heartbeat \
+    CAREERBOT_METRICS_HOST=0.0.0.0
 
 USER 10001:10001
 

@@ -25,6 +25,7 @@ from bot.discord_support.best_effort import safely
 from bot.discord_support.cooldowns import Cooldowns
 from bot.discord_support.error_reporter import ErrorReporter
 from bot.health import clear_heartbeat, touch_heartbeat
+from bot.metrics import BotMetrics
 from bot.settings import Settings
 from bot.ui.quiz import QuizHandler
 from bot.ui.views import ButtonHandler
@@ -82,6 +83,7 @@ class CareerBot(commands.AutoShardedBot):
         content_intent: bool | None = None,
         extensions: Sequence[str] = EXTENSIONS,
         heartbeat_file: Path | None = None,
+        metrics: BotMetrics | None = None,
         **options: Any,
     ) -> None:
         content = settings.message_content if content_intent is None else content_intent
@@ -106,7 +108,10 @@ class CareerBot(commands.AutoShardedBot):
         self.settings = settings
         self.content_intent = content
         self.cooldowns = Cooldowns(settings.cooldown_rate, settings.cooldown_per)
-        self.errors = ErrorReporter()
+        # Always measured, served only with CAREERBOT_METRICS_PORT (see bot.runner).
+        self.metrics = metrics if metrics is not None else BotMetrics()
+        self.metrics.watch(self)
+        self.errors = ErrorReporter(on_interaction_error=self.metrics.interaction_failed)
         self.auto_channels: dict[int, frozenset[int]] = {}
         self.button_handler: ButtonHandler | None = None
         self.quiz_handler: QuizHandler | None = None
@@ -179,6 +184,10 @@ class CareerBot(commands.AutoShardedBot):
     async def on_ready(self) -> None:
         shards = sorted(self.shards) if self.shard_ids is not None else "all"
         log.info("Connected to Discord: %d servers, shards %s", len(self.guilds), shards)
+
+    async def on_interaction(self, interaction: discord.Interaction, /) -> None:
+        """Every interaction (command, button, autocomplete) starts its metrics deadline."""
+        self.metrics.interaction_received(interaction)
 
     async def on_message(self, message: discord.Message, /) -> None:
         """Do not process text commands: ``bot.exts.conversation`` answers messages."""

@@ -27,6 +27,8 @@ from bot.core.storage.sqlite import open_store
 from bot.discord_bot import CareerBot
 from bot.health import heartbeat_path
 from bot.logging_setup import setup_logging
+from bot.metrics import BotMetrics
+from bot.metrics_server import MetricsServer, MetricsServerError
 from bot.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
@@ -75,6 +77,14 @@ async def run_bot(settings: Settings | None = None, *, stderr: TextIO | None = N
         )
     except KnowledgeError as error:
         return fail(f"the {error}", EXIT_CONFIG)
+    metrics = BotMetrics()
+    server: MetricsServer | None = None
+    if settings.metrics_port is not None:
+        server = MetricsServer(metrics.registry, settings.metrics_host, settings.metrics_port)
+        try:
+            await server.start()
+        except MetricsServerError as error:
+            return fail(str(error), EXIT_CONFIG)
 
     # Durable by default. An unusable database path degrades the store (writes are
     # counted and logged) instead of stopping the bot: answering matters more.
@@ -82,7 +92,7 @@ async def run_bot(settings: Settings | None = None, *, stderr: TextIO | None = N
     try:
         wanted = settings.message_content or bool(await _auto_channels(store))
         try:
-            await _serve(settings, engine, store, token, content_intent=wanted)
+            await _serve(settings, engine, store, token, metrics, content_intent=wanted)
         except discord.PrivilegedIntentsRequired:
             if settings.message_content or not wanted:
                 raise
@@ -92,7 +102,7 @@ async def run_bot(settings: Settings | None = None, *, stderr: TextIO | None = N
                 "Auto-answer channels are configured but the Message Content intent is not "
                 "enabled in the Developer Portal; running without it"
             )
-            await _serve(settings, engine, store, token, content_intent=False)
+            await _serve(settings, engine, store, token, metrics, content_intent=False)
     except discord.LoginFailure:
         return fail(
             "Discord rejected DISCORD_TOKEN; copy the token again from the Bot page "
@@ -110,6 +120,8 @@ async def run_bot(settings: Settings | None = None, *, stderr: TextIO | None = N
     finally:
         with contextlib.suppress(Exception):
             await store.close()
+        if server is not None:
+            await server.stop()
     return EXIT_OK
 
 
@@ -142,10 +154,16 @@ def build_bot(
 
 
 async def _serve(
-    settings: Settings, engine: Engine, store: Store, token: str, *, content_intent: bool
+    settings: Settings,
+    engine: Engine,
+    store: Store,
+    token: str,
+    metrics: BotMetrics,
+    *,
+    content_intent: bool,
 ) -> None:
     """Connect and stay connected until closed (by a signal or a fatal error)."""
-    bot = build_bot(settings, engine, store, content_intent=content_intent)
+    bot = build_bot(settings, engine, store, content_intent=content_intent, metrics=metrics)
     with _close_on_signals(bot):
         async with bot:
             await bot.start(token)

@@ -37,6 +37,12 @@ DEFAULT_MAX_QUESTION = 500
 DEFAULT_CONVERSATION_TTL = 15 * 60.0
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOG_FORMATS = ("text", "json")
+DEFAULT_METRICS_HOST = "127.0.0.1"
+"""Metrics stay on this machine unless asked; the Docker image sets 0.0.0.0, since a
+container's loopback cannot be scraped from outside it."""
+PORT_RANGE = (1, 65535)
+_HOST = re.compile(r"[A-Za-z0-9.:_-]{1,253}")
+"""A hostname or an IPv4/IPv6 address, written bare (no scheme, port or brackets)."""
 # A question longer than a Discord message is never a question; 20 characters is the
 # shortest sensible cap ("how much do mles make" is 21).
 MAX_QUESTION_RANGE = (20, 2000)
@@ -76,6 +82,9 @@ class Settings:
     """None: ``heartbeat`` next to the database (see :func:`bot.health.heartbeat_path`)."""
     log_level: str = "INFO"
     log_format: str = "text"
+    metrics_port: int | None = None
+    """None: no metrics endpoint (see :mod:`bot.metrics`)."""
+    metrics_host: str = DEFAULT_METRICS_HOST
 
     def __repr__(self) -> str:
         # Written out rather than generated so the token stays redacted even if a
@@ -145,6 +154,8 @@ class Settings:
             heartbeat_file=env.path("CAREERBOT_HEARTBEAT_FILE"),
             log_level=env.choice("CAREERBOT_LOG_LEVEL", LOG_LEVELS, "INFO"),
             log_format=env.choice("CAREERBOT_LOG_FORMAT", LOG_FORMATS, "text"),
+            metrics_port=env.port("CAREERBOT_METRICS_PORT"),
+            metrics_host=env.host("CAREERBOT_METRICS_HOST") or DEFAULT_METRICS_HOST,
         )
 
 
@@ -208,6 +219,21 @@ class _Reader:
         if maximum is not None and value > maximum:
             raise SettingsError(f"{name} must be at most {maximum}, got {value}")
         return value
+
+    def port(self, name: str) -> int | None:
+        raw = self.text(name)
+        low, high = PORT_RANGE
+        if raw and not (_WHOLE_NUMBER.fullmatch(raw) and low <= int(raw) <= high):
+            raise SettingsError(f"{name} must be a port number from {low} to {high}, got {raw!r}")
+        return int(raw) if raw else None
+
+    def host(self, name: str) -> str | None:
+        raw = self.text(name)
+        if raw and not _HOST.fullmatch(raw):
+            raise SettingsError(
+                f"{name} must be an address to listen on, such as 0.0.0.0 or 127.0.0.1, got {raw!r}"
+            )
+        return raw or None
 
     def integers(self, name: str) -> tuple[int, ...] | None:
         raw = self.text(name)

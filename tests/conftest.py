@@ -20,6 +20,7 @@ import pytest
 from bot.core.answering.conversation import ConversationStore
 from bot.core.answering.engine import Engine
 from bot.core.storage.base import MemoryStore
+from bot.core.storage.sqlite import SqliteStore, open_store
 from bot.discord_bot import CareerBot
 from bot.exts.ask import CONTEXT_MENU_NAME
 from bot.runner import build_bot
@@ -84,6 +85,18 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
 def bot_settings(tmp_path: Path, fake_discord: FakeDiscord) -> Settings:
     """Override in a test module or class to run the harness with other settings."""
     return make_settings(tmp_path, owner_ids=frozenset({fake_discord.owner.id}))
+
+
+@pytest.fixture
+async def broken_store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
+    """``open_store`` where the database's directory is a regular file: it cannot open."""
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("a file where the database's directory should be\n")
+    opened = await open_store(blocker / "careerbot.sqlite3")
+    try:
+        yield opened
+    finally:
+        await opened.close()
 
 
 @dataclass

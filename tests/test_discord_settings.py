@@ -136,6 +136,12 @@ def test_a_malformed_env_line_names_the_line_but_not_its_content(tmp_path: Path)
         ({"CAREERBOT_LOG_FORMAT": "xml"}, "CAREERBOT_LOG_FORMAT"),
         ({"CAREERBOT_DEV_GUILD": "9" * 31}, "CAREERBOT_DEV_GUILD"),
         ({"CAREERBOT_OWNER_IDS": "1," + "9" * 5000}, "CAREERBOT_OWNER_IDS"),
+        ({"CAREERBOT_METRICS_PORT": "0"}, "CAREERBOT_METRICS_PORT"),
+        ({"CAREERBOT_METRICS_PORT": "65536"}, "CAREERBOT_METRICS_PORT"),
+        ({"CAREERBOT_METRICS_PORT": "metrics"}, "CAREERBOT_METRICS_PORT"),
+        ({"CAREERBOT_METRICS_PORT": "9" * 40}, "CAREERBOT_METRICS_PORT"),
+        ({"CAREERBOT_METRICS_HOST": "http://0.0.0.0:9100"}, "CAREERBOT_METRICS_HOST"),
+        ({"CAREERBOT_METRICS_HOST": "0.0.0.0 9100"}, "CAREERBOT_METRICS_HOST"),
     ],
 )
 def test_bad_values_give_one_clear_line(tmp_path: Path, env: dict[str, str], names: str) -> None:
@@ -165,6 +171,7 @@ def test_bad_values_give_one_clear_line(tmp_path: Path, env: dict[str, str], nam
         {"CAREERBOT_OWNER_IDS": "١٢"},
         {"CAREERBOT_COOLDOWN_RATE": "５"},
         {"CAREERBOT_RETENTION_DAYS": "٣"},
+        {"CAREERBOT_METRICS_PORT": "９１００"},
     ],
 )
 def test_numbers_must_be_ascii_digits(tmp_path: Path, env: dict[str, str]) -> None:
@@ -188,3 +195,16 @@ def test_require_token(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match="DISCORD_TOKEN is not set"):
         from_env(tmp_path, {}).require_token()
     assert from_env(tmp_path, {"DISCORD_TOKEN": SECRET}).require_token() == SECRET
+
+
+def test_metrics_are_off_by_default_and_local_when_on(tmp_path: Path) -> None:
+    """No port, no endpoint; with a port, only this machine can scrape unless the
+    operator (or the Docker image) says otherwise."""
+    assert from_env(tmp_path, {}).metrics_port is None
+    on = from_env(tmp_path, {"CAREERBOT_METRICS_PORT": "9100"})
+    assert (on.metrics_port, on.metrics_host) == (9100, "127.0.0.1")
+    docker = from_env(
+        tmp_path, {"CAREERBOT_METRICS_PORT": "65535", "CAREERBOT_METRICS_HOST": "0.0.0.0"}
+    )
+    assert (docker.metrics_port, docker.metrics_host) == (65535, "0.0.0.0")
+    assert from_env(tmp_path, {"CAREERBOT_METRICS_HOST": "::"}).metrics_host == "::"

@@ -710,18 +710,6 @@ async def test_config_add_channel_turns_on_auto_answers(
     assert str(chatter.id) not in replied_to
 
 
-@pytest.fixture
-async def broken_store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
-    """``open_store`` where the database's directory is a regular file: it cannot open."""
-    blocker = tmp_path / "not-a-directory"
-    blocker.write_text("a file where the database's directory should be\n")
-    opened = await open_store(blocker / "careerbot.sqlite3")
-    try:
-        yield opened
-    finally:
-        await opened.close()
-
-
 async def test_a_storage_outage_does_not_stop_answers(
     broken_store: SqliteStore,
     fake_discord: FakeDiscord,

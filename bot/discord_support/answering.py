@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 import re
 import time
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ParamSpec
 
 import discord
 
@@ -35,6 +36,7 @@ KEPT_TEXT = frozenset({"declined", "clarify"})
 """Outcomes whose (normalised) question text is worth keeping: the KB's gaps."""
 
 Conversation = tuple[int, int]
+P = ParamSpec("P")
 # Mentions, channel links and custom emoji are Discord markup, not words of the
 # question: "@everyone how much do MLEs make" is a salary question.
 _MARKUP = re.compile(r"<@[!&]?\d+>|<#\d+>|<a?:\w+:\d+>|@(?:everyone|here)\b")
@@ -62,9 +64,23 @@ async def retry_after(bot: CareerBot, user_id: int, guild_id: int | None) -> flo
     return bot.cooldowns.hit((guild_id or 0, user_id), rate=rate, per=per)
 
 
-async def record(bot: CareerBot, reply: Reply, guild_id: int | None, started: float) -> None:
-    """Log the outcome for the unanswered-questions report; never the asker or the text."""
+def timed(produce: Callable[P, Reply], *args: P.args, **kwargs: P.kwargs) -> tuple[Reply, float]:
+    """The reply and the seconds the engine took to compose it (no Discord, no storage)."""
+    begun = time.perf_counter()
+    reply = produce(*args, **kwargs)
+    return reply, time.perf_counter() - begun
+
+
+async def record(
+    bot: CareerBot, reply: Reply, guild_id: int | None, started: float, engine_seconds: float
+) -> None:
+    """Count and log a sent reply, and keep it for the unanswered-questions report.
+
+    Never the asker or, for answered questions, the text. ``started`` is when the
+    question arrived (the log's latency); ``engine_seconds`` goes to the metrics.
+    """
     latency_ms = (time.perf_counter() - started) * 1000
+    bot.metrics.answered(reply.status, engine_seconds)
     stop_words = bot.engine.knowledge.lexicon.stop_words
     kept = normalise(reply.question, stop_words) if reply.status in KEPT_TEXT else ""
     await safely(
@@ -120,11 +136,11 @@ async def answer_interaction(
     if conversation is None:
         conversation = conversation_key(interaction.channel_id, interaction.user.id)
     if entry_id is not None:
-        reply = bot.engine.answer_entry(entry_id, conversation)
+        reply, seconds = timed(bot.engine.answer_entry, entry_id, conversation)
     else:
-        reply = bot.engine.ask(clean_question(question or ""), conversation)
+        reply, seconds = timed(bot.engine.ask, clean_question(question or ""), conversation)
     await interaction.response.send_message(**render(bot, reply, interaction.user.id))
-    await record(bot, reply, interaction.guild_id, started)
+    await record(bot, reply, interaction.guild_id, started, seconds)
     return reply
 
 
@@ -154,9 +170,9 @@ async def answer_message(
                 log.debug("Could not add the cooldown reaction", exc_info=True)
         return None
     conversation = conversation_key(message.channel.id, message.author.id)
-    reply = bot.engine.ask(clean_question(question), conversation)
+    reply, seconds = timed(bot.engine.ask, clean_question(question), conversation)
     if quiet and reply.status not in ("answered", "compared", "clarify"):
         return None
     await message.reply(mention_author=False, **render(bot, reply, message.author.id))
-    await record(bot, reply, guild_id, started)
+    await record(bot, reply, guild_id, started, seconds)
     return reply

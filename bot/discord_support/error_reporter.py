@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
+from collections.abc import Callable
 
 import discord
 from discord import app_commands
@@ -28,10 +29,17 @@ OUTDATED_TEXT = "This command was just updated. Please try again in a minute."
 
 
 class ErrorReporter:
-    """Turns exceptions into one log line and one user-facing note."""
+    """Turns exceptions into one log line and one user-facing note.
 
-    def __init__(self) -> None:
+    ``on_interaction_error`` hears of every interaction that failed with our bug (not
+    the person's situation, such as a missing permission): the metrics count them.
+    """
+
+    def __init__(
+        self, on_interaction_error: Callable[[discord.Interaction], None] | None = None
+    ) -> None:
         self._forbidden: OrderedDict[int, None] = OrderedDict()
+        self._on_interaction_error = on_interaction_error
 
     def forbidden(self, channel_id: int | None, error: BaseException | None = None) -> None:
         """Log that the bot may not post in a channel, once per channel."""
@@ -62,6 +70,8 @@ class ErrorReporter:
             command = interaction.command
             name = command.qualified_name if command else _custom_id(interaction)
             log.error("Error while handling %s", name or "an interaction", exc_info=original)
+            if self._on_interaction_error is not None:
+                self._on_interaction_error(interaction)
             note = ERROR_TEXT
         await self._tell(interaction, note)
 

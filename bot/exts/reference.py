@@ -15,7 +15,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_support.answering import record, render, retry_after
+from bot.discord_support.answering import record, render, retry_after, timed
 from bot.ui.embeds import cooldown_text, help_embed, role_card_embed, source_embed, topics_embed
 from bot.ui.limits import (
     AUTOCOMPLETE_CHOICES_LIMIT,
@@ -82,9 +82,9 @@ class ReferenceCog(commands.Cog):
         started = time.perf_counter()
         if await self._throttled(interaction):
             return
-        reply = self.bot.engine.compare(topic)
+        reply, seconds = timed(self.bot.engine.compare, topic)
         await interaction.response.send_message(**render(self.bot, reply, interaction.user.id))
-        await record(self.bot, reply, interaction.guild_id, started)
+        await record(self.bot, reply, interaction.guild_id, started, seconds)
 
     @compare.autocomplete("topic")
     async def compare_autocomplete(

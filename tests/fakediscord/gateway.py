@@ -67,6 +67,7 @@ class GatewaySession:
     connection: GatewayConnection | None = None
     invalidated: bool = False
     resumes: int = 0
+    client: str | None = None  # the bot process that identified
 
     def owns(self, guild_id: int | None) -> bool:
         if guild_id is None:
@@ -85,6 +86,7 @@ class GatewayConnection:
 
     def __init__(self, ws: web.WebSocketResponse, request: web.Request, compress: bool) -> None:
         self.ws, self.request = ws, request
+        self.client: str | None = request.match_info.get("client")
         self.session: GatewaySession | None = None
         self.last_seq = 0
         self.closed = False
@@ -204,6 +206,7 @@ class Gateway:
         if intents & PRIVILEGED_INTENTS & ~fake.config.privileged_intents:
             return await self._reject(conn, 4014, "privileged intents not enabled in the portal")
         session = GatewaySession(secrets.token_hex(16), shard_id, shard_count, intents)
+        session.client = conn.client
         self.sessions.append(session)
         conn.session, session.connection = session, conn
         ready = {
@@ -213,7 +216,7 @@ class Gateway:
                 {"id": str(g.id), "unavailable": True} for g in fake.guilds if session.owns(g.id)
             ],
             "session_id": session.session_id,
-            "resume_gateway_url": fake.gateway_url,
+            "resume_gateway_url": fake.gateway_url_for(conn.client),
             "application": {"id": str(fake.application_id), "flags": 0},
             "private_channels": [],
             "shard": [shard_id, shard_count],

@@ -69,6 +69,7 @@ class RequestRecord(MessageView):
     status: int = 0
     response: Any = None
     injected: bool = False  # answered by :meth:`FakeDiscord.fail_next`
+    client: str | None = None  # which bot process, when several share the fake
     at: float = field(default_factory=time.monotonic)
 
     @property
@@ -130,6 +131,7 @@ class CallbackRecord:
     status: int
     elapsed: float  # seconds since the interaction was dispatched
     with_response: bool
+    client: str | None = None  # the process that sent it
     at: float = field(default_factory=time.monotonic)
 
     @property

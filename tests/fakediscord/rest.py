@@ -78,7 +78,8 @@ async def get_application(fake: FakeDiscord, request: Request, params: dict[str,
 async def get_gateway_bot(fake: FakeDiscord, request: Request, params: dict[str, str]) -> Result:
     limit = {"total": 1000, "remaining": 999, "reset_after": 14_400_000, "max_concurrency": 1}
     shards = fake.config.shard_count
-    return 200, {"url": fake.gateway_url, "shards": shards, "session_start_limit": limit}
+    url = fake.gateway_url_for(request.client)
+    return 200, {"url": url, "shards": shards, "session_start_limit": limit}
 
 
 async def put_commands(fake: FakeDiscord, request: Request, params: dict[str, str]) -> Result:
@@ -185,7 +186,12 @@ def record_callback(fake: FakeDiscord, request: Request, params: dict[str, str])
         )
         interaction.callbacks.append(
             CallbackRecord(
-                body.get("type") or 0, body.get("data"), request.status, elapsed, with_response
+                body.get("type") or 0,
+                body.get("data"),
+                request.status,
+                elapsed,
+                with_response,
+                request.client,
             )
         )
 

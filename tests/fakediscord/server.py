@@ -11,6 +11,11 @@ this bot must never do.
 
 Tests act as people (``dispatch_*``), inject faults (``fail_next`` for 429/5xx,
 ``gateway.send_reconnect`` and friends), and wait on what the fake records.
+
+Several bot processes can share one fake: each is given its own base URLs
+(:meth:`FakeDiscord.api_base_for`, :meth:`FakeDiscord.gateway_url_for`, below
+``/as/<name>``), so every request, callback and gateway session records which
+process made it, without the bot sending anything it would not send to Discord.
 """
 
 # Waiting helpers take ``timeout=`` like asyncio.wait_for; ASYNC109 does not fit them.
@@ -50,6 +55,7 @@ from .world import message_payload as build_message
 T = TypeVar("T")
 ClientT = TypeVar("ClientT", bound=discord.Client)
 API_PREFIX = "/api/v10"
+CLIENT_PREFIX = "/as/{client}"  # a named bot process's base URLs start with this
 APPLICATION_COMMAND, COMPONENT, AUTOCOMPLETE = 2, 3, 4
 # Tasks discord.py starts to handle one event: listeners, commands, button clicks.
 EVENT_TASKS = ("discord.py: ", "CommandTree-", "discord-ui-view-dispatch", "discord-ui-dynamic")
@@ -86,8 +92,9 @@ class FakeDiscord(World):
     # ------------------------------------------------------------------ lifecycle
     async def start(self) -> None:
         app = web.Application()
-        app.router.add_get("/gateway", self.gateway.handle)
-        app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._handle_api)
+        for prefix in ("", CLIENT_PREFIX):
+            app.router.add_get(prefix + "/gateway", self.gateway.handle)
+            app.router.add_route("*", prefix + API_PREFIX + "/{tail:.*}", self._handle_api)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", 0).start()
@@ -125,12 +132,23 @@ class FakeDiscord(World):
     @property
     def api_base(self) -> str:
         """Value for ``discord.http.Route.BASE``."""
-        return f"http://127.0.0.1:{self._port}{API_PREFIX}"
+        return self.api_base_for(None)
 
     @property
     def gateway_url(self) -> str:
         """Value for ``DiscordWebSocket.DEFAULT_GATEWAY``, ``/gateway/bot`` and resumes."""
-        return f"ws://127.0.0.1:{self._port}/gateway"
+        return self.gateway_url_for(None)
+
+    def _root(self, client: str | None) -> str:
+        return "" if client is None else CLIENT_PREFIX.format(client=client)
+
+    def api_base_for(self, client: str | None) -> str:
+        """:attr:`api_base` for the bot process named ``client`` (records carry the name)."""
+        return f"http://127.0.0.1:{self._port}{self._root(client)}{API_PREFIX}"
+
+    def gateway_url_for(self, client: str | None) -> str:
+        """:attr:`gateway_url` for the bot process named ``client``; its resumes stay named."""
+        return f"ws://127.0.0.1:{self._port}{self._root(client)}/gateway"
 
     @property
     def sessions(self) -> list[GatewaySession]:
@@ -141,6 +159,7 @@ class FakeDiscord(World):
         path = "/" + unquote(request.match_info["tail"])
         raw = await request.read()
         record = RequestRecord(request.method, path, dict(request.query), None)
+        record.client = request.match_info.get("client")
         self.records.append(record)
         match = self.spec.match(path)
         record.template = match.template if match else None

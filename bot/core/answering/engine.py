@@ -14,6 +14,7 @@ invalid.
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +59,8 @@ class Brain:
 
     def __init__(self, knowledge: Knowledge, policy: Policy) -> None:
         self.knowledge = knowledge
+        self.loaded_at = time.time()
+        """Wall-clock time (unix seconds) of this load: operators see when a reload took."""
         self.policy = policy
         self.analyzer = Analyzer(knowledge, policy)
         self.index = Index(knowledge, self.analyzer, policy)
@@ -94,6 +97,11 @@ class Engine:
     @property
     def knowledge(self) -> Knowledge:
         return self._brain.knowledge
+
+    @property
+    def loaded_at(self) -> float:
+        """When the knowledge base in use was loaded (unix seconds); a failed reload keeps it."""
+        return self._brain.loaded_at
 
     def reload(self, directory: Path | str | None = None) -> None:
         """Load and index a new KB, then swap; on any error the old KB stays."""

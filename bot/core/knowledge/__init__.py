@@ -8,6 +8,7 @@ reported at once. The package is split by concern:
 * :mod:`.yaml_reader`: reading one file safely and within bounds, with line numbers;
 * :mod:`.validation`: :class:`Problem`, :class:`KnowledgeError` and the rules;
 * :mod:`.lexicon`: ``lexicon.yaml`` and the checks of the ids it names;
+* :mod:`.figures`: ``figures.yaml`` (what the charts draw), checked against the answers;
 * :mod:`.loader`: :func:`load_knowledge`, file by file;
 * :mod:`.stats`: the coverage figures behind ``careerbot kb stats``.
 
@@ -25,14 +26,19 @@ from bot.core.knowledge.model import (
     Cues,
     Decline,
     Entry,
+    Figures,
     Fit,
     FitSignal,
     Gap,
     Knowledge,
+    Ladder,
     Lexicon,
     QuizOption,
     QuizQuestion,
     Role,
+    Rung,
+    Salaries,
+    SalaryRange,
     Section,
     SmallTalk,
     SmallTalkWords,
@@ -60,17 +66,22 @@ __all__ = [
     "Cues",
     "Decline",
     "Entry",
+    "Figures",
     "Fit",
     "FitSignal",
     "Gap",
     "KbStats",
     "Knowledge",
     "KnowledgeError",
+    "Ladder",
     "Lexicon",
     "Problem",
     "QuizOption",
     "QuizQuestion",
     "Role",
+    "Rung",
+    "Salaries",
+    "SalaryRange",
     "Section",
     "SmallTalk",
     "SmallTalkWords",

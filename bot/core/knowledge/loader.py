@@ -13,11 +13,23 @@ from typing import Any
 
 from bot.core.knowledge.coverage import FILE as COVERAGE_FILE
 from bot.core.knowledge.coverage import coverage_from
+from bot.core.knowledge.figures import FILE as FIGURES_FILE
+from bot.core.knowledge.figures import figures_from
 from bot.core.knowledge.fit import FILE as FIT_FILE
 from bot.core.knowledge.fit import fit_from
 from bot.core.knowledge.lexicon import FILE as LEXICON_FILE
 from bot.core.knowledge.lexicon import KnownIds, lexicon_from
-from bot.core.knowledge.model import Entry, Knowledge, Role, Section, SmallTalk, Source, Topic
+from bot.core.knowledge.model import (
+    Coverage,
+    Entry,
+    Figures,
+    Knowledge,
+    Role,
+    Section,
+    SmallTalk,
+    Source,
+    Topic,
+)
 from bot.core.knowledge.validation import (
     ID,
     Checker,
@@ -72,6 +84,7 @@ def load_knowledge(directory: Path | str | None = None) -> Knowledge:
     coverage = coverage_from(data, check, known)
     check, data = _read(base, FIT_FILE, problems)
     fit = fit_from(data, check, source, {r.id for r in roles})
+    figures = _load_figures(base, problems, source, roles, topics, entries, coverage)
     # Phrasings are compared the way the matcher will see them: without the KB's own
     # stop words (none if the lexicon could not be read at all: the load fails then).
     cross_checks(entries, problems, lexicon.stop_words if lexicon else frozenset())
@@ -90,6 +103,7 @@ def load_knowledge(directory: Path | str | None = None) -> Knowledge:
         lexicon=lexicon,
         coverage=coverage,
         fit=fit,
+        figures=figures,
     )
 
 
@@ -282,6 +296,28 @@ def _load_scope(
     return check.strings(data, "other_professions", None), check.strings(
         data, "off_topic_phrases", None
     )
+
+
+def _load_figures(
+    directory: Path,
+    problems: list[Problem],
+    source: Source | None,
+    roles: list[Role],
+    topics: list[Topic],
+    entries: list[Entry],
+    coverage: Coverage | None,
+) -> Figures:
+    """``figures.yaml``, checked against the answers. Optional: a KB without it has no
+    charts, and so nothing a chart could contradict."""
+    path = directory / FIGURES_FILE
+    if not (path.exists() or path.is_symlink()):
+        return Figures()
+    check, data = _read(directory, FIGURES_FILE, problems)
+    years = coverage.article_years if coverage else frozenset()
+    roles_in_order = tuple(r.id for r in roles)
+    topic_ids = {t.id for t in topics}
+    found = figures_from(data, check, source, roles_in_order, topic_ids, entries, years)
+    return found if found is not None else Figures()
 
 
 def _load_entries(

@@ -391,6 +391,94 @@ class Fit:
         return next(s for s in self.signals if s.id == signal_id)
 
 
+# ---------------------------------------------------------------------------- figures
+#
+# ``figures.yaml``: the numbers and ladders the charts draw, as data rather than read
+# back out of prose. The loader checks them against the answers that state them, so a
+# chart and the text next to it can never disagree.
+
+
+@dataclass(frozen=True, slots=True)
+class SalaryRange:
+    """One role's yearly pay at one level, exactly as the article states it."""
+
+    role: str
+    level: str
+    """One of :data:`LEVELS`."""
+    minimum: int
+    maximum: int | None
+    """None when the article gives no top ("packages exceeding $250,000"): the chart
+    then draws "and above", never an invented maximum."""
+    cite: tuple[Citation, ...]
+    stated_in: tuple[str, ...]
+    """Ids of the entries whose answers state this range (checked at load)."""
+    line: int | None = None
+
+    @property
+    def open_ended(self) -> bool:
+        return self.maximum is None
+
+
+@dataclass(frozen=True, slots=True)
+class Salaries:
+    """The salary ranges of both roles, per level, with what they are figures of."""
+
+    topic: str
+    """The topic whose answers stating these figures get the salary chart."""
+    currency: str
+    year: int
+    region: str
+    ranges: tuple[SalaryRange, ...]
+
+    def range(self, role: str, level: str) -> SalaryRange | None:
+        return next((r for r in self.ranges if r.role == role and r.level == level), None)
+
+    @property
+    def cite(self) -> tuple[Citation, ...]:
+        return tuple(dict.fromkeys(c for r in self.ranges for c in r.cite))
+
+    @property
+    def stated_in(self) -> frozenset[str]:
+        return frozenset(e for r in self.ranges for e in r.stated_in)
+
+
+@dataclass(frozen=True, slots=True)
+class Rung:
+    """One level of a career ladder: its name and one short cited line on the work."""
+
+    name: str
+    does: str
+    cite: tuple[Citation, ...]
+    titles: tuple[str, ...] = ()
+    """Job titles the article names for this level ("Chief Data Officer")."""
+
+
+@dataclass(frozen=True, slots=True)
+class Ladder:
+    """One role's career ladder, first rung first."""
+
+    role: str
+    rungs: tuple[Rung, ...]
+    stated_in: tuple[str, ...]
+    """Ids of the entries that describe this ladder (their text names every title)."""
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """``figures.yaml``; empty (no charts) when the KB has no such file."""
+
+    salary: Salaries | None = None
+    ladders: tuple[Ladder, ...] = ()
+    ladder_topic: str = ""
+    """The topic whose answers get the career-ladder chart."""
+
+    @property
+    def cite(self) -> tuple[Citation, ...]:
+        rungs = (c for ladder in self.ladders for rung in ladder.rungs for c in rung.cite)
+        return tuple(dict.fromkeys(rungs))
+
+
 # ---------------------------------------------------------------------------- the KB
 
 
@@ -410,6 +498,7 @@ class Knowledge:
     lexicon: Lexicon = field(default_factory=Lexicon)
     coverage: Coverage = field(default_factory=Coverage)
     fit: Fit = field(default_factory=Fit)
+    figures: Figures = field(default_factory=Figures)
     by_id: Mapping[str, Entry] = field(init=False, repr=False)
     _primaries: Mapping[tuple[str, str], Entry] = field(init=False, repr=False)
 
