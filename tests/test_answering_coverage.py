@@ -136,7 +136,7 @@ def test_a_bracketed_year_after_the_question_is_part_of_it(engine):
             "  - name: career-change advice\n    partly: maybe",
             "partly must be true or false",
         ),
-        ("  skip: [", "  skipped: [", "unknown key 'skipped'"),
+        ("  asks: [", "  asked: [", "unknown key 'asked'"),
     ],
 )
 def test_a_broken_coverage_file_is_one_clear_line_with_its_place(tmp_path, old, new, message):

@@ -95,9 +95,9 @@ class CoverageJudge:
             {self._bare(key): gap for key, gap in phrases.items() if gap is not None}
         )
         definitions = coverage.definitions
-        self.definition_leads = PhraseTable.of(definitions.leads)
+        self.definition_asks = frozenset(definitions.asks)
+        self.definition_words = frozenset(definitions.words)
         self.definition_subjects = PhraseTable.of(definitions.subjects)
-        self.definition_skip = frozenset(definitions.skip)
         lexicon = knowledge.lexicon
         self.pay = lexicon.terms.pay
         self.tool_topic = lexicon.topic_roles.tools
@@ -105,6 +105,7 @@ class CoverageJudge:
         self.cue_words = cues.follow_up | cues.compare | cues.pronouns | cues.other_role
         self.alternative = cues.alternative
         self.self_words = cues.self_words
+        self.openers = cues.question_openers
         n = max(len(index.docs), 1)
         # Terms in a large share of entries ("job", "career") say nothing specific.
         self.generic = frozenset(
@@ -274,28 +275,29 @@ class CoverageJudge:
 
     def _defined(self, words: tuple[str, ...]) -> list[tuple[str, ...]]:
         """The fields or tools a question asks to have defined: "what is data science",
-        "what exactly is SQL", "difference between ML and data science"; nothing when
-        anything else follows ("what is data science salary") except a second ask
-        after "and"."""
-        lead = self.definition_leads.at(words, 0)
-        if lead is None:
-            return []
-        i, subjects = len(lead[0]), []
+        "ML Ops, what is it?", "difference between ML and data science"; nothing when
+        any other word is asked ("what is data science salary"). A second ask after
+        "and" ("..., and what does the job involve?") is answered on its own."""
+        for i in range(1, len(words) - 1):
+            if words[i] == "and" and words[i + 1] in self.openers:
+                words = words[:i]
+                break
+        subjects: list[tuple[str, ...]] = []
+        asked = False
+        i = 0
         while i < len(words):
+            hit = self.definition_subjects.at(words, i)
             if subjects and words[i] == "".join(w[0] for w in subjects[-1]):
                 i += 1  # "Deep Learning (DL)": the initials repeat the subject
-                continue
-            hit = self.definition_subjects.at(words, i)
-            if hit is not None:
+            elif hit is not None:
                 subjects.append(hit[0])
                 i += len(hit[0])
-            elif words[i] in self.definition_skip:
+            elif words[i] in self.definition_words:
+                asked = asked or words[i] in self.definition_asks
                 i += 1
             else:
-                break
-        if i < len(words) and words[i - 1] != "and":
-            return []
-        return list(dict.fromkeys(subjects))
+                return []
+        return list(dict.fromkeys(subjects)) if asked else []
 
     def _background(self, words: tuple[str, ...], i: int) -> bool:
         """Whether the phrase at ``i`` describes the asker ("im 45", "been to a

@@ -21,7 +21,7 @@ from bot.core.knowledge.yaml_reader import item_line, key_line
 FILE = "coverage.yaml"
 _TOP = {"article_years", "gaps", "places", "place_name", "salary_place_name", "year_name"}
 _OPTIONAL = {"definitions", "articles"}
-_DEFINITION_KEYS = {"name", "leads", "skip", "subjects"}
+_DEFINITION_KEYS = {"name", "asks", "words", "subjects"}
 _GAP_KEYS = {"name", "phrases"}
 _GAP_OPTIONAL = {"closest", "partly"}
 
@@ -62,7 +62,7 @@ def _definitions(data: Mapping[Any, Any], read: FieldReader) -> Definitions:
         return Definitions()
     if not isinstance(value, dict):
         read.check.fail(
-            "must be a mapping {name, leads, skip, subjects}",
+            "must be a mapping {name, asks, words, subjects}",
             "definitions",
             key_line(data, "definitions"),
         )
@@ -75,8 +75,8 @@ def _definitions(data: Mapping[Any, Any], read: FieldReader) -> Definitions:
         read.check.fail("must contain {subject}", f"{label}.name", key_line(value, "name"))
     return Definitions(
         name=name,
-        leads=read.phrases(value, "leads", f"{label}.leads"),
-        skip=read.phrases(value, "skip", f"{label}.skip"),
+        asks=read.phrases(value, "asks", f"{label}.asks"),
+        words=read.phrases(value, "words", f"{label}.words"),
         subjects=read.phrases(value, "subjects", f"{label}.subjects"),
     )
 

@@ -302,10 +302,10 @@ class Definitions:
 
     name: str = ""
     """``not_covered`` name; ``{subject}`` is the field or tool as asked."""
-    leads: tuple[str, ...] = ()
-    """How a definition question opens ("what is", "what exactly is", "define")."""
-    skip: tuple[str, ...] = ()
-    """Words allowed between subjects ("and", "the"); initials in brackets are too."""
+    asks: tuple[str, ...] = ()
+    """Words that ask for a definition ("what", "define", "mean"); one must be there."""
+    words: tuple[str, ...] = ()
+    """The only other words a definition question has ("is", "exactly", "it")."""
     subjects: tuple[str, ...] = ()
     """Fields and tools people ask to have defined ("data science", "sql", "mlops")."""
 
