@@ -23,7 +23,8 @@ from bot.core.answering.conversation import ConversationStore
 from bot.core.answering.engine import Engine
 from bot.core.knowledge import KnowledgeError
 from bot.core.storage.base import Store
-from bot.core.storage.sqlite import open_store
+from bot.core.storage.postgres import DriverMissingError
+from bot.core.storage.selection import open_store
 from bot.discord_bot import CareerBot
 from bot.health import heartbeat_path
 from bot.logging_setup import setup_logging
@@ -68,7 +69,8 @@ async def run_bot(settings: Settings | None = None, *, stderr: TextIO | None = N
     try:
         settings = settings or Settings.from_env()
         token = settings.require_token()
-    except SettingsError as error:
+        settings.database.require_driver()
+    except (SettingsError, DriverMissingError) as error:
         return fail(str(error), EXIT_CONFIG)
     try:
         engine = Engine.load(
@@ -88,7 +90,7 @@ async def run_bot(settings: Settings | None = None, *, stderr: TextIO | None = N
 
     # Durable by default. An unusable database path degrades the store (writes are
     # counted and logged) instead of stopping the bot: answering matters more.
-    store: Store = await open_store(settings.db_path, retention_days=settings.retention_days)
+    store: Store = await open_store(settings.database)
     try:
         wanted = settings.message_content or bool(await _auto_channels(store))
         try:

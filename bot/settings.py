@@ -25,6 +25,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.core.storage.database_url import DatabaseUrlError, check_postgres_url, redact
+from bot.core.storage.selection import Database
 from bot.core.storage.sqlite import DEFAULT_RETENTION_DAYS
 
 TOKEN_ENV = "DISCORD_TOKEN"
@@ -74,6 +76,9 @@ class Settings:
     max_question: int = DEFAULT_MAX_QUESTION
     sync_state: Path = DEFAULT_SYNC_STATE
     db_path: Path = DEFAULT_DB
+    database_url: str | None = None
+    """A postgresql:// URL: shared PostgreSQL storage instead of the ``db_path`` file.
+    It may hold a password, so it is only ever shown through ``redact``."""
     knowledge_dir: Path | None = None
     """None: the knowledge base shipped with the package."""
     conversation_ttl: float = DEFAULT_CONVERSATION_TTL
@@ -90,12 +95,15 @@ class Settings:
         # Written out rather than generated so the token stays redacted even if a
         # refactor drops field(repr=False), while still showing whether one is set.
         shown = ", ".join(
-            f"{name}={getattr(self, name)!r}"
-            for name in self.__dataclass_fields__
-            if name != "token"
+            f"{name}={self._shown(name)!r}" for name in self.__dataclass_fields__ if name != "token"
         )
         token = "'***'" if self.token else "''"
         return f"Settings(token={token}, {shown})"
+
+    def _shown(self, name: str) -> object:
+        """A field's value as ``repr`` may show it: the database URL without its password."""
+        value = getattr(self, name)
+        return redact(value) if name == "database_url" and value else value
 
     def require_token(self) -> str:
         """The token, or a :class:`SettingsError` that says how to provide one."""
@@ -104,6 +112,11 @@ class Settings:
                 f"{TOKEN_ENV} is not set: put the bot token in the environment or in a .env file"
             )
         return self.token
+
+    @property
+    def database(self) -> Database:
+        """Where the durable data lives, as ``run``, ``report`` and ``health`` all see it."""
+        return Database(self.db_path, self.database_url, self.retention_days)
 
     @classmethod
     def from_env(
@@ -146,6 +159,7 @@ class Settings:
             or DEFAULT_MAX_QUESTION,
             sync_state=Path(env.text("CAREERBOT_SYNC_STATE") or DEFAULT_SYNC_STATE),
             db_path=env.path("CAREERBOT_DB") or DEFAULT_DB,
+            database_url=env.database_url("CAREERBOT_DATABASE_URL"),
             knowledge_dir=env.path("CAREERBOT_KNOWLEDGE_DIR"),
             conversation_ttl=env.number(
                 "CAREERBOT_CONVERSATION_TTL", DEFAULT_CONVERSATION_TTL, "seconds"
@@ -234,6 +248,17 @@ class _Reader:
                 f"{name} must be an address to listen on, such as 0.0.0.0 or 127.0.0.1, got {raw!r}"
             )
         return raw or None
+
+    def database_url(self, name: str) -> str | None:
+        """A PostgreSQL URL, or None; the error never repeats the URL (it may hold a
+        password)."""
+        raw = self.text(name)
+        if not raw:
+            return None
+        try:
+            return check_postgres_url(raw)
+        except DatabaseUrlError as exc:
+            raise SettingsError(f"{name} {exc}") from None
 
     def integers(self, name: str) -> tuple[int, ...] | None:
         raw = self.text(name)

@@ -38,7 +38,7 @@ from tests.fakediscord import (
 from tests.fakediscord.rest import MESSAGES
 from tests.fakediscord.spec import CALLBACK
 
-pytest_plugins = ["tests.fakediscord.plugin"]
+pytest_plugins = ["tests.fakediscord.plugin", "tests.pg_cluster"]
 
 
 @pytest.fixture(scope="session")

@@ -36,10 +36,10 @@ from bot.core.knowledge.yaml_reader import item_line, key_line, line_of
 FILE = "figures.yaml"
 CURRENCY = "USD"
 """The only currency drawn: the article's figures are US dollars, and so is the axis."""
-NAME_LIMIT = 24
-"""Most characters in a rung's name: it is a heading in a narrow chart column."""
-LINE_LIMIT = 48
-"""Most characters in a rung's line: two short lines in the chart at body-text size."""
+NAME_LIMIT = 18
+"""Most characters in a rung's name: one line of a chart column at body-text size."""
+LINE_LIMIT = 24
+"""Most characters in a rung's line: also one line of a chart column."""
 _TOP = {"salary", "ladders"}
 _SALARY = {"topic", "currency", "year", "region", "ranges"}
 _RANGE = {"role", "level", "cite", "stated_in"}
