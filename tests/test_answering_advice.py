@@ -119,3 +119,20 @@ def test_a_dislike_later_in_the_sentence_does_not_turn_around_what_came_before(e
     reply = engine.ask("i enjoy deep work and hate interruptions, ds or mle")
     assert reply.fit.role == "data-scientist"
     assert [s.role for s in reply.fit.signals] == ["data-scientist"]
+
+
+def test_a_profession_mentioned_in_passing_does_not_stop_the_advice(engine):
+    """A nurse who says her favourite part is "basically teaching" still asks which of
+    OUR roles fits; only a profession offered as the alternative makes it another
+    career question."""
+    reply = engine.ask(
+        "ten years of nursing admin, i love running regressions and explaining the "
+        "results to managers, basically teaching tbh. ds or mle?"
+    )
+    assert reply.status == "advised"
+    assert reply.fit is not None and reply.fit.role == "data-scientist"
+
+
+def test_a_profession_offered_as_the_alternative_is_not_advice(engine):
+    reply = engine.ask("i love statistics, should i do data science or software engineering?")
+    assert reply.status != "advised"

@@ -19,11 +19,20 @@ JOINERS = {"and", "also", "plus"}
         ),
         ("is it remote? how much does it pay?", ["is it remote?", "how much does it pay?"]),
         ("what skills and tools do MLEs need", ["what skills and tools do MLEs need"]),
-        ("a? b? c? d?", ["a?", "b?", "c? d?"]),
+        (
+            "is it fun? is it hard? is it paid? is it remote?",
+            ["is it fun?", "is it hard?", "is it paid? is it remote?"],
+        ),
+        # A bracketed year or a lone word after a question mark is not an ask of its own.
+        (
+            "How is the work life balance of a data scientist? (2024)",
+            ["How is the work life balance of a data scientist? (2024)"],
+        ),
+        ("what do MLEs do? why?", ["what do MLEs do? why?"]),
     ],
 )
 def test_split_asks(text, asks):
-    assert split_asks(text, OPENERS, JOINERS, limit=3) == asks
+    assert split_asks(text, OPENERS, JOINERS, limit=3, min_words=2) == asks
 
 
 def test_two_asks_get_two_cited_sections(engine):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.kb_builder import make_kb, problems_of
+
 DAY_TO_DAY = "Day-to-Day Work Experience"
 SALARY = "Salary Expectations and Market Demand"
 
@@ -69,3 +71,82 @@ def test_the_trace_shows_the_gaps(engine):
     response = engine.respond("Do data scientists also work on weekends?")
     assert response.trace.get("coverage", "focus") == ("working hours",)
     assert "working hours" in response.reply.not_covered
+
+
+EDUCATION = "Educational Requirements and Background"
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("What exactly is SQL?", "a definition of SQL"),
+        ("what's MLOps", "a definition of MLOps"),
+        ("What is data science?", "a definition of data science"),
+        (
+            "what is the difference between Deep Learning (DL) and machine learning?",
+            "a definition of Deep Learning and machine learning",
+        ),
+    ],
+)
+def test_asking_what_a_field_or_tool_is_names_the_definition_as_missing(engine, question, named):
+    """The article defines the two roles, not the fields and tools it mentions."""
+    reply = engine.ask(question)
+    assert reply.status == "declined" or named in reply.not_covered
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what is a data scientist", "what is data science salary like", "what is ml engineering"],
+)
+def test_a_role_or_a_longer_question_is_not_a_definition(engine, question):
+    assert not any(n.startswith("a definition") for n in engine.ask(question).not_covered)
+
+
+def test_a_gap_is_found_around_the_role_named_inside_it(engine):
+    """ "get a data science job" asks about getting a job: the role inside the phrase
+    must not hide it."""
+    reply = engine.ask("how do you land a machine learning engineer job")
+    assert "job-search advice" in reply.not_covered
+    assert reply.status == "declined" or EDUCATION in {c.section for c in reply.citations}
+
+
+def test_a_partly_covered_ask_is_answered_from_the_part_the_article_covers(engine):
+    reply = engine.ask("do i need a degree to be a data scientist")
+    assert reply.status == "answered"
+    assert reply.not_covered == ("whether a degree is strictly required",)
+    assert EDUCATION in {c.section for c in reply.citations}
+
+
+def test_a_bracketed_year_after_the_question_is_part_of_it(engine):
+    reply = engine.ask("How stressful is the job of a data scientist? (2023)")
+    assert reply.status == "declined"
+    assert "stress levels" in reply.not_covered
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            'name: "a definition of {subject}"',
+            'name: "a definition"',
+            "must contain {subject}",
+        ),
+        (
+            "  - name: career-change advice\n    partly: true",
+            "  - name: career-change advice\n    partly: maybe",
+            "partly must be true or false",
+        ),
+        ("  asks: [", "  asked: [", "unknown key 'asked'"),
+    ],
+)
+def test_a_broken_coverage_file_is_one_clear_line_with_its_place(tmp_path, old, new, message):
+    kb = make_kb(tmp_path)
+    path = kb / "coverage.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    line = text[: text.index(old)].count("\n") + 1
+    found = [p for p in problems_of(kb) if message in p]
+    assert found, problems_of(kb)
+    assert "coverage.yaml:" in found[0]
+    assert any(f"coverage.yaml:{n}" in found[0] for n in (line, line + 1))

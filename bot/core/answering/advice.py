@@ -17,7 +17,7 @@ from bot.core.answering.policy import Policy
 from bot.core.answering.understanding import Analysis
 from bot.core.knowledge import FitSignal, Knowledge
 from bot.core.phrases import PhraseTable
-from bot.core.text import tokens
+from bot.core.text import stem, tokens
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,10 +71,11 @@ class Advisor:
         for signal in knowledge.fit.signals:
             if signal.role is None:
                 continue  # balanced answers exist only in the quiz
+            # Plurals fold together: "regressions" is the "regression" signal.
             for phrase in signal.phrases:
-                phrases.setdefault(tuple(tokens(phrase)), (signal, False))
+                phrases.setdefault(_stems(phrase), (signal, False))
             for phrase in signal.against:
-                phrases.setdefault(tuple(tokens(phrase)), (signal, True))
+                phrases.setdefault(_stems(phrase), (signal, True))
         self.phrases = PhraseTable(phrases)
 
     def consider(
@@ -104,9 +105,7 @@ class Advisor:
         )
         opens = self._opens_with(text, found)
         about_self = bool(self.self_reference & set(words)) or opens
-        if analysis.professions and (
-            analysis.compare_cue or self.alternative & set(words) or not found
-        ):
+        if analysis.professions and (analysis.compared_professions or not found):
             # "should i become a dentist or a vet", "is data engineering a good career",
             # "DS or software engineering for me?": other careers than ours.
             return None
@@ -175,14 +174,14 @@ class Advisor:
         found: dict[str, FoundSignal] = {}
         for clause in _clauses(text, self.after_negators):
             words = tokens(clause)
-            for i, key, (signal, against) in self.phrases.scan(words):
+            for i, key, (signal, against) in self.phrases.scan([stem(w) for w in words]):
                 if signal.id in found:
                     continue
                 before = bool(self.negators & set(words[:i]))
                 after = bool(self.after_negators & set(words[i + len(key) :]))
                 negated = against != (before or after)
                 role = self.other(signal.role) if negated else signal.role
-                said = key
+                said = tuple(words[i : i + len(key)])
                 if before:  # quote "hate devops", not just "devops"
                     last = max(j for j, w in enumerate(words[:i]) if w in self.negators)
                     if i - last <= _QUOTE_REACH:
@@ -238,6 +237,10 @@ _QUOTE_REACH = 3
 """A negator this close to a phrase is quoted with it ("hate devops")."""
 _SHORT_REPLY = 3
 """Words in a reply ("no thanks", "also no") that refers to the clause before it."""
+
+
+def _stems(phrase: str) -> tuple[str, ...]:
+    return tuple(stem(w) for w in tokens(phrase))
 
 
 def _quote(text: str, words: tuple[str, ...]) -> str:

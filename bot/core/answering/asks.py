@@ -13,10 +13,14 @@ import re
 from collections.abc import Iterable
 
 _SENTENCE = re.compile(r"(?<=\?)\s+")
+_WORD = re.compile(r"[^\W\d_]{2,}")
 
 
-def split_asks(text: str, openers: Iterable[str], joiners: Iterable[str], limit: int) -> list[str]:
-    """The asks in ``text``, in order, at most ``limit`` (the rest stays in the last)."""
+def split_asks(
+    text: str, openers: Iterable[str], joiners: Iterable[str], limit: int, min_words: int
+) -> list[str]:
+    """The asks in ``text``, in order, at most ``limit`` (the rest stays in the last).
+    A piece with fewer than ``min_words`` words ("(2024)") stays with the ask before it."""
     opener_set = frozenset(openers)
     joiner_set = frozenset(joiners)
     asks: list[str] = []
@@ -31,6 +35,13 @@ def split_asks(text: str, openers: Iterable[str], joiners: Iterable[str], limit:
                 start = i + 1
         asks.append(" ".join(words[start:]))
     asks = [a for a in (a.strip() for a in asks) if a]
+    merged: list[str] = []
+    for ask in asks:
+        if merged and len(_WORD.findall(ask)) < min_words:
+            merged[-1] = f"{merged[-1]} {ask}"
+        else:
+            merged.append(ask)
+    asks = merged
     if len(asks) > limit:
         asks = [*asks[: limit - 1], " ".join(asks[limit - 1 :])]
     return asks

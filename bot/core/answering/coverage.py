@@ -48,6 +48,12 @@ class Gaps:
     """The entry that comes closest to a focus gap, if the KB names one."""
     terms: frozenset[str] = frozenset()
     """The question's content terms that belong to a gap (not evidence for an entry)."""
+    partly_closest: Entry | None = None
+    """The entry that answers the covered part of a ``partly`` gap ("how to get a data
+    science job": what the article says about portfolios and practical skills)."""
+    definition: str = ""
+    """The qualifier naming a field or tool asked to be defined ("a definition of SQL"):
+    the entry the question lands on still says what the article says about it."""
     unknown: tuple[tuple[str, str], ...] = ()
     """(term, word) for real English words the KB doesn't know: a gap only when the
     question is short and the chosen entry explains little of it (see ``review``)."""
@@ -82,6 +88,16 @@ class CoverageJudge:
         for place in coverage.places:
             phrases.setdefault(tuple(tokens(place)), None)
         self.phrases = PhraseTable(phrases)
+        # The same gaps with articles dropped, looked up in the question with its role
+        # names taken out: "get a data science job" asks about getting a job.
+        self.articles = frozenset(coverage.articles)
+        self.loose = PhraseTable(
+            {self._bare(key): gap for key, gap in phrases.items() if gap is not None}
+        )
+        definitions = coverage.definitions
+        self.definition_asks = frozenset(definitions.asks)
+        self.definition_words = frozenset(definitions.words)
+        self.definition_subjects = PhraseTable.of(definitions.subjects)
         lexicon = knowledge.lexicon
         self.pay = lexicon.terms.pay
         self.tool_topic = lexicon.topic_roles.tools
@@ -89,6 +105,7 @@ class CoverageJudge:
         self.cue_words = cues.follow_up | cues.compare | cues.pronouns | cues.other_role
         self.alternative = cues.alternative
         self.self_words = cues.self_words
+        self.openers = cues.question_openers
         n = max(len(index.docs), 1)
         # Terms in a large share of entries ("job", "career") say nothing specific.
         self.generic = frozenset(
@@ -104,11 +121,15 @@ class CoverageJudge:
         qualifiers: list[str] = []
         terms: set[str] = set()
         closest: Entry | None = None
+        partly_closest: Entry | None = None
         words = analysis.tokens
         surfaces = dict(analysis.surfaces)
         by_surface = {w: t for t, w in analysis.surfaces}
         pay = self.pay in analysis.content
-        for i, key, gap in self.phrases.scan(words):
+        loose = self._bare(self.analyzer.without_roles(words))
+        hits = [(words, *hit) for hit in self.phrases.scan(words)]
+        hits += [(loose, *hit) for hit in self.loose.scan(loose)]
+        for seen, i, key, gap in hits:
             if gap is None:
                 place = " ".join(key)
                 qualifiers.append(
@@ -116,13 +137,23 @@ class CoverageJudge:
                     if pay
                     else self.coverage.place_name.format(place=place.title())
                 )
-            elif self._background(words, i):
+            elif gap.name in focus or gap.name in qualifiers or self._background(seen, i):
                 continue  # "been to a bootcamp": the asker's past, not the ask
+            elif gap.partly:
+                qualifiers.append(gap.name)
+                if gap.closest and partly_closest is None:
+                    partly_closest = self.knowledge.by_id.get(gap.closest)
+                continue  # its words are still the question's, for the entry to answer
             else:
                 focus.append(gap.name)
                 if gap.closest and closest is None:
                     closest = self.knowledge.by_id.get(gap.closest)
             terms.update(by_surface[w] for w in key if w in by_surface)
+        definition = ""
+        if defined := self._defined(words):
+            subjects = " and ".join(_as_written(analysis.text, s) for s in defined)
+            definition = self.coverage.definitions.name.format(subject=subjects)
+            qualifiers.append(definition)
         for year in _YEAR.findall(analysis.text):
             if int(year) not in self.coverage.article_years:
                 qualifiers.append(self.coverage.year_name.format(year=year))
@@ -153,6 +184,8 @@ class CoverageJudge:
             tuple(dict.fromkeys(focus)),
             closest,
             frozenset(terms),
+            partly_closest,
+            definition,
             unknown,
         )
 
@@ -197,6 +230,7 @@ class CoverageJudge:
             return dataclasses.replace(decision, not_covered=gaps.names)
         if decision.kind not in ("answer", "compare"):
             return decision
+        decision = self._toward_partly(decision, gaps, analysis)
         entries = (*decision.entries, *((decision.intro,) if decision.intro else ()))
         explained = self.explained(entries)
         surfaces = dict(analysis.surfaces)
@@ -212,7 +246,7 @@ class CoverageJudge:
             )
         ]
         trace.add("coverage", answered_by_entry=rest)
-        if not rest:
+        if not rest and gaps.focus:
             # Nothing specific the question asks is in the chosen entries: what is left
             # of the question is its gaps, and the entries answer something else.
             closest = self._for_role(gaps.closest, analysis)
@@ -224,6 +258,46 @@ class CoverageJudge:
                 not_covered=gaps.names,
             )
         return dataclasses.replace(decision, rule=decision.rule + "+partly", not_covered=gaps.names)
+
+    def _toward_partly(self, decision: Decision, gaps: Gaps, analysis: Analysis) -> Decision:
+        """A question about what the article covers only in part ("how do I get a data
+        science job") is answered by that part, not by whatever shares its words."""
+        closest = gaps.partly_closest
+        if closest is None or decision.kind != "answer":
+            return decision
+        if any(e.topic == closest.topic for e in decision.entries):
+            return decision
+        entry = self._for_role(closest, analysis) or closest
+        return dataclasses.replace(decision, rule=decision.rule + "+closest", entries=(entry,))
+
+    def _bare(self, words: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(w for w in words if w not in self.articles)
+
+    def _defined(self, words: tuple[str, ...]) -> list[tuple[str, ...]]:
+        """The fields or tools a question asks to have defined: "what is data science",
+        "ML Ops, what is it?", "difference between ML and data science"; nothing when
+        any other word is asked ("what is data science salary"). A second ask after
+        "and" ("..., and what does the job involve?") is answered on its own."""
+        for i in range(1, len(words) - 1):
+            if words[i] == "and" and words[i + 1] in self.openers:
+                words = words[:i]
+                break
+        subjects: list[tuple[str, ...]] = []
+        asked = False
+        i = 0
+        while i < len(words):
+            hit = self.definition_subjects.at(words, i)
+            if subjects and words[i] == "".join(w[0] for w in subjects[-1]):
+                i += 1  # "Deep Learning (DL)": the initials repeat the subject
+            elif hit is not None:
+                subjects.append(hit[0])
+                i += len(hit[0])
+            elif words[i] in self.definition_words:
+                asked = asked or words[i] in self.definition_asks
+                i += 1
+            else:
+                return []
+        return list(dict.fromkeys(subjects)) if asked else []
 
     def _background(self, words: tuple[str, ...], i: int) -> bool:
         """Whether the phrase at ``i`` describes the asker ("im 45", "been to a
@@ -260,6 +334,12 @@ class CoverageJudge:
             return entry
         other = self.counterpart(entry.id)
         return other if other is not None and role in other.roles else entry
+
+
+def _as_written(text: str, phrase: tuple[str, ...]) -> str:
+    """The phrase as the person wrote it ("SQL", "Machine Learning")."""
+    found = re.search(r"\W+".join(map(re.escape, phrase)), text, re.IGNORECASE)
+    return found.group(0) if found else " ".join(phrase)
 
 
 def _plural(name: str) -> str:

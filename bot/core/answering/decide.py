@@ -94,7 +94,7 @@ class Decider:
         """ "what about data analysts?": judged on the message itself, before a follow-up
         borrows roles from the last turn. "im a nurse, ds or mle?" is not declined: the
         profession is the asker's, and a named role or a comparison keeps it in scope."""
-        if analysis.professions and (not analysis.roles or analysis.compare_cue):
+        if analysis.professions and (not analysis.roles or analysis.compared_professions):
             names = ", ".join(sorted(set(analysis.professions)))
             template = self.knowledge.lexicon.decline.other_profession
             return self.decline("other-profession", template.format(names=names))

@@ -122,7 +122,8 @@ class Engine:
         trace = Trace()
         text = prepare(question, self.policy.max_question_chars)
         cues = brain.knowledge.lexicon.cues
-        asks = split_asks(text, cues.question_openers, cues.joiners, self.policy.max_asks)
+        p = self.policy
+        asks = split_asks(text, cues.question_openers, cues.joiners, p.max_asks, p.min_ask_words)
         trace.add("prepare", text=text, asks=Rows(asks) if len(asks) > 1 else None)
         # Read once: every stage below sees the same previous turn.
         previous = self.conversations.get(conversation)

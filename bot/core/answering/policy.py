@@ -21,6 +21,9 @@ class Policy:
 
     max_asks: int = 3
     """Asks answered from one message ("what do MLEs earn and what skills...")."""
+    min_ask_words: int = 2
+    """Fewer words than this after a question mark ("(2024)", "Why?") belong to the
+    ask before them, not an ask of their own."""
 
     # ---------------------------------------------------------------- analyse
     english_word_zipf: float = 3.0
@@ -56,6 +59,9 @@ class Policy:
     """"trending" meets the KB's "trend" only when what is left has this many letters."""
     which_window: int = 2
     """Words after "which" looked at for a role noun ("which one", "which of the two")."""
+    compared_window: int = 2
+    """Words either side of a profession looked at for "or", "vs", "differ": within
+    them it is offered as an alternative to our roles, not just mentioned."""
     self_window: int = 6
     """Words before a profession looked at for "im a", "former" (the asker's own job)."""
     unknown_full: int = 3
@@ -182,10 +188,11 @@ class Policy:
     """Strength bonus per unit of lead over the runner-up..."""
     margin_cap: float = 0.3
     """...counted up to this lead (also the lead of a lone candidate)."""
-    calibration_slope: float = 3.51
+    calibration_slope: float = 3.05
     """Platt scaling of strength to P(right); fitted by tools/calibrate.py on dev and
-    real-dev together, so 0.9 means about nine in ten right on real questions too."""
-    calibration_midpoint: float = 0.248
+    real-dev together, each part weighing the same, so 0.9 means about nine in ten
+    right on real questions too."""
+    calibration_midpoint: float = 0.481
     """Strength at which an answer is right half the time; fitted with the slope."""
     role_confidence: float = 0.8
     """Confidence of a role's own entry for a bare role ("mle?", "is data science

@@ -51,6 +51,9 @@ class Analysis:
     corrections: tuple[tuple[str, str], ...] = ()
     unknown: tuple[str, ...] = ()
     professions: tuple[str, ...] = ()
+    compared_professions: tuple[str, ...] = ()
+    """Professions offered as an alternative or compared ("DS or software engineering",
+    "data engineer vs MLE"), not merely mentioned ("basically teaching lol")."""
     off_topic: tuple[str, ...] = ()
     compare_cue: bool = False
     which_cue: bool = False
@@ -227,6 +230,20 @@ class Analyzer:
             out.append(stem(w))
         return out
 
+    def without_roles(self, words: tuple[str, ...]) -> tuple[str, ...]:
+        """The words with role names taken out: "get a data science job" reads as
+        "get a job", so what people ask about can be found around the role they name."""
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            hit = self._phrases.at(words, i)
+            if hit is not None and hit[1].startswith(ROLE):
+                i += len(hit[0])
+                continue
+            out.append(words[i])
+            i += 1
+        return tuple(out)
+
     def _rewrite(self, words: list[str]) -> list[str]:
         """Replace the longest known phrase at each position (aliases, synonyms, levels)."""
         out: list[str] = []
@@ -387,6 +404,7 @@ class Analyzer:
             corrections=tuple(corrections),
             unknown=tuple(dict.fromkeys(unknown)),
             professions=tuple(professions),
+            compared_professions=tuple(p for p in professions if self._compared(words, p)),
             off_topic=off_topic,
             compare_cue=bool(word_set & cues.compare)
             or bool(word_set & cues.alternative and len(roles) > 1),
@@ -450,6 +468,18 @@ class Analyzer:
         if years <= p.entry_max_years:
             return "entry"
         return "experienced" if years <= p.experienced_max_years else "senior"
+
+    def _compared(self, words: list[str], profession: str) -> bool:
+        """Whether a comparison or an "or" stands next to the profession: "DS or
+        software engineering", "how do DSs differ from statisticians"."""
+        cues = self.cues
+        near = self.policy.compared_window
+        mark = PROFESSION + profession.replace(" ", "_")
+        return any(
+            (cues.compare | cues.alternative) & set(words[max(0, i - near) : i + near + 1])
+            for i, w in enumerate(words)
+            if w == mark
+        )
 
     def _self_described(self, words: list[str], profession: str) -> bool:
         """ "im a backend dev, which one suits me", "former accountant here": a profession

@@ -14,14 +14,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.core.knowledge.lexicon import FieldReader, KnownIds
-from bot.core.knowledge.model import Coverage, Gap
+from bot.core.knowledge.model import Coverage, Definitions, Gap
 from bot.core.knowledge.validation import Checker
 from bot.core.knowledge.yaml_reader import item_line, key_line
 
 FILE = "coverage.yaml"
 _TOP = {"article_years", "gaps", "places", "place_name", "salary_place_name", "year_name"}
+_OPTIONAL = {"definitions", "articles"}
+_DEFINITION_KEYS = {"name", "asks", "words", "subjects"}
 _GAP_KEYS = {"name", "phrases"}
-_GAP_OPTIONAL = {"closest"}
+_GAP_OPTIONAL = {"closest", "partly"}
 
 
 def coverage_from(data: Any, check: Checker, known: KnownIds) -> Coverage | None:
@@ -30,7 +32,7 @@ def coverage_from(data: Any, check: Checker, known: KnownIds) -> Coverage | None
     if not isinstance(data, dict):
         check.fail("must be a mapping (see its comments)")
         return None
-    check.keys(data, _TOP, set(), None)
+    check.keys(data, _TOP, _OPTIONAL, None)
     read = FieldReader(check, known)
     years = _years(data, check)
     gaps = _gaps(data, read)
@@ -49,6 +51,33 @@ def coverage_from(data: Any, check: Checker, known: KnownIds) -> Coverage | None
         place_name=names["place_name"],
         salary_place_name=names["salary_place_name"],
         year_name=year_name,
+        definitions=_definitions(data, read),
+        articles=read.phrases(data, "articles", "articles"),
+    )
+
+
+def _definitions(data: Mapping[Any, Any], read: FieldReader) -> Definitions:
+    value = data.get("definitions")
+    if value is None:
+        return Definitions()
+    if not isinstance(value, dict):
+        read.check.fail(
+            "must be a mapping {name, asks, words, subjects}",
+            "definitions",
+            key_line(data, "definitions"),
+        )
+        return Definitions()
+    label = "definitions"
+    if not read.check.keys(value, _DEFINITION_KEYS, set(), label):
+        return Definitions()
+    name = read.text(value, "name", label)
+    if name and "{subject}" not in name:
+        read.check.fail("must contain {subject}", f"{label}.name", key_line(value, "name"))
+    return Definitions(
+        name=name,
+        asks=read.phrases(value, "asks", f"{label}.asks"),
+        words=read.phrases(value, "words", f"{label}.words"),
+        subjects=read.phrases(value, "subjects", f"{label}.subjects"),
     )
 
 
@@ -86,11 +115,16 @@ def _gaps(data: Mapping[Any, Any], read: FieldReader) -> tuple[Gap, ...]:
         closest = ""
         if "closest" in item:
             closest = read.ref(item["closest"], "entries", label, key_line(item, "closest"))
+        partly = item.get("partly", False)
+        if not isinstance(partly, bool):
+            read.check.fail("partly must be true or false", label, key_line(item, "partly"))
+            partly = False
         gaps.append(
             Gap(
                 name=read.text(item, "name", label),
                 phrases=read.phrases(item, "phrases", label),
                 closest=closest or None,
+                partly=partly,
             )
         )
     return tuple(gaps)

@@ -288,6 +288,26 @@ class Gap:
     """Words and phrases that ask about it ("stressful", "burnout")."""
     closest: str | None = None
     """Entry id of what the article says that comes closest, if anything does."""
+    partly: bool = False
+    """The article answers part of it: answer, and name the gap; never decline for it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Definitions:
+    """``coverage.yaml`` ``definitions``: asking what a field or a tool *is*.
+
+    The article defines the two roles, not the fields and tools it mentions, so "What
+    is data science?" and "What exactly is SQL?" are only partly answered by the role
+    or skill entry they land on."""
+
+    name: str = ""
+    """``not_covered`` name; ``{subject}`` is the field or tool as asked."""
+    asks: tuple[str, ...] = ()
+    """Words that ask for a definition ("what", "define", "mean"); one must be there."""
+    words: tuple[str, ...] = ()
+    """The only other words a definition question has ("is", "exactly", "it")."""
+    subjects: tuple[str, ...] = ()
+    """Fields and tools people ask to have defined ("data science", "sql", "mlops")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,6 +325,9 @@ class Coverage:
     """The same for a pay question ("salaries outside the US")."""
     year_name: str = ""
     """``not_covered`` name for another year; ``{year}`` is the year asked about."""
+    definitions: Definitions = Definitions()
+    articles: tuple[str, ...] = ()
+    """Words a gap phrase may leave out ("get a job" is "get job" in "get an ML job")."""
 
 
 # ---------------------------------------------------------------------------- fit
