@@ -306,7 +306,9 @@ def _eval(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([r.to_json() for r in results], ensure_ascii=False, indent=2))
     else:
-        print(render(results, show_failures=not args.quiet))
+        print(
+            render(results, show_failures=not args.quiet, show_heldout=args.show_heldout_failures)
+        )
     return 0
 
 
@@ -438,6 +440,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--json", action="store_true")
     evaluate.add_argument("--quiet", action="store_true", help="figures only, no failure list")
+    evaluate.add_argument(
+        "--show-heldout-failures",
+        action="store_true",
+        help="also list the held-out parts' failures (not while tuning: that would make "
+        "them dev sets)",
+    )
     evaluate.set_defaults(func=_eval)
 
     run = commands.add_parser(

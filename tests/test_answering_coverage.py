@@ -150,3 +150,12 @@ def test_a_broken_coverage_file_is_one_clear_line_with_its_place(tmp_path, old, 
     assert found, problems_of(kb)
     assert "coverage.yaml:" in found[0]
     assert any(f"coverage.yaml:{n}" in found[0] for n in (line, line + 1))
+
+
+def test_a_doubtful_answer_says_which_words_the_article_never_uses(engine):
+    """An answer more likely wrong than right says what it may be missing, as a doubt."""
+    reply = engine.ask("mle oncall burden?")
+    assert reply.confidence < 0.5
+    assert reply.not_covered == ("burden",)
+    assert "I'm not sure the article covers “burden”" in reply.text
+    assert "Day-to-Day Work Experience" in {c.section for c in reply.citations}

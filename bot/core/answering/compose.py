@@ -68,6 +68,7 @@ DECLINE_TITLE = "I can't answer that"
 DECLINE_BODY = "Sorry, I don't know that one. "
 NOT_COVERED = "The article doesn't cover {names}."
 PARTLY = "The article doesn't cover {names}. Here is what it does say:"
+UNSURE = "I'm not sure the article covers {names}. The closest it says:"
 MULTI_TITLE = "Your {n} questions"
 CLOSEST = "The closest the article gets is “{question}”"
 
@@ -93,9 +94,12 @@ def compose(
     reply = _compose(knowledge, question, decision, counterpart)
     if not decision.not_covered:
         return reply
-    names = spoken_list(decision.not_covered)
     if reply.status in ("answered", "compared"):
-        reply = replace(reply, body=PARTLY.format(names=names) + "\n\n" + reply.body)
+        if decision.unsure:
+            lead = UNSURE.format(names=spoken_list([f"“{w}”" for w in decision.not_covered]))
+        else:
+            lead = PARTLY.format(names=spoken_list(decision.not_covered))
+        reply = replace(reply, body=lead + "\n\n" + reply.body)
     return replace(reply, not_covered=decision.not_covered)
 
 

@@ -106,6 +106,11 @@ class CoverageJudge:
         self.alternative = cues.alternative
         self.self_words = cues.self_words
         self.openers = cues.question_openers
+        # What the KB's answers (the article, in our words) mention anywhere: a word
+        # outside it is something the article does not discuss.
+        self.said = frozenset(
+            _spelling(stem(w)) for e in knowledge.entries for w in tokens(e.answer)
+        )
         n = max(len(index.docs), 1)
         # Terms in a large share of entries ("job", "career") say nothing specific.
         self.generic = frozenset(
@@ -224,7 +229,7 @@ class CoverageJudge:
         when the question's focus is not covered at all."""
         gaps = self._with_unknown(self.find(analysis), analysis, decision)
         if not gaps.names:
-            return decision
+            return self._unsure(decision, analysis, trace)
         trace.add("coverage", focus=gaps.focus, qualifiers=gaps.qualifiers)
         if decision.kind == "decline":
             return dataclasses.replace(decision, not_covered=gaps.names)
@@ -258,6 +263,41 @@ class CoverageJudge:
                 not_covered=gaps.names,
             )
         return dataclasses.replace(decision, rule=decision.rule + "+partly", not_covered=gaps.names)
+
+    def _unsure(self, decision: Decision, analysis: Analysis, trace: Trace) -> Decision:
+        """An answer more likely wrong than right names the informative words of the
+        question its entries never use ("landscape", "challenges"): the person sees
+        what the article may not cover instead of a confident-looking neighbour."""
+        p = self.policy
+        if (
+            decision.kind not in ("answer", "compare")
+            or decision.confidence >= p.unsure_confidence
+            or len(analysis.content) > p.unknown_gap_max_terms
+            or analysis.inherited_roles
+            or analysis.followup_shape
+        ):
+            return decision  # in a long message such words are the story around it
+        entries = (*decision.entries, *((decision.intro,) if decision.intro else ()))
+        explained = self.explained(entries)
+        surfaces = dict(analysis.surfaces)
+        words = tuple(
+            dict.fromkeys(
+                word
+                for term in analysis.content
+                if term not in explained
+                and term not in self.generic
+                and (word := surfaces.get(term, term)) not in self.cue_words
+                and word.isalpha()
+                and _spelling(stem(word)) not in self.said
+                and p.english_word_zipf <= english.zipf(word) <= p.gap_max_zipf
+            )
+        )
+        if not words:
+            return decision
+        trace.add("coverage", unsure=words)
+        return dataclasses.replace(
+            decision, rule=decision.rule + "+unsure", not_covered=words, unsure=True
+        )
 
     def _toward_partly(self, decision: Decision, gaps: Gaps, analysis: Analysis) -> Decision:
         """A question about what the article covers only in part ("how do I get a data
@@ -334,6 +374,11 @@ class CoverageJudge:
             return entry
         other = self.counterpart(entry.id)
         return other if other is not None and role in other.roles else entry
+
+
+def _spelling(word: str) -> str:
+    """British and American spellings as one ("specialising", "specializing")."""
+    return word.replace("yz", "ys").replace("iz", "is")
 
 
 def _as_written(text: str, phrase: tuple[str, ...]) -> str:

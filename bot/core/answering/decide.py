@@ -43,6 +43,9 @@ class Decision:
     """Whether the conversation should remember this turn for follow-ups."""
     not_covered: tuple[str, ...] = ()
     """What the question asked that the article does not cover (the coverage stage)."""
+    unsure: bool = False
+    """``not_covered`` holds words of an answer likely to be wrong that the article
+    never uses: said as a doubt ("I'm not sure the article covers…"), not a fact."""
     advice: FitResult | None = None
     """advise: the leaning and the signals it rests on."""
     parts: tuple[tuple[str, Decision], ...] = ()

@@ -338,7 +338,12 @@ def _pct(rate: tuple[float, int, int]) -> str:
     return f"{rate[0] * 100:5.1f}% ({rate[1]}/{rate[2]})"
 
 
-def render(results: list[PartResult], show_failures: bool = True) -> str:
+def render(
+    results: list[PartResult], show_failures: bool = True, show_heldout: bool = False
+) -> str:
+    """The figures of each part, and the failures of the dev parts. A held-out part's
+    failures are listed only when asked for: reading them while tuning is how a
+    held-out set quietly becomes a dev set."""
     lines: list[str] = []
     for r in results:
         lines.append(f"== {r.name} ==")
@@ -361,7 +366,7 @@ def render(results: list[PartResult], show_failures: bool = True) -> str:
             lines.append(
                 "  failure kinds: " + ", ".join(f"{k} ×{v}" for k, v in kinds.most_common())
             )
-        if show_failures:
+        if show_failures and ("heldout" not in r.name or show_heldout):
             fails = [o for o in r.outcomes if not o.ok]
             if fails:
                 lines.append("  failures:")

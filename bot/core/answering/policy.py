@@ -206,6 +206,9 @@ class Policy:
     generic_share: float = 0.3
     """A term used by more than this share of entries ("job", "career") is no evidence
     that an entry answers the question's specific ask."""
+    unsure_confidence: float = 0.5
+    """Below this confidence an answer is more likely wrong than right: it names the
+    question's informative words its entries never use, as possibly not covered."""
     gap_max_zipf: float = 4.5
     """A real English word the KB does not know, at most this common ("stressful" 3.9,
     "weekends" 4.1; "really" 6.0 is filler), names something the article doesn't cover."""
