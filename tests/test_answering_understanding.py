@@ -93,3 +93,21 @@ def test_unknown_words_lower_how_much_of_the_question_is_known(engine):
 )
 def test_follow_up_shape(engine, text, shape):
     assert engine.analyse(text).followup_shape is shape
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Data Science vs Machine Learning: which career is better?",
+        "are machine learning jobs in demand",
+    ],
+)
+def test_a_field_named_as_a_career_is_the_role(engine, question):
+    assert "ml_engineer" in engine.analyse(question).roles
+
+
+@pytest.mark.parametrize(
+    "question", ["do data scientists need machine learning", "how much machine learning is in ds"]
+)
+def test_a_field_named_as_a_skill_stays_a_skill(engine, question):
+    assert "ml_engineer" not in engine.analyse(question).roles

@@ -59,6 +59,9 @@ class Policy:
     """"trending" meets the KB's "trend" only when what is left has this many letters."""
     which_window: int = 2
     """Words after "which" looked at for a role noun ("which one", "which of the two")."""
+    field_window: int = 3
+    """Words either side of a field name ("machine learning") looked at for a career
+    word ("jobs", "career"): with one, the field means the role."""
     compared_window: int = 2
     """Words either side of a profession looked at for "or", "vs", "differ": within
     them it is offered as an alternative to our roles, not just mentioned."""

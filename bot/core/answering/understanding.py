@@ -156,6 +156,14 @@ class Analyzer:
             if not words[-1].endswith("s"):  # "ux designers" as well as "ux designer"
                 phrases.setdefault((*words[:-1], words[-1] + "s"), mark)
         self._phrases = PhraseTable(phrases)
+        # "machine learning" as a career: read as the role's short name, in context.
+        self._fields = PhraseTable(
+            {
+                tuple(tokens(f)): tuple(tokens(role.short))
+                for role in knowledge.roles
+                for f in role.fields
+            }
+        )
         self._off_topic = frozenset(tuple(tokens(p)) for p in knowledge.off_topic_phrases)
         self._off_topic_sizes = sorted({len(p) for p in self._off_topic})
 
@@ -340,7 +348,7 @@ class Analyzer:
         fixed = [self.pay if _MONEY.match(w) else w for w in fixed]
         # "how much do MLEs make" is about salary; "what do MLEs make" is not clearly.
         fixed = self._make_means_pay(fixed)
-        words = self._rewrite(fixed)
+        words = self._rewrite(self._fields_as_roles(fixed))
         off_topic = tuple(
             " ".join(fixed[i : i + n])
             for i in range(len(fixed))
@@ -439,6 +447,38 @@ class Analyzer:
             ):
                 return True
         return False
+
+    def _fields_as_roles(self, words: list[str]) -> list[str]:
+        """ "Data Science vs Machine Learning: which career path", "is machine learning
+        an entry level job": a field named beside a career word or set against the other
+        role is that career. "do DSs need machine learning" keeps it a skill."""
+        if not self._fields.table:
+            return words
+        cues = self.cues
+        near = self.policy.field_window
+        against = bool((cues.compare | cues.alternative) & set(words)) and any(
+            hit[1].startswith(ROLE) for _, *hit in self._phrases.scan(words)
+        )
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            hit = self._fields.at(words, i)
+            if hit is None:
+                out.append(words[i])
+                i += 1
+                continue
+            key, role = hit
+            whole = self._phrases.at(words, i)
+            if whole is not None and len(whole[0]) > len(key):
+                key, role = whole[0], whole[0]  # "machine learning engineer": the role
+            end = i + len(key)
+            around = set(words[max(0, i - near) : i]) | set(words[end : end + near])
+            if role != key and (against or cues.career_words & around):
+                out.extend(role)
+            else:
+                out.extend(key)
+            i = end
+        return out
 
     def _make_means_pay(self, words: list[str]) -> list[str]:
         """ "how much do MLEs make", "which one makes more": "make" is pay there. "making

@@ -197,7 +197,7 @@ def _load_roles(directory: Path, problems: list[Problem]) -> list[Role]:
     keys = {"id", "name", "short", "slug", "colour", "aliases", "focus", "summary"}
     for raw in items:
         role_id = check.text(raw, "id", None) or None
-        if not check.keys(raw, keys, set(), role_id):
+        if not check.keys(raw, keys, {"fields"}, role_id):
             continue
         colour = raw["colour"]
         if not isinstance(colour, int) or isinstance(colour, bool) or not 0 <= colour <= 0xFFFFFF:
@@ -216,6 +216,7 @@ def _load_roles(directory: Path, problems: list[Problem]) -> list[Role]:
                 aliases=aliases,
                 focus=check.text(raw, "focus", role_id),
                 summary=check.text(raw, "summary", role_id),
+                fields=check.strings(raw, "fields", role_id) if "fields" in raw else (),
             )
         )
     return roles

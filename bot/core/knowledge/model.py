@@ -68,6 +68,10 @@ class Role:
     aliases: tuple[str, ...]
     focus: str
     summary: str
+    fields: tuple[str, ...] = ()
+    """The field's name, which means the role only when talked about as a career:
+    "Data Science vs Machine Learning: which career path?", not "do DSs use machine
+    learning"."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +137,8 @@ class Cues:
     comparative: frozenset[str] = frozenset()
     """With "which", a comparison that picks between the roles ("which pays more")."""
     role_nouns: frozenset[str] = frozenset()
+    career_words: frozenset[str] = frozenset()
+    """A field named beside one of these means the career ("machine learning jobs")."""
     """"which" followed by one of these picks between the roles ("which role")."""
     pay_hints: frozenset[str] = frozenset()
     """"make" means pay when followed by one of these ("makes more")."""
