@@ -111,3 +111,11 @@ def test_a_field_named_as_a_career_is_the_role(engine, question):
 )
 def test_a_field_named_as_a_skill_stays_a_skill(engine, question):
     assert "ml_engineer" not in engine.analyse(question).roles
+
+
+def test_a_profession_sharing_the_roles_last_word_is_found(engine):
+    """ "AI and machine learning engineers" names AI engineers too."""
+    assert (
+        "ai engineers"
+        in engine.analyse("key differences between AI and machine learning engineers").professions
+    )

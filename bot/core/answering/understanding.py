@@ -402,6 +402,7 @@ class Analyzer:
         word_set = set(words)
         if not roles and word_set & cues.both_roles:
             roles = set(self._role_of.values())  # "do both need SQL?"
+        professions += self._elided_professions(fixed, professions)
         professions = [p for p in professions if not self._self_described(words, p)]
         return Analysis(
             text=text,
@@ -508,6 +509,23 @@ class Analyzer:
         if years <= p.entry_max_years:
             return "entry"
         return "experienced" if years <= p.experienced_max_years else "senior"
+
+    def _elided_professions(self, words: list[str], found: list[str]) -> list[str]:
+        """ "AI and machine learning engineers", "software or ML engineers": the first
+        profession shares the role's last word, so it is named without it."""
+        out: list[str] = []
+        for i in range(len(words) - 2):
+            if words[i + 1] not in self.cues.alternative | self.cues.joiners:
+                continue
+            role = self._phrases.at(words, i + 2)
+            if role is None or not role[1].startswith(ROLE):
+                continue
+            other = self._phrases.at([words[i], role[0][-1]], 0)
+            if other is not None and other[1].startswith(PROFESSION):
+                name = other[1][len(PROFESSION) :].replace("_", " ")
+                if name not in found and name not in out:
+                    out.append(name)
+        return out
 
     def _compared(self, words: list[str], profession: str) -> bool:
         """Whether a comparison or an "or" stands next to the profession: "DS or
