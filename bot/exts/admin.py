@@ -199,7 +199,12 @@ class AdminCog(commands.Cog):
         else:
             knowledge = self.bot.engine.knowledge
             log.info("Knowledge base reloaded: %d entries", len(knowledge.entries))
-            embed = reload_embed(entries=len(knowledge.entries), topics=len(knowledge.topics))
+            # The new load gets its own charts, drawn off the event loop; a failure is
+            # logged there, and answers go out as text meanwhile.
+            charts = await self.bot.charts.wait(knowledge) if self.bot.charts.enabled else None
+            embed = reload_embed(
+                entries=len(knowledge.entries), topics=len(knowledge.topics), charts=charts
+            )
         await interaction.followup.send(embed=embed, ephemeral=True)
 
 
