@@ -17,7 +17,7 @@ import sys
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from bot.core.knowledge import Knowledge, KnowledgeError, kb_stats, load_knowledge
 from bot.settings import Settings, SettingsError
@@ -34,6 +34,41 @@ class CliError(Exception):
     def __init__(self, message: str, code: int = 1) -> None:
         super().__init__(message)
         self.code = code
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (exit 2), like every other bad input:
+    the full usage block buries the one thing that was wrong."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+MAX_REPORT_DAYS = 36_500
+"""A century: more than any retention, and ``days * 86400`` stays a sane float."""
+MAX_REPORT_ROWS = 1_000
+"""Rows per report section; more is a dump, not a report (``--json`` has it all)."""
+MAX_MIN_VOTES = 1_000_000
+MAX_GUILD_ID = 2**63 - 1
+"""Discord ids are 64-bit snowflakes, but the time in their top bits keeps them below
+2**63 until 2084; SQLite and PostgreSQL store them as signed 64-bit integers, so no
+larger id can be in the database."""
+
+
+def _whole_number(what: str, low: int, high: int) -> Callable[[str], int]:
+    """An argparse ``type`` that accepts a whole number from ``low`` to ``high``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:  # also a number too long to convert
+            value = None
+        if value is None or not low <= value <= high:
+            shown = text if len(text) <= 24 else f"{text[:20]}..."
+            raise argparse.ArgumentTypeError(f"expected {what} from {low} to {high}, got {shown!r}")
+        return value
+
+    return parse
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -336,7 +371,6 @@ def _report(args: argparse.Namespace) -> int:
                 days=args.days,
                 limit=args.limit,
                 min_votes=args.min_votes,
-                retention_days=settings.retention_days,
             )
         )
     except ReportError as exc:
@@ -369,7 +403,7 @@ def _health(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="careerbot",
         description="Data Scientist vs ML Engineer career answers, with citations.",
     )
@@ -447,10 +481,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = commands.add_parser("report", help="unanswered questions and worst-rated entries")
     report.add_argument("--db", help="database file (default: CAREERBOT_DB or ./careerbot.sqlite3)")
-    report.add_argument("--guild", type=int, help="only this server")
-    report.add_argument("--days", type=int, help="only the last N days")
-    report.add_argument("--limit", type=int, default=20, help="rows per section (default 20)")
-    report.add_argument("--min-votes", type=int, default=3, help="votes before an entry is ranked")
+    report.add_argument(
+        "--guild",
+        type=_whole_number("a Discord server id", 1, MAX_GUILD_ID),
+        help="only this server (its id)",
+    )
+    report.add_argument(
+        "--days",
+        type=_whole_number("a number of days", 1, MAX_REPORT_DAYS),
+        help=f"only the last N days (1-{MAX_REPORT_DAYS})",
+    )
+    report.add_argument(
+        "--limit",
+        type=_whole_number("a number of rows", 1, MAX_REPORT_ROWS),
+        default=20,
+        help=f"rows per section (default 20, at most {MAX_REPORT_ROWS})",
+    )
+    report.add_argument(
+        "--min-votes",
+        type=_whole_number("a number of votes", 1, MAX_MIN_VOTES),
+        default=3,
+        help="votes before an entry is ranked (default 3)",
+    )
     report.add_argument("--json", action="store_true")
     report.set_defaults(func=_report)
 
