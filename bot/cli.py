@@ -267,7 +267,49 @@ def _compare(args: argparse.Namespace) -> int:
     engine = _engine(args)
     reply = engine.compare(" ".join(args.topic))
     _print_reply(reply, args.json)
+    if not args.json:
+        _print_chart_hint(reply, engine.knowledge, args.kb)
     return 0 if reply.status == "compared" else 1
+
+
+CHARTS = ("salary", "career-path")
+"""``careerbot chart`` choices (``bot.charts.render.KINDS``, not imported: it is slow)."""
+
+
+def _print_chart_hint(reply: Reply, knowledge: Knowledge, kb: str | None) -> None:
+    """Where the picture of a comparison is: ``careerbot chart`` draws it (not drawn
+    here, which would make every comparison wait for matplotlib)."""
+    from bot.charts.choice import chart_kind
+    from bot.charts.render import FILENAMES, INSTALL_HINT, charts_available
+
+    kind = chart_kind(reply, knowledge)
+    if kind is None:
+        return
+    command = f"careerbot chart {kind}" + (f" --kb {kb}" if kb else "")
+    needs = "" if charts_available() else f" (after {INSTALL_HINT})"
+    print(f"Chart: `{command}`{needs} writes it to ./{FILENAMES[kind]}\n")
+
+
+def _chart(args: argparse.Namespace) -> int:
+    """Draw a chart into a PNG file: the same picture Discord shows."""
+    from bot.charts.render import FILENAMES, ChartsUnavailableError, NoFiguresError, render_chart
+
+    knowledge = _knowledge(args)
+    path = Path(args.output) if args.output is not None else Path(FILENAMES[args.kind])
+    if path.is_dir():
+        example = path / FILENAMES[args.kind]
+        raise CliError(f"-o {path}: is a directory; name a file, e.g. {example}", 2)
+    try:
+        chart = render_chart(args.kind, knowledge)
+    except (ChartsUnavailableError, NoFiguresError) as exc:
+        raise CliError(str(exc)) from None
+    try:
+        path.write_bytes(chart.png)
+    except OSError as exc:
+        raise CliError(f"cannot write {path}: {exc.strerror or exc}") from None
+    print(f"Wrote the {args.kind} chart to {path.resolve()} ({len(chart.png) / 1024:.0f} KB).")
+    print(chart.description)
+    return 0
 
 
 def _role(args: argparse.Namespace) -> int:
@@ -451,6 +493,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     topics = commands.add_parser("topics", help="what the bot knows about")
     topics.set_defaults(func=_topics)
+
+    chart = commands.add_parser("chart", help="save the salary or career-path chart as a PNG")
+    chart.add_argument("kind", choices=CHARTS, help="which chart")
+    chart.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="where to write it (default: salary-ranges.png or career-ladders.png here)",
+    )
+    chart.add_argument("--kb", help="knowledge directory (default: shipped KB)")
+    chart.set_defaults(func=_chart)
 
     fit = commands.add_parser("fit", help="the 'which role fits me?' quiz, every answer cited")
     fit.add_argument(
