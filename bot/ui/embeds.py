@@ -295,6 +295,10 @@ GAPS_UNAVAILABLE_TEXT = (
     "Nothing is recorded yet: this bot runs without its database, so there is no "
     "history of unanswered questions to show."
 )
+GAPS_READ_FAILED_TEXT = (
+    "I could not read this server's history from the database just now, so there is no "
+    "report to show (an empty one would be wrong). Please try again later."
+)
 
 
 def gaps_embed(report: Report) -> discord.Embed:
