@@ -425,7 +425,10 @@ def test_report_on_an_unreadable_file(shared_dir: Path) -> None:
     )
     assert code == 1
     line = one_line(output)
-    assert backend.spec in line and "cannot read" in line, line
+    assert line == (
+        f"careerbot: cannot read the database at {backend.spec}: "
+        f"no permission to read {backend.spec}"
+    )
 
 
 # ---------------------------------------------------------------------------- health

@@ -341,7 +341,7 @@ class SqliteStore:
             return None
         if isinstance(exc, DamagedDatabaseError):
             return f"the file is damaged: {exc}"
-        if isinstance(exc, (SchemaError, FileNotFoundError)):
+        if isinstance(exc, (SchemaError, FileNotFoundError, PermissionError)):
             return str(exc)
         return _describe(exc)
 
@@ -724,6 +724,8 @@ class SqliteStore:
         missing, unreadable, from a newer CareerBot, not ours, or damaged."""
         if not self.path.is_file():
             raise FileNotFoundError(f"no database file at {self.path}")
+        if not os.access(self.path, os.R_OK):  # SQLite would only say "unable to open"
+            raise PermissionError(f"no permission to read {self.path}")
         uri = f"{self.path.resolve().as_uri()}?mode=ro"
         conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
         try:
