@@ -25,14 +25,19 @@ RUN groupadd --system --gid 10001 careerbot \
 # code because the wheel carries it as bot/_knowledge; the source tree is deleted
 # afterwards, so the image runs exactly what was installed. The postgres extra is
 # included so the same image can share a PostgreSQL database (CAREERBOT_DATABASE_URL,
-# compose.yaml); without that variable it still uses SQLite on /data.
+# compose.yaml); without that variable it still uses SQLite on /data. The charts extra
+# (matplotlib) draws the salary and career-ladder pictures; its font cache is built
+# here, in a directory the bot's user owns, so the first chart does not build it.
+ENV MPLCONFIGDIR=/opt/matplotlib
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY knowledge ./knowledge
-RUN pip install --no-cache-dir ".[postgres]" \
+RUN pip install --no-cache-dir ".[postgres,charts]" \
     && cd / \
-    && rm -rf /src
+    && rm -rf /src \
+    && python -c "import matplotlib.font_manager" \
+    && chown -R careerbot:careerbot /opt/matplotlib
 
 WORKDIR /data
 VOLUME /data

@@ -15,7 +15,9 @@ clicks on a popular answer. With 2 processes, both open the store, meet at a bar
 then write at once, as two shard processes do; votes/s is every vote of every process
 over the wall time from the barrier to the last one done. "loop lag" is the worst delay
 of a 5 ms ticker on a writer's event loop: whether storage ever stalls the gateway
-heartbeat.
+heartbeat. Each row is measured ``--repeat`` times, on a fresh database each time and
+round the rows, because a shared machine is noisy: votes/s is the median trial, the
+latencies are every trial's votes together.
 
 Without ``--postgres-url`` a throwaway cluster is started with the test suite's helper
 (``tests/pg_cluster.py``), in a temporary directory, on the same disk as the SQLite
@@ -38,7 +40,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
@@ -50,6 +52,7 @@ from bot.core.storage.sqlite import SqliteStore, Synchronous  # noqa: E402
 
 BACKENDS = ("sqlite", "postgresql")
 ENTRIES = 185  # about the knowledge base's size: votes spread over real-sized tables
+WARM_UP = 10  # unmeasured votes per voter before the start
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +66,7 @@ class Target:
 
     @property
     def label(self) -> str:
-        return f"SQLite (synchronous={self.sync})" if self.path else "PostgreSQL"
+        return f"SQLite (synchronous={self.sync})" if self.backend == "sqlite" else "PostgreSQL"
 
     def store(self) -> DurableStore:
         if self.path is not None:
@@ -83,34 +86,40 @@ class Run:
     failed: int
 
 
-@dataclass(frozen=True, slots=True)
+def throughput(trial: Sequence[Run]) -> float:
+    """Votes per second of one trial: every process's votes over the wall time."""
+    seconds = max(r.ended for r in trial) - min(r.began for r in trial)
+    return sum(len(r.latencies_ms) for r in trial) / seconds
+
+
+@dataclass(slots=True)
 class Row:
-    target: Target
+    """One configuration, measured ``--repeat`` times on a fresh database each time."""
+
+    backend: str
+    sync: Synchronous
     processes: int
     voters: int
-    runs: list[Run]
+    trials: list[list[Run]] = field(default_factory=list)
 
     @property
-    def latencies(self) -> list[float]:
-        return [ms for run in self.runs for ms in run.latencies_ms]
-
-    @property
-    def seconds(self) -> float:
-        return max(r.ended for r in self.runs) - min(r.began for r in self.runs)
+    def label(self) -> str:
+        return Target(self.backend, sync=self.sync).label
 
     def cells(self) -> list[str]:
-        votes = self.latencies
+        runs = [run for trial in self.trials for run in trial]
+        votes = [ms for run in runs for ms in run.latencies_ms]
         return [
-            self.target.label,
+            self.label,
             str(self.processes),
             str(self.voters),
             str(len(votes)),
-            f"{len(votes) / self.seconds:,.0f}",
+            f"{statistics.median(throughput(t) for t in self.trials):,.0f}",
             f"{statistics.median(votes):.2f}",
             f"{percentile(votes, 99):.2f}",
             f"{max(votes):.1f}",
-            f"{max(r.loop_lag_ms for r in self.runs):.1f}",
-            str(sum(r.failed for r in self.runs)),
+            f"{max(r.loop_lag_ms for r in runs):.1f}",
+            str(sum(r.failed for r in runs)),
         ]
 
 
@@ -135,12 +144,13 @@ def percentile(samples: Sequence[float], q: float) -> float:
 
 
 async def measure(target: Target, votes: int, voters: int, seed: int) -> Run:
-    """Open the store, wait for the other writers, then record ``votes`` votes."""
+    """Open the store and warm it up, wait for the other writers, then record ``votes``
+    votes. The warm-up (unmeasured) lets the pool open the connections a burst of
+    ``voters`` needs: a running bot has them, a fresh benchmark would time their set-up."""
     store = target.store()
     if not await store.wait_ready():
         raise SystemExit(f"storage_bench: cannot open {target.label}")
     latencies: list[float] = []
-    counter = itertools.count()
     lag = 0.0
     running = True
 
@@ -151,18 +161,21 @@ async def measure(target: Target, votes: int, voters: int, seed: int) -> Run:
             await asyncio.sleep(0.005)
             lag = max(lag, time.perf_counter() - tick - 0.005)
 
-    async def voter() -> None:
-        while (i := next(counter)) < votes:
+    async def voter(counter: Iterator[int], count: int, timed: list[float]) -> None:
+        while (i := next(counter)) < count:
             began = time.perf_counter()
             entry = f"entry-{(i + seed) % ENTRIES}"
             await store.record_feedback(entry, 1 if i % 3 else -1, 1234567890)
-            latencies.append((time.perf_counter() - began) * 1000)
+            timed.append((time.perf_counter() - began) * 1000)
 
+    warm = itertools.count()
+    await asyncio.gather(*(voter(warm, WARM_UP * voters, []) for _ in range(voters)))
     assert _start is not None
     _start.wait()  # every process connected and ready: now they write at once
     tick = asyncio.create_task(ticker())
     began = time.monotonic()
-    await asyncio.gather(*(voter() for _ in range(voters)))
+    counter = itertools.count()
+    await asyncio.gather(*(voter(counter, votes, latencies) for _ in range(voters)))
     ended = time.monotonic()
     running = False
     await tick
@@ -184,14 +197,13 @@ def writer(target: Target, votes: int, voters: int, seed: int) -> Run:
     return asyncio.run(measure(target, votes, voters, seed))
 
 
-def run_row(target: Target, processes: int, voters: int, votes: int) -> Row:
+def run_trial(target: Target, processes: int, voters: int, votes: int) -> list[Run]:
     """``processes`` fresh interpreters (spawned, as shard processes are) writing at once."""
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(processes)
     with ProcessPoolExecutor(processes, context, _at_start, (barrier,)) as pool:
         pending = [pool.submit(writer, target, votes, voters, n * 61) for n in range(processes)]
-        runs = [p.result(timeout=600) for p in pending]
-    return Row(target, processes, voters, runs)
+        return [p.result(timeout=600) for p in pending]
 
 
 def migrate(target: Target) -> None:
@@ -255,36 +267,45 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--sqlite-sync", nargs="+", default=["FULL"], choices=["FULL", "NORMAL", "OFF"]
     )
+    parser.add_argument("--repeat", type=int, default=3, help="trials per row (default 3)")
     parser.add_argument("--postgres-url", help="an existing database to write to")
     parser.add_argument("--dir", type=Path, help="where to put SQLite files (default: temp)")
     args = parser.parse_args(argv)
-    if min(args.votes, *args.voters, *args.processes) < 1:
-        parser.error("--votes, --voters and --processes must be at least 1")
+    if min(args.votes, args.repeat, *args.voters, *args.processes) < 1:
+        parser.error("--votes, --repeat, --voters and --processes must be at least 1")
 
-    rows: list[Row] = []
     kinds = [("sqlite", sync) for sync in args.sqlite_sync if "sqlite" in args.backend]
     kinds += [("postgresql", "FULL")] if "postgresql" in args.backend else []
+    rows = [
+        Row(backend, sync, processes, voters)
+        for (backend, sync), processes, voters in itertools.product(
+            kinds, args.processes, args.voters
+        )
+    ]
+    notes: list[str] = []
     with contextlib.ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=args.dir)))
         if "postgresql" in args.backend:
             new_url = stack.enter_context(postgres_urls(args.postgres_url))
-        for (backend, sync), processes, voters in itertools.product(
-            kinds, args.processes, args.voters
-        ):
-            # A fresh database per row: no row starts with another's tables.
+        # Trials go round the rows, so a burst of noise from the machine's other work
+        # spreads over every row instead of spoiling one.
+        for n, row in enumerate(rows * args.repeat):
+            # A fresh database per trial: none starts with another's rows.
             target = (
-                Target(backend, path=tmp / f"bench-{len(rows)}.sqlite3", sync=sync)
-                if backend == "sqlite"
-                else Target(backend, url=new_url())
+                Target(row.backend, path=tmp / f"bench-{n}.sqlite3", sync=row.sync)
+                if row.backend == "sqlite"
+                else Target(row.backend, url=new_url())
             )
             migrate(target)
-            rows.append(run_row(target, processes, voters, args.votes))
-            print(f"  {' | '.join(rows[-1].cells())}", file=sys.stderr, flush=True)
-        urls = [r.target.url for r in rows if r.target.url]
-        notes = [durability(urls[-1])] if urls else []
+            row.trials.append(run_trial(target, row.processes, row.voters, args.votes))
+            done = f"{row.label}, {row.processes} x {row.voters}"
+            print(f"  {done}: {throughput(row.trials[-1]):,.0f} votes/s", file=sys.stderr)
+            if target.url is not None:
+                notes = [durability(target.url)]
 
     print(
-        f"Store.record_feedback, {args.votes} votes per process, "
+        f"Store.record_feedback, {args.votes} votes per process, {args.repeat} trials per row "
+        "(votes/s: the median trial; latencies: all trials), "
         f"Python {sys.version.split()[0]}, {multiprocessing.cpu_count()} CPUs"
     )
     print(*notes, sep="\n", end="\n\n")

@@ -17,7 +17,7 @@ import sys
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from bot.core.knowledge import Knowledge, KnowledgeError, kb_stats, load_knowledge
 from bot.settings import Settings, SettingsError
@@ -34,6 +34,41 @@ class CliError(Exception):
     def __init__(self, message: str, code: int = 1) -> None:
         super().__init__(message)
         self.code = code
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (exit 2), like every other bad input:
+    the full usage block buries the one thing that was wrong."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+MAX_REPORT_DAYS = 36_500
+"""A century: more than any retention, and ``days * 86400`` stays a sane float."""
+MAX_REPORT_ROWS = 1_000
+"""Rows per report section; more is a dump, not a report (``--json`` has it all)."""
+MAX_MIN_VOTES = 1_000_000
+MAX_GUILD_ID = 2**63 - 1
+"""Discord ids are 64-bit snowflakes, but the time in their top bits keeps them below
+2**63 until 2084; SQLite and PostgreSQL store them as signed 64-bit integers, so no
+larger id can be in the database."""
+
+
+def _whole_number(what: str, low: int, high: int) -> Callable[[str], int]:
+    """An argparse ``type`` that accepts a whole number from ``low`` to ``high``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:  # also a number too long to convert
+            value = None
+        if value is None or not low <= value <= high:
+            shown = text if len(text) <= 24 else f"{text[:20]}..."
+            raise argparse.ArgumentTypeError(f"expected {what} from {low} to {high}, got {shown!r}")
+        return value
+
+    return parse
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -232,7 +267,49 @@ def _compare(args: argparse.Namespace) -> int:
     engine = _engine(args)
     reply = engine.compare(" ".join(args.topic))
     _print_reply(reply, args.json)
+    if not args.json:
+        _print_chart_hint(reply, engine.knowledge, args.kb)
     return 0 if reply.status == "compared" else 1
+
+
+CHARTS = ("salary", "career-path")
+"""``careerbot chart`` choices (``bot.charts.render.KINDS``, not imported: it is slow)."""
+
+
+def _print_chart_hint(reply: Reply, knowledge: Knowledge, kb: str | None) -> None:
+    """Where the picture of a comparison is: ``careerbot chart`` draws it (not drawn
+    here, which would make every comparison wait for matplotlib)."""
+    from bot.charts.choice import chart_kind
+    from bot.charts.render import FILENAMES, INSTALL_HINT, charts_available
+
+    kind = chart_kind(reply, knowledge)
+    if kind is None:
+        return
+    command = f"careerbot chart {kind}" + (f" --kb {kb}" if kb else "")
+    needs = "" if charts_available() else f" (after {INSTALL_HINT})"
+    print(f"Chart: `{command}`{needs} writes it to ./{FILENAMES[kind]}\n")
+
+
+def _chart(args: argparse.Namespace) -> int:
+    """Draw a chart into a PNG file: the same picture Discord shows."""
+    from bot.charts.render import FILENAMES, ChartsUnavailableError, NoFiguresError, render_chart
+
+    knowledge = _knowledge(args)
+    path = Path(args.output) if args.output is not None else Path(FILENAMES[args.kind])
+    if path.is_dir():
+        example = path / FILENAMES[args.kind]
+        raise CliError(f"-o {path}: is a directory; name a file, e.g. {example}", 2)
+    try:
+        chart = render_chart(args.kind, knowledge)
+    except (ChartsUnavailableError, NoFiguresError) as exc:
+        raise CliError(str(exc)) from None
+    try:
+        path.write_bytes(chart.png)
+    except OSError as exc:
+        raise CliError(f"cannot write {path}: {exc.strerror or exc}") from None
+    print(f"Wrote the {args.kind} chart to {path.resolve()} ({len(chart.png) / 1024:.0f} KB).")
+    print(chart.description)
+    return 0
 
 
 def _role(args: argparse.Namespace) -> int:
@@ -338,7 +415,6 @@ def _report(args: argparse.Namespace) -> int:
                 days=args.days,
                 limit=args.limit,
                 min_votes=args.min_votes,
-                retention_days=settings.retention_days,
             )
         )
     except ReportError as exc:
@@ -371,7 +447,7 @@ def _health(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="careerbot",
         description="Data Scientist vs ML Engineer career answers, with citations.",
     )
@@ -420,6 +496,17 @@ def build_parser() -> argparse.ArgumentParser:
     topics = commands.add_parser("topics", help="what the bot knows about")
     topics.set_defaults(func=_topics)
 
+    chart = commands.add_parser("chart", help="save the salary or career-path chart as a PNG")
+    chart.add_argument("kind", choices=CHARTS, help="which chart")
+    chart.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="where to write it (default: salary-ranges.png or career-ladders.png here)",
+    )
+    chart.add_argument("--kb", help="knowledge directory (default: shipped KB)")
+    chart.set_defaults(func=_chart)
+
     fit = commands.add_parser("fit", help="the 'which role fits me?' quiz, every answer cited")
     fit.add_argument(
         "--answers", metavar="N,N,...", help="answer non-interactively (option numbers)"
@@ -455,10 +542,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = commands.add_parser("report", help="unanswered questions and worst-rated entries")
     report.add_argument("--db", help="database file (default: CAREERBOT_DB or ./careerbot.sqlite3)")
-    report.add_argument("--guild", type=int, help="only this server")
-    report.add_argument("--days", type=int, help="only the last N days")
-    report.add_argument("--limit", type=int, default=20, help="rows per section (default 20)")
-    report.add_argument("--min-votes", type=int, default=3, help="votes before an entry is ranked")
+    report.add_argument(
+        "--guild",
+        type=_whole_number("a Discord server id", 1, MAX_GUILD_ID),
+        help="only this server (its id)",
+    )
+    report.add_argument(
+        "--days",
+        type=_whole_number("a number of days", 1, MAX_REPORT_DAYS),
+        help=f"only the last N days (1-{MAX_REPORT_DAYS})",
+    )
+    report.add_argument(
+        "--limit",
+        type=_whole_number("a number of rows", 1, MAX_REPORT_ROWS),
+        default=20,
+        help=f"rows per section (default 20, at most {MAX_REPORT_ROWS})",
+    )
+    report.add_argument(
+        "--min-votes",
+        type=_whole_number("a number of votes", 1, MAX_MIN_VOTES),
+        default=3,
+        help="votes before an entry is ranked (default 3)",
+    )
     report.add_argument("--json", action="store_true")
     report.set_defaults(func=_report)
 

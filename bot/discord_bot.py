@@ -19,6 +19,7 @@ from typing import Any
 import discord
 from discord.ext import commands, tasks
 
+from bot.charts.cache import ChartCache, shared_chart_cache
 from bot.core.answering.engine import Engine
 from bot.core.storage.base import Store
 from bot.discord_support.best_effort import safely
@@ -84,6 +85,7 @@ class CareerBot(commands.AutoShardedBot):
         extensions: Sequence[str] = EXTENSIONS,
         heartbeat_file: Path | None = None,
         metrics: BotMetrics | None = None,
+        charts: ChartCache | None = None,
         **options: Any,
     ) -> None:
         content = settings.message_content if content_intent is None else content_intent
@@ -104,6 +106,7 @@ class CareerBot(commands.AutoShardedBot):
             **options,
         )
         self.engine = engine
+        self.charts = charts if charts is not None else shared_chart_cache()
         self.store = store
         self.settings = settings
         self.content_intent = content
@@ -119,7 +122,14 @@ class CareerBot(commands.AutoShardedBot):
         self.heartbeat_file = heartbeat_file
 
     async def setup_hook(self) -> None:
-        """Load settings kept in the store, the extensions, then sync commands."""
+        """Start drawing the charts, load settings kept in the store, the extensions,
+        then sync commands."""
+        # In a worker thread: importing matplotlib and drawing take about a second,
+        # which neither start-up nor the first answers wait for.
+        if (off := self.charts.off_reason()) is not None:
+            log.info("Charts are off: %s; answers go out as text", off)
+        else:
+            self.charts.start(self.engine.knowledge)
         self.auto_channels = dict(
             await safely(self.store.all_auto_channels(), {}, "loading auto-answer channels")
         )

@@ -9,6 +9,12 @@ and a stale file means the process is up but stuck (the failure restarts are for
 Checks leave nothing behind: the database probe takes the write lock and writes inside
 a transaction it rolls back, and the directory probe deletes its scratch file.
 
+A writable file is not enough: the bot also refuses a file from a newer CareerBot (it
+then runs without storage), and on a file with damaged pages every write fails with
+"database disk image is malformed" even though the probe's fresh table may not touch
+them. So the check reads the schema version and runs SQLite's ``quick_check`` (it
+reads the whole file: measured 0.4 s for 220 MB, 1.5 million rows).
+
 Which database, heartbeat and knowledge base to check is always passed in (from
 :class:`bot.settings.Settings`, the same values ``careerbot run`` uses): a health check
 that found its own defaults could pass while watching a file the bot never writes.
@@ -24,7 +30,14 @@ import time
 from pathlib import Path
 
 from bot.core.knowledge import KnowledgeError, load_knowledge
-from bot.core.storage.sqlite import BUSY_TIMEOUT_SECONDS
+from bot.core.storage.sqlite import (
+    BUSY_TIMEOUT_SECONDS,
+    DamagedDatabaseError,
+    SchemaError,
+    check_not_newer,
+    quick_check,
+    schema_version,
+)
 
 log = logging.getLogger(__name__)
 
@@ -123,10 +136,16 @@ def _check_database(path: Path) -> list[str]:
     except sqlite3.Error as exc:
         return [f"database {path} cannot be opened for writing: {exc}"]
     try:
+        check_not_newer(schema_version(conn))
+        quick_check(conn)
         conn.execute("BEGIN IMMEDIATE")
         conn.execute("CREATE TABLE _careerbot_health_probe (x INTEGER)")
         conn.execute("INSERT INTO _careerbot_health_probe VALUES (1)")
         conn.execute("ROLLBACK")
+    except SchemaError as exc:
+        return [f"database {path} cannot be used: {exc}"]
+    except DamagedDatabaseError as exc:
+        return [f"database {path} is damaged: {exc}"]
     except sqlite3.Error as exc:
         return [f"database {path} is not writable: {exc}"]
     finally:

@@ -149,12 +149,27 @@ def test_installs_from_project_metadata(instructions: list[Instruction]) -> None
     installs = [i.args for i in keywords(instructions, "RUN") if "pip install" in i.args]
     assert installs, "no pip install step"
     commands = [c.strip() for i in installs for c in i.split("&&") if "pip install" in c]
-    # With the postgres extra: compose.yaml runs this image against PostgreSQL.
-    assert commands == ['pip install --no-cache-dir ".[postgres]"']
+    # With the postgres extra: compose.yaml runs this image against PostgreSQL; and the
+    # charts extra: the image draws the salary and career-ladder charts.
+    assert commands == ['pip install --no-cache-dir ".[postgres,charts]"']
     copied = {i.args.split()[0] for i in keywords(instructions, "COPY")} | {
         s for i in keywords(instructions, "COPY") for s in i.args.split()[:-1]
     }
     assert {"pyproject.toml", "README.md", "bot", "knowledge"} <= copied
+
+
+def test_matplotlibs_cache_is_built_into_the_image_for_the_bots_user(
+    instructions: list[Instruction],
+) -> None:
+    """Else the first chart rebuilds the font cache, in a temporary directory, with a
+    warning, every time the container starts."""
+    env: dict[str, str] = {}
+    for instruction in keywords(instructions, "ENV"):
+        env.update(env_pairs(instruction.args))
+    cache = env["MPLCONFIGDIR"]
+    (install,) = [i.args for i in keywords(instructions, "RUN") if "pip install" in i.args]
+    assert "import matplotlib.font_manager" in install
+    assert f"chown -R careerbot:careerbot {cache}" in install
 
 
 def test_copied_paths_exist_and_are_not_ignored(instructions: list[Instruction]) -> None:

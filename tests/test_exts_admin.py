@@ -204,3 +204,21 @@ async def test_kb_gaps_without_a_database_says_so(discord_harness: Harness) -> N
 
     (call,) = await discord_harness.slash("kb", "gaps", user=discord_harness.owner)
     assert call.ephemeral and call.content == GAPS_UNAVAILABLE_TEXT
+
+
+async def test_kb_gaps_that_cannot_read_the_database_says_so(
+    discord_harness: Harness, tmp_path: Path
+) -> None:
+    """A store that cannot read returns empty results: shown as a report, they would
+    claim that nothing went unanswered here."""
+    from bot.core.storage.sqlite import SqliteStore
+    from bot.ui.embeds import GAPS_READ_FAILED_TEXT
+
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("x")
+    store = SqliteStore(blocker / "gaps.sqlite3")
+    discord_harness.bot.store = store
+    deferred, result = await discord_harness.slash("kb", "gaps", user=discord_harness.owner)
+    assert deferred.ephemeral and result.ephemeral
+    assert result.content == GAPS_READ_FAILED_TEXT and result.embeds == []
+    await store.close()

@@ -14,6 +14,7 @@ which builds a new one, re-renders.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import weakref
 from collections.abc import Callable
@@ -77,6 +78,13 @@ class ChartCache:
     def close(self) -> None:
         """Stop taking renders; one in progress finishes in its thread."""
         self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+@functools.cache
+def shared_chart_cache() -> ChartCache:
+    """The process's cache. One is enough: a process serves one KB at a time, and
+    bots started one after another on the same load (tests) then share its charts."""
+    return ChartCache()
 
 
 def _log_failure(future: Future[dict[str, Chart]]) -> None:

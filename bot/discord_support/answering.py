@@ -19,6 +19,7 @@ import discord
 from bot.core.answering.reply import Reply
 from bot.core.text import normalise
 from bot.discord_support.best_effort import safely
+from bot.discord_support.charts import add_reply_chart
 from bot.logging_setup import log_answer
 from bot.ui.embeds import cooldown_text, reply_embed, too_long_text
 from bot.ui.views import reply_view
@@ -101,12 +102,14 @@ async def record(
 
 
 def render(bot: CareerBot, reply: Reply, asker_id: int | None) -> dict[str, Any]:
-    """The keyword arguments that send ``reply``: an embed and, if any, its buttons."""
+    """The keyword arguments that send ``reply``: an embed and, if any, its buttons
+    and its chart."""
     knowledge = bot.engine.knowledge
     kwargs: dict[str, Any] = {"embed": reply_embed(reply, knowledge)}
     view = reply_view(reply, knowledge, asker_id=asker_id)
     if view is not None:
         kwargs["view"] = view
+    add_reply_chart(bot, kwargs, reply)
     return kwargs
 
 

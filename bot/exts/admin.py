@@ -24,12 +24,13 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.knowledge import KnowledgeError
-from bot.core.reporting.report import build_report
+from bot.core.reporting.report import ReportError, build_report
 from bot.core.storage.base import CooldownSetting
 from bot.core.storage.sqlite import SqliteStore
 from bot.discord_support.best_effort import safely
 from bot.ui.embeds import (
     GAPS_LINES,
+    GAPS_READ_FAILED_TEXT,
     GAPS_UNAVAILABLE_TEXT,
     GUILD_ONLY_TEXT,
     NOT_OWNER_TEXT,
@@ -177,9 +178,14 @@ class AdminCog(commands.Cog):
             await interaction.response.send_message(GAPS_UNAVAILABLE_TEXT, ephemeral=True)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        report = await build_report(
-            store, self.bot.engine.knowledge, guild_id=guild_id, limit=GAPS_LINES
-        )
+        try:
+            report = await build_report(
+                store, self.bot.engine.knowledge, guild_id=guild_id, limit=GAPS_LINES
+            )
+        except ReportError as error:  # the store already logged why its reads failed
+            log.info("/kb gaps not shown: %s", error)
+            await interaction.followup.send(GAPS_READ_FAILED_TEXT, ephemeral=True)
+            return
         await interaction.followup.send(embed=gaps_embed(report), ephemeral=True)
 
     @kb.command(name="reload")
@@ -199,7 +205,12 @@ class AdminCog(commands.Cog):
         else:
             knowledge = self.bot.engine.knowledge
             log.info("Knowledge base reloaded: %d entries", len(knowledge.entries))
-            embed = reload_embed(entries=len(knowledge.entries), topics=len(knowledge.topics))
+            # The new load gets its own charts, drawn off the event loop; a failure is
+            # logged there, and answers go out as text meanwhile.
+            charts = await self.bot.charts.wait(knowledge) if self.bot.charts.enabled else None
+            embed = reload_embed(
+                entries=len(knowledge.entries), topics=len(knowledge.topics), charts=charts
+            )
         await interaction.followup.send(embed=embed, ephemeral=True)
 
 

@@ -15,7 +15,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.charts.render import CAREER_PATH
 from bot.discord_support.answering import record, render, retry_after, timed
+from bot.discord_support.charts import add_chart
 from bot.ui.embeds import cooldown_text, help_embed, role_card_embed, source_embed, topics_embed
 from bot.ui.limits import (
     AUTOCOMPLETE_CHOICES_LIMIT,
@@ -67,9 +69,9 @@ class ReferenceCog(commands.Cog):
             return
         card = self.bot.engine.role_card(role)
         embed = role_card_embed(card, self.bot.engine.knowledge)
-        await interaction.response.send_message(
-            **_send_kwargs(embed, delete_only_view(interaction.user.id))
-        )
+        kwargs = _send_kwargs(embed, delete_only_view(interaction.user.id))
+        add_chart(self.bot, kwargs, CAREER_PATH)  # the path, side by side with the other role's
+        await interaction.response.send_message(**kwargs)
 
     @app_commands.command(name="compare")
     @app_commands.describe(topic="What to compare, e.g. salary, skills, remote work")

@@ -265,12 +265,16 @@ def config_embed(
     return _embed("Server settings", "\n\n".join(notes), NEUTRAL_COLOUR)
 
 
-def reload_embed(*, entries: int, topics: int) -> discord.Embed:
-    return _embed(
-        "Knowledge base reloaded",
-        f"Now serving {entries} entries in {topics} topics.",
-        NEUTRAL_COLOUR,
-    )
+CHARTS_REDRAWN_TEXT = "Charts redrawn from the new figures."
+CHARTS_FAILED_TEXT = "The charts could not be drawn (see the log); answers go out as text."
+
+
+def reload_embed(*, entries: int, topics: int, charts: bool | None = None) -> discord.Embed:
+    """``charts``: whether the new load's charts were drawn (None: charts are off)."""
+    text = f"Now serving {entries} entries in {topics} topics."
+    if charts is not None:
+        text += " " + (CHARTS_REDRAWN_TEXT if charts else CHARTS_FAILED_TEXT)
+    return _embed("Knowledge base reloaded", text, NEUTRAL_COLOUR)
 
 
 def reload_failed_embed(problems: Sequence[str]) -> discord.Embed:
@@ -290,6 +294,10 @@ GAPS_LINES = 10
 GAPS_UNAVAILABLE_TEXT = (
     "Nothing is recorded yet: this bot runs without its database, so there is no "
     "history of unanswered questions to show."
+)
+GAPS_READ_FAILED_TEXT = (
+    "I could not read this server's history from the database just now, so there is no "
+    "report to show (an empty one would be wrong). Please try again later."
 )
 
 

@@ -27,6 +27,8 @@ CUSTOM_ID_LIMIT = 100
 CHOICE_NAME_LIMIT = 100
 CHOICE_VALUE_LIMIT = 100
 AUTOCOMPLETE_CHOICES_LIMIT = 25
+ATTACHMENT_DESCRIPTION_LIMIT = 1024
+"""An attachment's description (alt text)."""
 ELLIPSIS = "…"
 # How far back from the cut we look for a space: further than this and a mid-word cut
 # loses less text than a word-boundary cut would.

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from .multipart import Upload
 from .spec import CALLBACK
 
 FLAG_EPHEMERAL, FLAG_LOADING = 1 << 6, 1 << 7
@@ -71,6 +72,9 @@ class RequestRecord(MessageView):
     injected: bool = False  # answered by :meth:`FakeDiscord.fail_next`
     client: str | None = None  # which bot process, when several share the fake
     at: float = field(default_factory=time.monotonic)
+    files: list[Upload] | None = None
+    """The uploaded files of a ``multipart/form-data`` request (``body`` is then its
+    ``payload_json``); None for a JSON request."""
 
     @property
     def message(self) -> dict[str, Any]:
@@ -98,6 +102,8 @@ class FakeMessage(MessageView):
     source: str  # "user" | "channel" | "interaction" | "followup"
     bodies: list[dict[str, Any]] = field(default_factory=list)
     deleted: bool = False
+    files: list[Upload] = field(default_factory=list)
+    """The files it was sent with, as uploaded (``payload["attachments"]`` describes them)."""
 
     @property
     def message(self) -> dict[str, Any]:

@@ -14,6 +14,7 @@ import copy
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from .multipart import ATTACHMENT_URL, Upload, attachments_payload
 from .records import FLAG_EPHEMERAL, FLAG_LOADING, CallbackRecord, FakeInteraction, FakeMessage
 from .records import RequestRecord as Request
 from .spec import CALLBACK, Violation, form_body_error
@@ -119,7 +120,8 @@ async def post_message(fake: FakeDiscord, request: Request, params: dict[str, st
         if referenced is None:
             raise ApiError.invalid_form([Violation(("message_reference",), "Unknown message")])
         extra = {**referenced.reply_fields(), "type": 19}
-    return 200, store_message(fake, channel, body, "channel", **extra).payload
+    message = store_message(fake, channel, body, "channel", files=request.files, **extra)
+    return 200, message.payload
 
 
 async def put_reaction(fake: FakeDiscord, request: Request, params: dict[str, str]) -> Result:
@@ -151,7 +153,9 @@ async def interaction_callback(
     assert channel is not None
     if kind == 4:
         data = _not_empty(data, "interaction response")
-        interaction.original = store_message(fake, channel, data, "interaction", interaction)
+        interaction.original = store_message(
+            fake, channel, data, "interaction", interaction, files=request.files
+        )
     elif kind == 5:  # a "thinking…" placeholder, ephemeral if asked
         loading = {"flags": FLAG_LOADING | (int(data.get("flags") or 0) & FLAG_EPHEMERAL)}
         interaction.original = store_message(fake, channel, loading, "interaction", interaction)
@@ -221,7 +225,7 @@ async def execute_webhook(fake: FakeDiscord, request: Request, params: dict[str,
     else:
         channel = fake.find_channel(interaction.channel_id)
         assert channel is not None
-        message = store_message(fake, channel, body, "followup", interaction)
+        message = store_message(fake, channel, body, "followup", interaction, files=request.files)
     return (200, message.payload) if flag(request, "wait") else (204, None)
 
 
@@ -285,9 +289,12 @@ def store_message(
     body: dict[str, Any],
     source: str,
     interaction: FakeInteraction | None = None,
+    *,
+    files: list[Upload] | None = None,
     **extra: Any,
 ) -> FakeMessage:
-    """Create the message Discord would from the bot's body, and echo MESSAGE_CREATE."""
+    """Create the message Discord would from the bot's body (and its uploaded
+    ``files``), and echo MESSAGE_CREATE."""
     if interaction is not None:
         payload = interaction.payload
         command = payload["data"].get("type") if source == "interaction" else None
@@ -307,8 +314,34 @@ def store_message(
         extra["member"] = member_payload(member, with_user=False)
     extra["mentions"] = fake.mentions(str(body.get("content") or ""), channel.guild_id)
     created = message_payload(fake.ids(), channel, fake.bot_user, copy.deepcopy(body), **extra)
-    message = FakeMessage(int(created["id"]), channel.id, channel.guild_id, created, source)
+    if files:
+        _attach(fake, channel, created, body, files)
+    message = FakeMessage(
+        int(created["id"]), channel.id, channel.guild_id, created, source, files=list(files or ())
+    )
     message.bodies.append(copy.deepcopy(body))
     fake.messages[message.id] = message
     fake.echo("MESSAGE_CREATE", message, message.payload)
     return message
+
+
+CDN = "https://cdn.discordapp.com/attachments"
+
+
+def _attach(
+    fake: FakeDiscord,
+    channel: FakeChannel,
+    created: dict[str, Any],
+    body: dict[str, Any],
+    files: list[Upload],
+) -> None:
+    """The uploads become the message's attachments, and an embed's
+    ``attachment://name`` becomes that attachment's URL, as Discord does."""
+    ids = [fake.ids() for _ in files]
+    created["attachments"] = attachments_payload(files, body, ids, f"{CDN}/{channel.id}")
+    urls = {a["filename"]: a["url"] for a in created["attachments"]}
+    for embed in created["embeds"]:
+        for part in (embed.get(key) for key in ("image", "thumbnail")):
+            url = part.get("url") if isinstance(part, dict) else None
+            if isinstance(url, str) and url.startswith(ATTACHMENT_URL):
+                part["url"] = part["proxy_url"] = urls[url[len(ATTACHMENT_URL) :]]

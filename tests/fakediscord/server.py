@@ -39,7 +39,7 @@ from urllib.parse import unquote
 import discord
 from aiohttp import web
 
-from . import rest, users
+from . import multipart, rest, users
 from .gateway import PRIVILEGED_INTENTS, Gateway, GatewayFrame, GatewaySession
 from .records import (
     CallbackRecord,
@@ -48,7 +48,7 @@ from .records import (
     ProblemLog,
     RequestRecord,
 )
-from .spec import CALLBACK, ApiSpec, RouteMatch, Violation
+from .spec import CALLBACK, FORM, ApiSpec, RouteMatch, Violation
 from .world import FakeChannel, FakeUser, World, interaction_payload, member_payload
 from .world import message_payload as build_message
 
@@ -91,7 +91,7 @@ class FakeDiscord(World):
 
     # ------------------------------------------------------------------ lifecycle
     async def start(self) -> None:
-        app = web.Application()
+        app = web.Application(client_max_size=multipart.MAX_REQUEST_BYTES)
         for prefix in ("", CLIENT_PREFIX):
             app.router.add_get(prefix + "/gateway", self.gateway.handle)
             app.router.add_route("*", prefix + API_PREFIX + "/{tail:.*}", self._handle_api)
@@ -164,10 +164,16 @@ class FakeDiscord(World):
         match = self.spec.match(path)
         record.template = match.template if match else None
         try:
-            record.body = json.loads(raw) if raw else None
+            if request.content_type == FORM:  # a message with files
+                content_type = request.headers["Content-Type"]
+                record.body, record.files = multipart.read_form(content_type, raw)
+            else:
+                record.body = json.loads(raw) if raw else None
             status, body, headers = await self._route(request, record, match)
-        except (rest.ApiError, ValueError) as error:
-            if isinstance(error, ValueError):  # also a file upload: the bot sends none
+        except (rest.ApiError, multipart.FormError, ValueError) as error:
+            if isinstance(error, multipart.FormError):
+                error = rest.ApiError(error.status, error.code, error.message, error.problem)
+            elif isinstance(error, ValueError):
                 error = rest.ApiError(400, 50109, "Invalid JSON", f"body is not JSON: {error}")
             status, body, headers = error.status, error.body, _rate_limit_headers(path)
             self.problems.append(
@@ -201,18 +207,29 @@ class FakeDiscord(World):
         authorization = request.headers.get("Authorization")
         if match.template not in rest.TOKEN_AUTHENTICATED and authorization != f"Bot {self.token}":
             raise rest.ApiError(401, 0, "401: Unauthorized", "missing or wrong bot token")
-        if violations := self.check(method, match.template, record.body):
+        if violations := self.check(method, match.template, record.body, record.files):
             raise rest.ApiError.invalid_form(violations)
         status, body = await handler(self, record, match.params)
         self._check_pings(record)
         return status, body, headers
 
-    def check(self, method: str, template: str, body: Any) -> list[Violation]:
-        """Spec schema and documented limits (the e2e_load benchmark times this)."""
+    def check(
+        self,
+        method: str,
+        template: str,
+        body: Any,
+        files: list[multipart.Upload] | None = None,
+    ) -> list[Violation]:
+        """Spec schema and documented limits (the e2e_load benchmark times this); with
+        ``files``, a form: its schema, and how the body refers to the files."""
         required = self.spec.operation(method, template).get("requestBody", {}).get("required")
         if body is None:
             return [Violation((), "required request body missing")] if required else []
-        return self.spec.check(method, template, body)
+        if files is None:
+            return self.spec.check(method, template, body)
+        found = self.spec.check(method, template, multipart.spec_body(body, files), FORM)
+        message, prefix = (body.get("data"), ("data",)) if template == CALLBACK else (body, ())
+        return found + multipart.upload_violations(message, files, prefix)
 
     def _check_pings(self, record: RequestRecord) -> None:
         """The bot's content must not ping: every mention kind off, no reply ping."""

@@ -32,6 +32,7 @@ from referencing.jsonschema import DRAFT202012
 JsonPath = tuple[str | int, ...]
 SPEC_URI = "urn:discord-api-spec"
 CALLBACK = "/interactions/{interaction_id}/{interaction_token}/callback"
+JSON, FORM = "application/json", "multipart/form-data"
 MAX_CONTENT, MAX_ROWS, MAX_EMBED_TOTAL = 2000, 5, 6000
 NAME = r"^(?!.*[A-Z])[-_'\w]{1,32}$"  # chat-input command and option names: lowercase
 
@@ -104,7 +105,7 @@ class ApiSpec:
         self._paths: dict[str, dict[str, Any]] = document["paths"]
         resource = Resource.from_contents(document, default_specification=DRAFT202012)
         self._registry: Registry[Any] = Registry().with_resource(SPEC_URI, resource)
-        self._validators: dict[tuple[str, str], Draft202012Validator | None] = {}
+        self._validators: dict[tuple[str, str, str], Draft202012Validator | None] = {}
 
     def match(self, path: str) -> RouteMatch | None:
         """The template a path belongs to; literal segments beat ``{params}`` (``@me``)."""
@@ -126,9 +127,15 @@ class ApiSpec:
     def operation(self, method: str, template: str) -> dict[str, Any]:
         return dict(self._paths.get(template, {}).get(method.lower()) or {})
 
-    def check(self, method: str, template: str, body: Any) -> list[Violation]:
-        """Everything Discord would refuse in this body: the schema, then the prose limits."""
-        validator = self._validator(method, template)
+    def check(
+        self, method: str, template: str, body: Any, content_type: str = JSON
+    ) -> list[Violation]:
+        """Everything Discord would refuse in this body: the schema, then the prose limits.
+
+        A form (``multipart/form-data``) is checked against the spec's form schema, as
+        its JSON body's fields next to one ``files[n]`` field per file.
+        """
+        validator = self._validator(method, template, content_type)
         found = [
             _violation(leaf)
             for error in (validator.iter_errors(body) if validator else ())
@@ -136,21 +143,23 @@ class ApiSpec:
         ]
         return found + cross_item_violations(method, template, body)
 
-    def _validator(self, method: str, template: str) -> Draft202012Validator | None:
-        key = (method.lower(), template)
+    def _validator(
+        self, method: str, template: str, content_type: str
+    ) -> Draft202012Validator | None:
+        key = (method.lower(), template, content_type)
         if key not in self._validators:
             content = self.operation(method, template).get("requestBody", {}).get("content", {})
             pointer = "/".join(
                 p.replace("~", "~0").replace("/", "~1")
-                for p in ("paths", template, key[0], "requestBody", "content")
+                for p in ("paths", template, key[0], "requestBody", "content", content_type)
             )
             self._validators[key] = (
                 Draft202012Validator(
-                    {"$ref": f"{SPEC_URI}#/{pointer}/application~1json/schema"},
+                    {"$ref": f"{SPEC_URI}#/{pointer}/schema"},
                     registry=self._registry,
                     format_checker=_formats(),
                 )
-                if "application/json" in content
+                if content_type in content
                 else None
             )
         return self._validators[key]

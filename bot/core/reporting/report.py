@@ -23,9 +23,11 @@ gap. Questions are therefore grouped by meaning before counting:
 Each group also names the nearest KB entry (same key and scorer over every phrasing)
 so a maintainer sees at once whether to add an alternate or write a new entry.
 
-``build_report`` reads a :class:`~bot.core.storage.sqlite.SqliteStore` (or a database
-path); ``compile_report`` does the same from plain query results, for tests and
-front ends that already hold them. Presenting a :class:`Report` is the front ends'
+``build_report`` reads an open store (``/kb gaps``) or opens a database file itself,
+read-only (``careerbot report``); ``compile_report`` does the same from plain query
+results, for tests and front ends that already hold them. A report that could not read
+its data is an error, never an empty report: "0 unanswered questions" from a damaged
+file would tell maintainers there is nothing to fix. Presenting a :class:`Report` is the front ends'
 job: ``bot.report_view`` (text and JSON for the terminal) and ``bot.ui.embeds``
 (``/kb gaps``).
 """
@@ -39,14 +41,13 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from rapidfuzz import fuzz, process
 
 from bot.core.knowledge import Knowledge, Lexicon
 from bot.core.storage.sqlite import (
     DAY,
-    DEFAULT_RETENTION_DAYS,
     QuestionRecord,
     SqliteStore,
     TopicVolume,
@@ -69,6 +70,25 @@ UNROUTED = "(no topic)"
 
 class ReportError(Exception):
     """The report cannot be built (for example, there is no database at that path)."""
+
+
+class ReportSource(Protocol):
+    """What a report reads: the store's three report queries, and how many reads failed
+    (a failed read returns an empty default, which must not pass for "nothing asked")."""
+
+    failed_reads: int
+
+    async def unanswered(
+        self, *, guild_id: int | None = None, since: float | None = None, limit: int | None = None
+    ) -> list[QuestionRecord]: ...
+
+    async def feedback_stats(
+        self, *, guild_id: int | None = None, since: float | None = None
+    ) -> dict[str, VoteCount]: ...
+
+    async def topic_volume(
+        self, *, guild_id: int | None = None, since: float | None = None
+    ) -> list[TopicVolume]: ...
 
 
 # ---------------------------------------------------------------------------- model
@@ -352,7 +372,7 @@ def compile_report(
 
 
 async def build_report(
-    source: SqliteStore | str | os.PathLike[str],
+    source: ReportSource | str | os.PathLike[str],
     knowledge: Knowledge,
     *,
     guild_id: int | None = None,
@@ -360,34 +380,33 @@ async def build_report(
     limit: int = DEFAULT_LIMIT,
     min_votes: int = DEFAULT_MIN_VOTES,
     threshold: float = GROUP_THRESHOLD,
-    retention_days: float = DEFAULT_RETENTION_DAYS,
 ) -> Report:
-    """Read the store (or open the database at a path, read it, close it) and report.
+    """Read the store (or open the database file at a path, read it, close it) and report.
 
     ``guild_id`` limits everything to one server (``/kb gaps``); ``days`` to a recent
-    window. A path that does not exist raises :class:`ReportError` rather than
-    creating an empty database the bot would never use. ``retention_days`` must be the
-    bot's own (``CAREERBOT_RETENTION_DAYS``) when opening a path: the store prunes
-    older rows as it opens, and a shorter default would delete what the bot keeps.
+    window. A path is opened read-only: the report never creates, migrates or prunes
+    the file (retention is the running bot's job; a report of a copied production file
+    must not delete its old rows). Raises :class:`ReportError`, one line, when there is
+    no file, it cannot be read (damaged, newer schema, unreadable), or a query failed.
     """
     now = time.time()
     since = now - days * DAY if days is not None else None
-    if isinstance(source, SqliteStore):
-        return await _report_from(source, knowledge, guild_id, since, limit, min_votes, threshold)
+    if not isinstance(source, (str, os.PathLike)):
+        return await read_report(source, knowledge, guild_id, since, limit, min_votes, threshold)
     path = Path(source)
     if not await asyncio.to_thread(path.is_file):
         raise ReportError(f"no database at {path} (set CAREERBOT_DB or pass --db)")
-    store = SqliteStore(path, retention_days=retention_days)
+    store = SqliteStore(path, read_only=True)
     try:
         if not await store.wait_ready():
-            raise ReportError(f"cannot open the database at {path}")
-        return await _report_from(store, knowledge, guild_id, since, limit, min_votes, threshold)
+            raise ReportError(f"cannot read the database at {path}: {store.open_error}")
+        return await read_report(store, knowledge, guild_id, since, limit, min_votes, threshold)
     finally:
         await store.close()
 
 
-async def _report_from(
-    store: SqliteStore,
+async def read_report(
+    store: ReportSource,
     knowledge: Knowledge,
     guild_id: int | None,
     since: float | None,
@@ -395,9 +414,17 @@ async def _report_from(
     min_votes: int,
     threshold: float,
 ) -> Report:
+    """The report from an open store; :class:`ReportError` if any of its reads failed."""
+    failed_before = store.failed_reads
     unanswered = await store.unanswered(guild_id=guild_id, since=since, limit=MAX_GROUPED)
     feedback = await store.feedback_stats(guild_id=guild_id, since=since)
     volume = await store.topic_volume(guild_id=guild_id, since=since)
+    failed = store.failed_reads - failed_before
+    if failed:
+        raise ReportError(
+            f"{failed} of the report's 3 queries failed (is the database locked or "
+            "damaged?): a report without them would be wrong"
+        )
     # Grouping is CPU work proportional to the unanswered questions kept; in a thread,
     # so /kb gaps on a busy server never stalls the gateway heartbeat.
     return await asyncio.to_thread(

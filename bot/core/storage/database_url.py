@@ -8,7 +8,7 @@ operator can still see which host and database are meant, never the secret.
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 POSTGRES_SCHEMES = ("postgresql", "postgres")
 """The schemes libpq accepts; both select the PostgreSQL store."""
@@ -65,7 +65,9 @@ def redact(url: str) -> str:
             query = urlencode(
                 [(k, HIDDEN if k.lower() == "password" else v) for k, v in pairs], safe="*"
             )
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+    # Put together by hand: urlunsplit drops the empty host of postgresql:///db.
+    shown = f"{parts.scheme}://{netloc}{parts.path}"
+    return shown + (f"?{query}" if query else "") + (f"#{parts.fragment}" if parts.fragment else "")
 
 
 def secrets_of(url: str) -> list[str]:
