@@ -136,3 +136,22 @@ def test_a_profession_mentioned_in_passing_does_not_stop_the_advice(engine):
 def test_a_profession_offered_as_the_alternative_is_not_advice(engine):
     reply = engine.ask("i love statistics, should i do data science or software engineering?")
     assert reply.status != "advised"
+
+
+@pytest.mark.parametrize(
+    ("message", "role"),
+    [
+        # A short reply after a question mark turns the clause before it around.
+        ("storytelling with data? not my thing at all. ds or mle?", "ml-engineer"),
+        (
+            "getting paged at night when a model breaks?? hard pass. what should i aim for",
+            "data-scientist",
+        ),
+        # Feelings said after the thing ("...make my eyes glaze over").
+        ("docker and ci/cd make my eyes glaze over tbh, which one suits me", "data-scientist"),
+    ],
+)
+def test_dislikes_said_after_the_thing_point_the_other_way(engine, message, role):
+    reply = engine.ask(message)
+    assert reply.status == "advised"
+    assert reply.fit is not None and reply.fit.role == role

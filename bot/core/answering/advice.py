@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.core.answering.policy import Policy
-from bot.core.answering.understanding import Analysis
+from bot.core.answering.understanding import ROLE, Analysis
 from bot.core.knowledge import FitSignal, Knowledge
 from bot.core.phrases import PhraseTable
 from bot.core.text import stem, tokens
@@ -128,7 +129,7 @@ class Advisor:
             return "advice", self.weigh(found)
         if not asks or not about_roles:
             return None
-        if found and (about_self or analysis.either_or):
+        if found and (about_self or (analysis.either_or and not self._asks_about_a_role(analysis))):
             # What people say about themselves ("java dev", "love stats"), with a
             # question about fit, is a request for advice.
             return "advice", self.weigh(found)
@@ -137,6 +138,17 @@ class Advisor:
         if about_self and (fit_request or (short and chooses)):
             return "advice-criteria", self.weigh(())
         return None
+
+    def _asks_about_a_role(self, analysis: Analysis) -> bool:
+        """ "do ml engineers use notebooks or is that a ds thing": a question that opens
+        on a role asks about that role, whatever else it names."""
+        words = analysis.words
+        reach = self.policy.role_question_reach
+        return (
+            bool(words)
+            and words[0] in self.openers
+            and any(w.startswith(ROLE) for w in words[1 : 1 + reach])
+        )
 
     def _opens_with(self, text: str, found: Sequence[FoundSignal]) -> bool:
         """ "statistics phd. ds or mle?", "spent 3 years on spark clusters, which suits":
@@ -172,14 +184,15 @@ class Advisor:
         turns around what follows it in the same clause: "i dont enjoy system design or
         talking infra" says the opposite of both."""
         found: dict[str, FoundSignal] = {}
-        for clause in _clauses(text, self.after_negators):
+        every_negator = self.negators | self.after_negators
+        for clause, turned in _clauses(text, every_negator, self.phrases):
             words = tokens(clause)
             for i, key, (signal, against) in self.phrases.scan([stem(w) for w in words]):
                 if signal.id in found:
                     continue
                 before = bool(self.negators & set(words[:i]))
                 after = bool(self.after_negators & set(words[i + len(key) :]))
-                negated = against != (before or after)
+                negated = against != (before or after or turned)
                 role = self.other(signal.role) if negated else signal.role
                 said = tuple(words[i : i + len(key)])
                 if before:  # quote "hate devops", not just "devops"
@@ -220,23 +233,34 @@ _CLAUSE = re.compile(r"[.,;:!?()]+|\s(?:but|though|although|however|yet|whereas|
 """Where a negation stops: "i hate meetings, but love stats"."""
 
 
-def _clauses(text: str, after: frozenset[str]) -> list[str]:
-    """The clauses of ``text``; a reply like "no thanks" joins the clause before it
-    ("kubernetes? no thanks")."""
-    out: list[str] = []
+def _clauses(
+    text: str, negators: frozenset[str], signals: PhraseTable[Any]
+) -> list[tuple[str, bool]]:
+    """The clauses of ``text``, each with whether a short reply after it turns it
+    around: "kubernetes? no thanks", "storytelling w data? not my thing at all" (a reply
+    with a negator and no signal of its own joins the clause before it)."""
+    out: list[tuple[str, bool]] = []
     for clause in _CLAUSE.split(text):
         words = tokens(clause)
-        if out and words and words[0] in after and len(words) <= _SHORT_REPLY:
-            out[-1] = f"{out[-1]} {clause}"
+        reply = (
+            out
+            and words
+            and len(words) <= _SHORT_REPLY
+            and negators & set(words)
+            and not signals.contains([stem(w) for w in words])
+        )
+        if reply:
+            out[-1] = (f"{out[-1][0]} {clause}", True)
         else:
-            out.append(clause)
+            out.append((clause, False))
     return out
 
 
 _QUOTE_REACH = 3
 """A negator this close to a phrase is quoted with it ("hate devops")."""
-_SHORT_REPLY = 3
-"""Words in a reply ("no thanks", "also no") that refers to the clause before it."""
+_SHORT_REPLY = 5
+"""Words in a reply ("no thanks", "not my thing at all") that refers to the clause
+before it."""
 
 
 def _stems(phrase: str) -> tuple[str, ...]:

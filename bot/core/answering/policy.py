@@ -62,6 +62,9 @@ class Policy:
     field_window: int = 3
     """Words either side of a field name ("machine learning") looked at for a career
     word ("jobs", "career"): with one, the field means the role."""
+    role_question_reach: int = 2
+    """A message opening with a question word and a role within this many words
+    ("do ml engineers use…") asks about the role: a lookup, not advice."""
     compared_window: int = 2
     """Words either side of a profession looked at for "or", "vs", "differ": within
     them it is offered as an alternative to our roles, not just mentioned."""
