@@ -124,8 +124,8 @@ class CareerBot(commands.AutoShardedBot):
     async def setup_hook(self) -> None:
         """Start drawing the charts, load settings kept in the store, the extensions,
         then sync commands."""
-        # In a worker thread: importing matplotlib and drawing take about a second,
-        # which neither start-up nor the first answers wait for.
+        # In a process of its own: importing matplotlib and drawing take a second or
+        # two, which neither start-up nor the first answers wait for.
         if (off := self.charts.off_reason()) is not None:
             log.info("Charts are off: %s; answers go out as text", off)
         else:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import io
 import itertools
 import logging
+import subprocess
+import sys
 from collections import Counter
 
 import pytest
@@ -164,6 +166,25 @@ def test_a_kb_without_figures_has_no_charts(tmp_path):
     assert render.render_all(bare) == {}
     with pytest.raises(render.NoFiguresError):
         render_chart(SALARY, bare)
+
+
+def test_the_bot_draws_in_another_process_and_never_imports_matplotlib():
+    """The bot's own process keeps only the PNG bytes: matplotlib's import time and
+    memory are paid by a short-lived drawing process."""
+    code = (
+        "import asyncio, sys\n"
+        "import bot.runner, bot.cli\n"
+        "from bot.charts.cache import ChartCache\n"
+        "from bot.core.knowledge import load_knowledge\n"
+        "k = load_knowledge(); cache = ChartCache()\n"
+        "assert asyncio.run(cache.wait(k))\n"
+        "print(len(cache.ready(k, 'salary').png), 'matplotlib' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    size, imported = done.stdout.split()
+    assert 0 < int(size) <= MAX_BYTES and imported == "False"
 
 
 async def test_the_cache_renders_once_per_kb_load(knowledge, tmp_path):

@@ -187,6 +187,5 @@ def png_of(figure: Figure) -> bytes:
         facecolor=CARD,
         edgecolor=BORDER,
         metadata={"Software": None},
-        pil_kwargs={"optimize": True},
     )
     return out.getvalue()

@@ -13,10 +13,11 @@ import importlib.util
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.charts.describe import ladder_description, salary_description
-from bot.core.knowledge import Knowledge
+from bot.core.knowledge import Figures, Knowledge, Role, Source
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -99,3 +100,32 @@ def render_chart(kind: str, knowledge: Knowledge) -> Chart:
 def render_all(knowledge: Knowledge) -> dict[str, Chart]:
     """Every chart ``knowledge`` has figures for, by kind."""
     return {kind: render_chart(kind, knowledge) for kind in KINDS if has_figures(kind, knowledge)}
+
+
+@dataclass(frozen=True, slots=True)
+class Drawing:
+    """What a chart is drawn from, and nothing else: small, and picklable (a whole
+    :class:`Knowledge` is neither), so another process can draw it."""
+
+    source: Source
+    roles: tuple[Role, ...]
+    figures: Figures
+    directory: Path
+
+    @classmethod
+    def of(cls, knowledge: Knowledge) -> Drawing:
+        return cls(knowledge.source, knowledge.roles, knowledge.figures, knowledge.directory)
+
+
+def render_drawing(drawing: Drawing) -> dict[str, Chart]:
+    """:func:`render_all` for a :class:`Drawing`: what a rendering process runs."""
+    knowledge = Knowledge(
+        source=drawing.source,
+        roles=drawing.roles,
+        topics=(),
+        entries=(),
+        smalltalk=(),
+        directory=drawing.directory,
+        figures=drawing.figures,
+    )
+    return render_all(knowledge)
