@@ -155,3 +155,15 @@ def test_dislikes_said_after_the_thing_point_the_other_way(engine, message, role
     reply = engine.ask(message)
     assert reply.status == "advised"
     assert reply.fit is not None and reply.fit.role == role
+
+
+def test_a_self_introduction_by_job_is_about_the_person(engine):
+    """ "backend dev 3 yrs, ..." introduces the asker without an "I"."""
+    reply = engine.ask(
+        "high school teacher for 6 years, loved the stats course and the eda part, "
+        "really struggled with docker. which fits"
+    )
+    assert reply.status == "advised"
+    assert reply.fit is not None and reply.fit.role == "data-scientist"
+    said = " ".join(s.text.lower() for s in reply.fit.signals)
+    assert "eda" in said and "struggled with docker" in said

@@ -105,7 +105,7 @@ class Advisor:
             or self.closing.ends(words)
         )
         opens = self._opens_with(text, found)
-        about_self = bool(self.self_reference & set(words)) or opens
+        about_self = bool(self.self_reference & set(words)) or opens or analysis.own_profession
         if analysis.professions and (analysis.compared_professions or not found):
             # "should i become a dentist or a vet", "is data engineering a good career",
             # "DS or software engineering for me?": other careers than ours.

@@ -29,6 +29,10 @@ _YEARS = re.compile(r"\b(\d{1,2})\s*\+?\s*(?:years?|yrs?|yoe)\b")
 # "100k", "150000": amounts of money are salary questions.
 _MONEY = re.compile(r"^(\d{2,3}k|\d{5,7})$")
 # A capital "R" on its own is the language, not chat's "are".
+_SPAN = re.compile(
+    r"(?:for )?(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten) (?:yrs?|years?)\b"
+)
+"""A stretch of time after a profession ("for 10 yrs", "3 years"): the asker's own job."""
 _CAPITAL_R = re.compile(r"(?<![\w'])R(?![\w'])")
 R_LETTER = "r"
 ROLE = "@"
@@ -51,6 +55,9 @@ class Analysis:
     corrections: tuple[tuple[str, str], ...] = ()
     unknown: tuple[str, ...] = ()
     professions: tuple[str, ...] = ()
+    own_profession: bool = False
+    """The asker names their own job ("backend dev 3 yrs", "nurse here"): the message
+    is about them."""
     compared_professions: tuple[str, ...] = ()
     """Professions offered as an alternative or compared ("DS or software engineering",
     "data engineer vs MLE"), not merely mentioned ("basically teaching lol")."""
@@ -403,7 +410,8 @@ class Analyzer:
         if not roles and word_set & cues.both_roles:
             roles = set(self._role_of.values())  # "do both need SQL?"
         professions += self._elided_professions(fixed, professions)
-        professions = [p for p in professions if not self._self_described(words, p)]
+        own = [p for p in professions if self._self_described(words, p)]
+        professions = [p for p in professions if p not in own]
         return Analysis(
             text=text,
             words=tuple(words),
@@ -413,6 +421,7 @@ class Analyzer:
             corrections=tuple(corrections),
             unknown=tuple(dict.fromkeys(unknown)),
             professions=tuple(professions),
+            own_profession=bool(own),
             compared_professions=tuple(p for p in professions if self._compared(words, p)),
             off_topic=off_topic,
             compare_cue=bool(word_set & cues.compare)
@@ -550,6 +559,8 @@ class Analyzer:
                 continue
             if words[i + 1 : i + 2] and words[i + 1] in cues.here:
                 return True
+            if i < self.policy.self_window and _SPAN.match(" ".join(words[i + 1 : i + 4])):
+                return True  # "backend dev 3 yrs", "teacher for 10 years": a self-intro
             before = words[max(0, i - self.policy.self_window) : i]
             for j in range(len(before) - 1, -1, -1):
                 if before[j] in cues.target:
