@@ -68,6 +68,8 @@ class Policy:
     compared_window: int = 2
     """Words either side of a profession looked at for "or", "vs", "differ": within
     them it is offered as an alternative to our roles, not just mentioned."""
+    span_words: int = 3
+    """Words after a profession read for a stretch of time ("for 10 yrs")."""
     self_window: int = 6
     """Words before a profession looked at for "im a", "former" (the asker's own job)."""
     unknown_full: int = 3

@@ -559,7 +559,8 @@ class Analyzer:
                 continue
             if words[i + 1 : i + 2] and words[i + 1] in cues.here:
                 return True
-            if i < self.policy.self_window and _SPAN.match(" ".join(words[i + 1 : i + 4])):
+            after = words[i + 1 : i + 1 + self.policy.span_words]
+            if i < self.policy.self_window and _SPAN.match(" ".join(after)):
                 return True  # "backend dev 3 yrs", "teacher for 10 years": a self-intro
             before = words[max(0, i - self.policy.self_window) : i]
             for j in range(len(before) - 1, -1, -1):
