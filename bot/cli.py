@@ -409,7 +409,7 @@ def _report(args: argparse.Namespace) -> int:
     try:
         report = asyncio.run(
             build_report(
-                args.db or settings.db_path,
+                args.db or settings.database,
                 knowledge,
                 guild_id=args.guild,
                 days=args.days,
@@ -435,6 +435,7 @@ def _health(args: argparse.Namespace) -> int:
         knowledge_dir=_kb_dir(args),
         db_path=db,
         heartbeat_file=heartbeat_path(db, settings.heartbeat_file),
+        database_url=None if args.db else settings.database_url,
     )
     for problem in problems:
         print(f"unhealthy: {problem}", file=sys.stderr)
@@ -444,6 +445,12 @@ def _health(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------------------- parser
+
+
+DB_HELP = (
+    "database file (default: the PostgreSQL database at CAREERBOT_DATABASE_URL if set, "
+    "else CAREERBOT_DB or ./careerbot.sqlite3)"
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -541,7 +548,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=_run)
 
     report = commands.add_parser("report", help="unanswered questions and worst-rated entries")
-    report.add_argument("--db", help="database file (default: CAREERBOT_DB or ./careerbot.sqlite3)")
+    report.add_argument("--db", help=DB_HELP)
     report.add_argument(
         "--guild",
         type=_whole_number("a Discord server id", 1, MAX_GUILD_ID),
@@ -570,7 +577,7 @@ def build_parser() -> argparse.ArgumentParser:
     health = commands.add_parser(
         "health", help="exit 0 if the KB loads, the DB is writable and the bot is alive"
     )
-    health.add_argument("--db", help="database file (default: CAREERBOT_DB or ./careerbot.sqlite3)")
+    health.add_argument("--db", help=DB_HELP)
     health.set_defaults(func=_health)
 
     kb_and_others = (*kb_commands.choices.values(), ask, chat, compare, role, topics, evaluate)

@@ -122,14 +122,9 @@ class CareerBot(commands.AutoShardedBot):
         self.heartbeat_file = heartbeat_file
 
     async def setup_hook(self) -> None:
-        """Start drawing the charts, load settings kept in the store, the extensions,
-        then sync commands."""
-        # In a process of its own: importing matplotlib and drawing take a second or
-        # two, which neither start-up nor the first answers wait for.
+        """Load settings kept in the store, the extensions, then sync commands."""
         if (off := self.charts.off_reason()) is not None:
             log.info("Charts are off: %s; answers go out as text", off)
-        else:
-            self.charts.start(self.engine.knowledge)
         self.auto_channels = dict(
             await safely(self.store.all_auto_channels(), {}, "loading auto-answer channels")
         )
@@ -194,6 +189,10 @@ class CareerBot(commands.AutoShardedBot):
     async def on_ready(self) -> None:
         shards = sorted(self.shards) if self.shard_ids is not None else "all"
         log.info("Connected to Discord: %d servers, shards %s", len(self.guilds), shards)
+        # Drawn once connected, in a process of its own: importing matplotlib and
+        # drawing take a second or two, which start-up does not wait for (once per
+        # KB load: a reconnect's on_ready finds them drawn).
+        self.charts.start(self.engine.knowledge)
 
     async def on_interaction(self, interaction: discord.Interaction, /) -> None:
         """Every interaction (command, button, autocomplete) starts its metrics deadline."""

@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 
 from bot.core.knowledge import KnowledgeError, load_knowledge
+from bot.core.storage.postgres_probe import check_postgres
 from bot.core.storage.sqlite import (
     BUSY_TIMEOUT_SECONDS,
     DamagedDatabaseError,
@@ -86,16 +87,18 @@ def check_health(
     knowledge_dir: str | os.PathLike[str] | None = None,
     heartbeat_file: str | os.PathLike[str] | None = None,
     max_heartbeat_age: float = DEFAULT_MAX_HEARTBEAT_AGE,
+    database_url: str | None = None,
 ) -> list[str]:
     """Every problem found, one sentence each; an empty list means healthy.
 
     ``knowledge_dir`` None is the KB shipped with the package; ``heartbeat_file`` None
-    is the default next to ``db_path``.
+    is the default next to ``db_path``. With ``database_url`` the bot stores in that
+    PostgreSQL database, so that is what is probed instead of the file.
     """
     problems: list[str] = []
     problems += _check_knowledge(knowledge_dir)
     db = Path(db_path)
-    problems += _check_database(db)
+    problems += check_postgres(database_url) if database_url else _check_database(db)
     beat = Path(heartbeat_file) if heartbeat_file is not None else heartbeat_path(db)
     problems += _check_heartbeat(beat, max_heartbeat_age)
     return problems

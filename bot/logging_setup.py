@@ -140,12 +140,15 @@ def setup_logging(
     fmt: str | None = None,
     token: str | None = None,
     stream: IO[str] | None = None,
+    secrets: Iterable[str] = (),
 ) -> logging.Handler:
     """Configure the root logger once; return the handler it installed.
 
     ``level``: a name or number, else INFO (unknown names fall back to INFO rather
     than crash start-up; :class:`bot.settings.Settings` already refuses them with one
-    line). ``fmt``: ``"json"``, else text. ``token`` is redacted from every line.
+    line). ``fmt``: ``"json"``, else text. ``token`` is redacted from every line, and
+    so are ``secrets`` (the database password: code that shows the URL masks it
+    already, this catches a library that might not).
     ``stream`` defaults to stderr (tests pass a buffer). Idempotent: a second call
     replaces our handler, keeping the secrets the first call knew.
     """
@@ -158,6 +161,8 @@ def setup_logging(
         root.removeHandler(old)
         old.close()
     redactor.add(token)
+    for secret in secrets:
+        redactor.add(secret)
 
     handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
     setattr(handler, _HANDLER_MARK, True)

@@ -23,6 +23,7 @@ from bot.core.answering.conversation import ConversationStore
 from bot.core.answering.engine import Engine
 from bot.core.knowledge import KnowledgeError
 from bot.core.storage.base import Store
+from bot.core.storage.database_url import secrets_of
 from bot.core.storage.postgres import DriverMissingError
 from bot.core.storage.selection import open_store
 from bot.discord_bot import CareerBot
@@ -51,7 +52,10 @@ def run(settings: Settings | None = None, *, stderr: TextIO | None = None) -> in
     except SettingsError as error:
         print(f"careerbot: {error}", file=err)
         return EXIT_CONFIG
-    setup_logging(level=settings.log_level, fmt=settings.log_format, token=settings.token)
+    password = secrets_of(settings.database_url) if settings.database_url else []
+    setup_logging(
+        level=settings.log_level, fmt=settings.log_format, token=settings.token, secrets=password
+    )
     return asyncio.run(run_bot(settings, stderr=err))
 
 

@@ -59,7 +59,10 @@ class ClusterUnavailableError(Exception):
     """This machine cannot run a throwaway cluster; ``str()`` says why, in one line."""
 
 
-def find_bindir() -> Path:
+DEBIAN_BINARIES = Path("/usr/lib/postgresql")
+
+
+def find_bindir(debian: Path = DEBIAN_BINARIES) -> Path:
     """The directory holding ``initdb``, ``pg_ctl`` and ``postgres``.
 
     ``initdb`` on PATH first (resolved, because Debian links it from elsewhere and
@@ -71,7 +74,7 @@ def find_bindir() -> Path:
     if on_path:
         candidates.append(Path(on_path).resolve().parent)
     versions = sorted(
-        Path("/usr/lib/postgresql").glob("*/bin"),
+        debian.glob("*/bin"),
         key=lambda p: [int(x) if x.isdigit() else 0 for x in p.parent.name.split(".")],
         reverse=True,
     )

@@ -174,13 +174,15 @@ async def test_an_invalid_kb_is_rejected_and_the_old_one_kept(
     assert answer.embed["title"] == "How much do ML engineers make?"
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
 async def test_kb_gaps_shows_this_servers_unanswered_questions(
-    discord_harness: Harness, tmp_path: Path
+    discord_harness: Harness, tmp_path: Path, backend: str, request: pytest.FixtureRequest
 ) -> None:
-    from bot.core.storage.sqlite import SqliteStore
+    from bot.core.storage.selection import Database
 
     h = discord_harness
-    store = SqliteStore(tmp_path / "gaps.sqlite3")
+    url = request.getfixturevalue("postgres_url") if backend == "postgres" else None
+    store = Database(tmp_path / "gaps.sqlite3", url).store()
     h.bot.store = store
     for text in ("dentist salary", "salary of dentists", "how much do dentists make"):
         await store.record_question(

@@ -87,6 +87,17 @@ def test_token_redacted_in_other_handlers_too(caplog: pytest.LogCaptureFixture) 
     assert REDACTED in caplog.text
 
 
+def test_database_password_redacted_like_the_token() -> None:
+    """Code that shows the URL masks the password itself; this catches a library line
+    that might not (psycopg's pool logs connection errors on its own logger)."""
+    password = "pg-password-4f9a"
+    out = io.StringIO()
+    setup_logging(token=TOKEN, stream=out, secrets=[password])
+    logging.getLogger("psycopg.pool").warning("error connecting with %s", password)
+    assert password not in out.getvalue()
+    assert REDACTED in out.getvalue()
+
+
 def test_json_lines_parse() -> None:
     out = io.StringIO()
     setup_logging(fmt="json", stream=out)

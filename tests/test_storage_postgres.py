@@ -273,12 +273,13 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
-def careerbot_without_psycopg(
-    tmp_path: Path, *args: str, **env: str
+def python_process(
+    tmp_path: Path, code: str, *args: str, **env: str
 ) -> subprocess.CompletedProcess[str]:
+    """``python -c CODE ARGS`` in ``tmp_path``, with no CareerBot variable but ``env``."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("CAREERBOT_", "DISCORD_"))}
     return subprocess.run(
-        [sys.executable, "-c", WITHOUT_PSYCOPG, *args],
+        [sys.executable, "-c", code, *args],
         cwd=tmp_path,
         env={**clean, "PYTHONPATH": str(REPO), **env},
         capture_output=True,
@@ -289,10 +290,11 @@ def careerbot_without_psycopg(
 
 
 def test_without_psycopg_sqlite_still_works_and_postgres_is_one_line(tmp_path: Path) -> None:
-    asked = careerbot_without_psycopg(tmp_path, "ask", "what does an ml engineer do")
+    asked = python_process(tmp_path, WITHOUT_PSYCOPG, "ask", "what does an ml engineer do")
     assert asked.returncode == 0, asked.stderr
-    run = careerbot_without_psycopg(
+    run = python_process(
         tmp_path,
+        WITHOUT_PSYCOPG,
         "run",
         DISCORD_TOKEN="MTIz.fake.token",
         CAREERBOT_DATABASE_URL=f"postgresql://bot:{PASSWORD}@db.invalid/careerbot",
@@ -303,3 +305,43 @@ def test_without_psycopg_sqlite_still_works_and_postgres_is_one_line(tmp_path: P
         "pip install 'careerbot[postgres]'"
     ]
     assert not (tmp_path / "careerbot.sqlite3").exists(), "no silent fallback to SQLite"
+
+
+# ---------------------------------------------------------------------------- careerbot run
+
+RUN_UNTIL_LOGIN = """
+import logging, sys
+import discord
+from bot.discord_bot import CareerBot
+
+async def start(self, token, *, reconnect=True):
+    await self.store.record_question(
+        status="declined", topic=None, normalised="dentist salary", guild_id=1
+    )
+    logging.getLogger("bot.test").warning("stored through %r", self.store)
+    raise discord.LoginFailure("Improper token has been passed.")
+
+CareerBot.start = start
+from bot.cli import main
+sys.exit(main(["run"]))
+"""
+
+
+def test_careerbot_run_stores_in_postgres_and_never_logs_the_password(
+    pg_cluster: PgCluster, postgres_url: str, tmp_path: Path
+) -> None:
+    """A real ``careerbot run`` process (stopped where it would log in to Discord)
+    writes through the PostgreSQL store, leaves no SQLite file, and its log names the
+    database with the password masked."""
+    url = pg_cluster.url(postgres_url.rsplit("/", 1)[1], password=PASSWORD)
+    result = python_process(
+        tmp_path,
+        RUN_UNTIL_LOGIN,
+        DISCORD_TOKEN="MTIz.fake-token.never-valid",
+        CAREERBOT_DATABASE_URL=url,
+    )
+    assert result.returncode == 2, result.stderr  # Discord "rejected" the token
+    assert "stored through <PostgresStore 'postgresql://postgres:***@127.0.0.1" in result.stderr
+    assert PASSWORD not in result.stderr + result.stdout
+    assert postgres_rows(postgres_url, "SELECT normalised FROM questions") == [("dentist salary",)]
+    assert not (tmp_path / "careerbot.sqlite3").exists()

@@ -26,7 +26,7 @@ from discord.ext import commands
 from bot.core.knowledge import KnowledgeError
 from bot.core.reporting.report import ReportError, build_report
 from bot.core.storage.base import CooldownSetting
-from bot.core.storage.sqlite import SqliteStore
+from bot.core.storage.selection import DurableStore
 from bot.discord_support.best_effort import safely
 from bot.ui.embeds import (
     GAPS_LINES,
@@ -174,7 +174,7 @@ class AdminCog(commands.Cog):
             await interaction.response.send_message(GUILD_ONLY_TEXT, ephemeral=True)
             return
         store = self.bot.store
-        if not isinstance(store, SqliteStore):
+        if not isinstance(store, DurableStore):
             await interaction.response.send_message(GAPS_UNAVAILABLE_TEXT, ephemeral=True)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)

@@ -46,6 +46,8 @@ from typing import Any, Protocol
 from rapidfuzz import fuzz, process
 
 from bot.core.knowledge import Knowledge, Lexicon
+from bot.core.storage.postgres import DriverMissingError
+from bot.core.storage.selection import Database, DurableStore
 from bot.core.storage.sqlite import (
     DAY,
     QuestionRecord,
@@ -372,7 +374,7 @@ def compile_report(
 
 
 async def build_report(
-    source: ReportSource | str | os.PathLike[str],
+    source: ReportSource | Database | str | os.PathLike[str],
     knowledge: Knowledge,
     *,
     guild_id: int | None = None,
@@ -386,20 +388,32 @@ async def build_report(
     ``guild_id`` limits everything to one server (``/kb gaps``); ``days`` to a recent
     window. A path is opened read-only: the report never creates, migrates or prunes
     the file (retention is the running bot's job; a report of a copied production file
-    must not delete its old rows). Raises :class:`ReportError`, one line, when there is
-    no file, it cannot be read (damaged, newer schema, unreadable), or a query failed.
+    must not delete its old rows). A :class:`Database` with a PostgreSQL URL is read
+    the same way: read-only transactions, no migration, no pruning. Raises
+    :class:`ReportError`, one line, when there is no file, it cannot be read (damaged,
+    newer schema, unreadable, unreachable), or a query failed.
     """
     now = time.time()
     since = now - days * DAY if days is not None else None
-    if not isinstance(source, (str, os.PathLike)):
+    if isinstance(source, Database) and not source.is_postgres:
+        source = source.path
+    store: DurableStore
+    if isinstance(source, Database):
+        try:
+            store = source.postgres(read_only=True)
+        except DriverMissingError as exc:
+            raise ReportError(str(exc)) from None
+        where = source.shown
+    elif isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        if not await asyncio.to_thread(path.is_file):
+            raise ReportError(f"no database at {path} (set CAREERBOT_DB or pass --db)")
+        store, where = SqliteStore(path, read_only=True), str(path)
+    else:
         return await read_report(source, knowledge, guild_id, since, limit, min_votes, threshold)
-    path = Path(source)
-    if not await asyncio.to_thread(path.is_file):
-        raise ReportError(f"no database at {path} (set CAREERBOT_DB or pass --db)")
-    store = SqliteStore(path, read_only=True)
     try:
         if not await store.wait_ready():
-            raise ReportError(f"cannot read the database at {path}: {store.open_error}")
+            raise ReportError(f"cannot read the database at {where}: {store.open_error}")
         return await read_report(store, knowledge, guild_id, since, limit, min_votes, threshold)
     finally:
         await store.close()

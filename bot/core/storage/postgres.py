@@ -50,18 +50,21 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from bot.core.storage import postgres_schema
 from bot.core.storage.base import CooldownSetting, Vote
 from bot.core.storage.database_url import redact, redact_text
-from bot.core.storage.shared import CooldownCache, WarningLimiter, describe, topic_volumes
+from bot.core.storage.records import (
+    UNANSWERED_STATUSES,
+    QuestionRecord,
+    TopicVolume,
+    VoteCount,
+    topic_volumes,
+)
+from bot.core.storage.shared import CooldownCache, WarningLimiter, describe
 from bot.core.storage.sqlite import (
     DAY,
     DEFAULT_RETENTION_DAYS,
     NORMALISED_LIMIT,
     PRUNE_INTERVAL,
     SETTINGS_CACHE_SECONDS,
-    UNANSWERED_STATUSES,
-    QuestionRecord,
     SchemaError,
-    TopicVolume,
-    VoteCount,
 )
 
 if TYPE_CHECKING:

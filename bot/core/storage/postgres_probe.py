@@ -91,9 +91,11 @@ async def _check_writable(conn: AsyncConnection[Any], shown: str) -> None:
         try:
             async with conn.transaction():  # a savepoint: the probe's own write
                 if version:
+                    # An explicit id leaves the id sequence where it was: not even a
+                    # gap in the numbering is left behind.
                     await conn.execute(
-                        "INSERT INTO questions (status, topic, normalised, guild_id, created)"
-                        " VALUES ('health-probe', NULL, '', NULL, 0)"
+                        "INSERT INTO questions (id, status, topic, normalised, guild_id, created)"
+                        " OVERRIDING SYSTEM VALUE VALUES (0, 'health-probe', NULL, '', NULL, 0)"
                     )
                 else:
                     await conn.execute("CREATE TABLE careerbot_health_probe (x integer)")

@@ -1,5 +1,5 @@
 """What the SQLite and PostgreSQL stores do the same way: limit their failure warnings,
-cache cooldown overrides, and group the report's topic counts.
+describe a failure in one line, and cache cooldown overrides.
 
 Degraded mode is a promise to the operator as much as to the bot: the bot keeps
 answering, and the log says what is wrong once, not once per vote. A full disk or a
@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
 
 from bot.core.storage.base import CooldownSetting
-from bot.core.storage.sqlite import WARN_INTERVAL, TopicVolume
+
+WARN_INTERVAL = 60.0
+"""At most one failure warning per this many seconds, so a full disk cannot flood logs."""
 
 
 class WarningLimiter:
@@ -66,12 +67,3 @@ def describe(exc: BaseException) -> str:
     """A one-line reason: the exception's type and message, never its traceback."""
     text = " ".join(str(exc).split()) or type(exc).__name__
     return f"{type(exc).__name__}: {text}"
-
-
-def topic_volumes(rows: Iterable[tuple[str | None, str, int]]) -> list[TopicVolume]:
-    """``(topic, status, count)`` rows as volumes per topic, busiest topic first."""
-    counts: dict[str | None, dict[str, int]] = {}
-    for topic, status, n in rows:
-        counts.setdefault(topic, {})[status] = int(n)
-    volumes = [TopicVolume(t, s) for t, s in counts.items()]
-    return sorted(volumes, key=lambda v: (-v.total, v.topic or ""))

@@ -46,12 +46,21 @@ import random
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from bot.core.storage.base import CooldownSetting, Vote
+from bot.core.storage.records import (
+    UNANSWERED_STATUSES,
+    QuestionRecord,
+    TopicVolume,
+    VoteCount,
+    topic_volumes,
+)
+from bot.core.storage.shared import CooldownCache, WarningLimiter
+from bot.core.storage.shared import describe as _describe
 
 log = logging.getLogger(__name__)
 
@@ -61,14 +70,11 @@ BUSY_TIMEOUT_SECONDS = 5.0
 REOPEN_INTERVAL = 30.0
 """Seconds between attempts to open a database that could not be opened."""
 PRUNE_INTERVAL = 24 * 3600.0
-WARN_INTERVAL = 60.0
-"""At most one failure warning per this many seconds, so a full disk cannot flood logs."""
 MAX_BATCH = 512
 QUEUE_LIMIT = 20_000
 """Pending operations beyond this are refused (and counted) rather than eating memory."""
 SETTINGS_CACHE_SECONDS = 60.0
 """How long a server's cooldown setting is served from memory (see ``cooldown``)."""
-UNANSWERED_STATUSES = ("declined", "clarify")
 NORMALISED_LIMIT = 300
 """Longest normalised question kept: enough to see the gap, not a pasted essay."""
 DAY = 86400.0
@@ -219,45 +225,6 @@ def migrate(conn: sqlite3.Connection) -> int:
     return found
 
 
-# ---------------------------------------------------------------------------- records
-
-
-@dataclass(frozen=True, slots=True)
-class QuestionRecord:
-    """One question the bot declined or asked to clarify (the raw material of gaps)."""
-
-    status: str
-    normalised: str
-    guild_id: int | None
-    created: float
-
-
-@dataclass(frozen=True, slots=True)
-class VoteCount:
-    up: int = 0
-    down: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.up + self.down
-
-
-@dataclass(frozen=True, slots=True)
-class TopicVolume:
-    """How many questions a topic got, by outcome (``topic`` is None when unrouted)."""
-
-    topic: str | None
-    by_status: Mapping[str, int]
-
-    @property
-    def total(self) -> int:
-        return sum(self.by_status.values())
-
-    @property
-    def unanswered(self) -> int:
-        return sum(self.by_status.get(s, 0) for s in UNANSWERED_STATUSES)
-
-
 # ---------------------------------------------------------------------------- store
 
 
@@ -314,12 +281,11 @@ class SqliteStore:
         self._open_error: BaseException | None = None
         self._next_open = 0.0
         self._next_prune = 0.0
-        self._last_warning: dict[str, float] = {}
-        self._suppressed: dict[str, int] = {}
+        self._warnings = WarningLimiter(log)
         self._failing = False
         self._closed = False
         self._lock = threading.Lock()  # failures are counted from both threads
-        self._cooldowns: dict[int, tuple[CooldownSetting | None, float]] = {}
+        self._cooldowns = CooldownCache()
         self._thread = threading.Thread(
             target=self._run, name=f"sqlite-store:{self.path.name}", daemon=True
         )
@@ -429,9 +395,9 @@ class SqliteStore:
         the answer path then never waits on the disk or behind a burst of votes. The
         cache expires so a change made by another process is picked up.
         """
-        cached = self._cooldowns.get(guild_id)
-        if cached is not None and cached[1] > time.monotonic():
-            return cached[0]
+        known, setting = self._cooldowns.get(guild_id)
+        if known:
+            return setting
 
         def read(conn: sqlite3.Connection) -> tuple[bool, CooldownSetting | None]:
             row = conn.execute(
@@ -441,7 +407,7 @@ class SqliteStore:
 
         ok, setting = await self._submit(read, write=False, default=(False, None), what="cooldown")
         if ok:  # a failed read is not cached: the next question tries again
-            self._cooldowns[guild_id] = (setting, time.monotonic() + SETTINGS_CACHE_SECONDS)
+            self._cooldowns.put(guild_id, setting, SETTINGS_CACHE_SECONDS)
         return setting
 
     async def set_cooldown(self, guild_id: int, setting: CooldownSetting | None) -> bool:
@@ -465,7 +431,7 @@ class SqliteStore:
 
         saved = await self._submit(write, write=True, default=False, what="cooldown")
         if saved:
-            self._cooldowns[guild_id] = (setting, time.monotonic() + SETTINGS_CACHE_SECONDS)
+            self._cooldowns.put(guild_id, setting, SETTINGS_CACHE_SECONDS)
         return saved
 
     async def close(self) -> None:
@@ -542,11 +508,7 @@ class SqliteStore:
         )
 
         def read(conn: sqlite3.Connection) -> list[TopicVolume]:
-            counts: dict[str | None, dict[str, int]] = {}
-            for topic, status, n in conn.execute(sql, params):
-                counts.setdefault(topic, {})[status] = int(n)
-            volumes = [TopicVolume(t, s) for t, s in counts.items()]
-            return sorted(volumes, key=lambda v: (-v.total, v.topic or ""))
+            return topic_volumes(conn.execute(sql, params))
 
         return await self._submit(read, write=False, default=[], what="topic volume")
 
@@ -660,17 +622,9 @@ class SqliteStore:
         _resolve(job.future, job.default)
 
     def _warn(self, kind: str, message: str) -> None:
-        """One WARNING line per kind of failure (open, write, read), then at most one per
-        :data:`WARN_INTERVAL` while it persists, with a count instead of a traceback."""
-        now = time.monotonic()
-        last = self._last_warning.get(kind)
-        if last is not None and now - last < WARN_INTERVAL:
-            self._suppressed[kind] = self._suppressed.get(kind, 0) + 1
-            return
-        skipped = self._suppressed.pop(kind, 0)
-        extra = f"; {skipped} similar warnings suppressed" if skipped else ""
-        log.warning("%s (%d failed writes so far%s)", message, self.failed_writes, extra)
-        self._last_warning[kind] = now
+        """One WARNING line per kind of failure (open, write, read), then at most one a
+        minute while it persists (see :class:`~bot.core.storage.shared.WarningLimiter`)."""
+        self._warnings.warn(kind, message, self.failed_writes)
 
     def _connection(self) -> sqlite3.Connection | None:
         """The open connection, opening (or re-trying to open) it if needed."""
@@ -831,12 +785,6 @@ def _rollback(conn: sqlite3.Connection) -> None:
 def _resolve(future: concurrent.futures.Future[Any], value: Any) -> None:
     if not future.done():
         future.set_result(value)
-
-
-def _describe(exc: BaseException) -> str:
-    """A one-line reason: the exception's message, never its traceback."""
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return f"{type(exc).__name__}: {text}"
 
 
 def schema_tables(conn: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
