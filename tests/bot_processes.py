@@ -5,7 +5,8 @@ each with its own memory, its own gateway sessions and its own connection to the
 shared database, that can be stopped, restarted and killed with ``kill -9``. Each
 process is ``python -m tests.fakediscord.launch … -- run`` (``careerbot run`` with
 discord.py pointed at the fake) under a name the fake records on every request and
-gateway session it makes, so a test can tell which process answered.
+gateway session it makes, so a test can tell which process answered. They run as
+installed without the ``charts`` extra (the launcher's ``--without-charts`` says why).
 
 Settings reach the processes only through their environment, as in production;
 nothing CareerBot reads is inherited from the test's own shell. Logs are JSON lines
@@ -138,6 +139,7 @@ class BotFleet:
             sys.executable,
             "-m",
             "tests.fakediscord.launch",
+            "--without-charts",  # see the launcher: drawing is not what these tests are about
             self.fake.api_base_for(name),
             self.fake.gateway_url_for(name),
             "--",

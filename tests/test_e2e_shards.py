@@ -1,8 +1,9 @@
 """End to end with shards in separate processes: two ``careerbot run``s, one database.
 
 Operators split a big bot's shards over processes (``SHARD_IDS``/``SHARD_COUNT``),
-each with its own memory but one shared database. These tests run exactly that:
-real ``careerbot run`` processes (:mod:`tests.bot_processes`) against the fake
+each with its own memory but one shared PostgreSQL database. These tests run exactly
+that: real ``careerbot run`` processes (:mod:`tests.bot_processes`), a fresh database
+on the suite's throwaway PostgreSQL server (``tests/pg_cluster.py``), and the fake
 Discord, whose gateway sends each server's events to the shard Discord would,
 ``(guild_id >> 22) % shard_count``, and which records which process made every
 request. They check what a server's members and its operator would notice:
@@ -72,9 +73,10 @@ def fake_discord_config() -> FakeDiscordConfig:
 
 
 @pytest.fixture
-def shared_database(tmp_path: Path) -> dict[str, str]:
-    """The variables that point every process at the one database they share."""
-    return {"CAREERBOT_DB": str(tmp_path / "shared.sqlite3")}
+def shared_database(postgres_url: str) -> dict[str, str]:
+    """The variables that point every process at the one database they share: a fresh
+    database on the suite's throwaway PostgreSQL server."""
+    return {"CAREERBOT_DATABASE_URL": postgres_url}
 
 
 @pytest.fixture
