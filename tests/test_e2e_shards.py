@@ -24,7 +24,7 @@ import itertools
 import json
 import subprocess
 import sys
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -152,36 +152,41 @@ async def ask_everywhere(
     return asked
 
 
-def answerers(fake: FakeDiscord, asked: Asked) -> list[str | None]:
-    """The process behind each answer the bot gave, in order; exactly once is one item.
+class Answers:
+    """Who answered what, read once from the fake's records (the waits poll this, so it
+    is one pass over the records, not one per question)."""
 
-    An interaction's answer is its accepted callback; a mention's is a message posted
-    in reply to it.
-    """
-    if isinstance(asked.event, FakeInteraction):
-        return [c.client for c in asked.event.callbacks if c.accepted]
-    target = str(asked.event.id)
-    return [
-        r.client
-        for r in fake.requests("POST", template=MESSAGES)
-        if 200 <= r.status < 300
-        and str(((r.body or {}).get("message_reference") or {}).get("message_id")) == target
-    ]
+    def __init__(self, fake: FakeDiscord) -> None:
+        self.replies: dict[str, list[str | None]] = defaultdict(list)
+        for r in fake.requests("POST", template=MESSAGES):
+            replied = ((r.body or {}).get("message_reference") or {}).get("message_id")
+            if 200 <= r.status < 300 and replied is not None:
+                self.replies[str(replied)].append(r.client)
+
+    def by(self, asked: Asked) -> list[str | None]:
+        """The process behind each answer to ``asked``, in order; exactly once is one
+        item. An interaction's answer is its accepted callback; a mention's is a message
+        posted in reply to it."""
+        if isinstance(asked.event, FakeInteraction):
+            return [c.client for c in asked.event.callbacks if c.accepted]
+        return self.replies.get(str(asked.event.id), [])
 
 
 async def wait_answered(fake: FakeDiscord, asked: Sequence[Asked]) -> None:
     """Until each question has an answer; then until every live process has read all
     the events sent so far, so that a second answer would have had its chance."""
+
+    def unanswered() -> list[Asked]:
+        answers = Answers(fake)
+        return [a for a in asked if not answers.by(a)]
+
     try:
         await fake.wait_for(
-            lambda: all(answerers(fake, a) for a in asked),
-            ANSWER_TIMEOUT,
-            f"answers to {len(asked)} questions",
+            lambda: not unanswered(), ANSWER_TIMEOUT, f"answers to {len(asked)} questions"
         )
     except TimeoutError:
-        missing = [a for a in asked if not answerers(fake, a)]
-        kinds = Counter(type(a.event).__name__ for a in missing)
-        pytest.fail(f"{len(missing)} of {len(asked)} questions unanswered: {dict(kinds)}")
+        kinds = Counter(type(a.event).__name__ for a in unanswered())
+        pytest.fail(f"{sum(kinds.values())} of {len(asked)} questions unanswered: {dict(kinds)}")
     await fake.settle(ANSWER_TIMEOUT)
 
 
@@ -190,10 +195,11 @@ def wrong_answers(
 ) -> list[tuple[int, list[str | None], str]]:
     """(guild, answerers, expected) for every question not answered exactly once by
     the process serving its guild's shard."""
+    answers = Answers(fake)
     found = []
     for a in asked:
         expected = owner(processes, a.guild_id).name
-        got = answerers(fake, a)
+        got = answers.by(a)
         if got != [expected]:
             found.append((a.guild_id, got, expected))
     return found
@@ -247,7 +253,8 @@ async def test_each_question_is_answered_once_by_its_shards_process_and_config_s
     asked = await ask_everywhere(fake, servers)
     await wait_answered(fake, asked)
     assert wrong_answers(fake, asked, [first, second]) == []
-    per_process = Counter(answerers(fake, a)[0] for a in asked)
+    answers = Answers(fake)
+    per_process = Counter(answers.by(a)[0] for a in asked)
     assert per_process["shard0"] > 0 and per_process["shard1"] > 0, per_process
 
     for name, options in (
@@ -309,12 +316,11 @@ async def test_kill_9_of_one_process_leaves_the_other_answering_and_a_restart_ta
     assert wrong_answers(fake, survivors, [second]) == []
     # Nobody answers the dead shard's servers: not the survivor, not twice.
     orphaned = [a for a in dead if first.serves(a.guild_id)]
-    assert orphaned and all(answerers(fake, a) == [] for a in orphaned)
+    answers = Answers(fake)
+    assert orphaned and all(answers.by(a) == [] for a in orphaned)
     # Questions the killed process had received were answered by it or not at all.
     assert all(
-        answerers(fake, a) in ([], ["shard0"])
-        for a in (*before, *during)
-        if first.serves(a.guild_id)
+        answers.by(a) in ([], ["shard0"]) for a in (*before, *during) if first.serves(a.guild_id)
     )
 
     restarted = fleet.start("shard0-restarted", [0], SHARD_COUNT)
