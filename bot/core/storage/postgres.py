@@ -14,8 +14,9 @@ Why it is built this way:
 - **Writes never raise; the database going away is degraded mode, not a crash.** A
   failed write is counted in :attr:`PostgresStore.failed_writes`, logged as one
   WARNING line (then at most one a minute while it persists) and the call returns
-  normally; reads return empty values. When the connection breaks, the whole pool is
-  retired (its other connections are as stale) and a fresh one is opened: at once
+  normally; reads return empty values. When a connection breaks, or the pool cannot
+  open one, the whole pool is retired (its other connections are as stale, and callers
+  waiting on it are released at once) and a fresh one is opened: at once
   for the write that noticed (it had not committed, so it is safe to run again on
   the new connection), then at most every :data:`REOPEN_INTERVAL` seconds while the
   server stays away. Opening starts with one direct connection, so "connection
