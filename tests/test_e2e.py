@@ -77,6 +77,8 @@ DS_SKILLS = "what skills does a data scientist need?"
 # tuned all the time, so the test asks it which of these still needs a "did you
 # mean" instead of hard-coding one; add a new one here if none does any more.
 CLARIFY_CANDIDATES = (
+    "is ds about reliability or systems",
+    "is ds about variety or models",
     "do sr data scientists mentor juniors",
     "is mle more ops/reliability focused",
     "is ds good for people who like variety",
