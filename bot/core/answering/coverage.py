@@ -94,6 +94,12 @@ class CoverageJudge:
         self.loose = PhraseTable(
             {self._bare(key): gap for key, gap in phrases.items() if gap is not None}
         )
+        # A loose match needs a phrase's first and last words in the question: checked
+        # first, so most questions never pay for taking the role names out.
+        self.loose_ends: dict[str, set[str]] = {}
+        for key in self.loose.table:
+            if len(key) > 1:
+                self.loose_ends.setdefault(key[0], set()).add(key[-1])
         definitions = coverage.definitions
         self.definition_asks = frozenset(definitions.asks)
         self.definition_words = frozenset(definitions.words)
@@ -131,9 +137,10 @@ class CoverageJudge:
         surfaces = dict(analysis.surfaces)
         by_surface = {w: t for t, w in analysis.surfaces}
         pay = self.pay in analysis.content
-        loose = self._bare(self.analyzer.without_roles(words))
         hits = [(words, *hit) for hit in self.phrases.scan(words)]
-        hits += [(loose, *hit) for hit in self.loose.scan(loose)]
+        if self._may_match_loosely(words):
+            loose = self._bare(self.analyzer.without_roles(words))
+            hits += [(loose, *hit) for hit in self.loose.scan(loose)]
         for seen, i, key, gap in hits:
             if gap is None:
                 place = " ".join(key)
@@ -309,6 +316,12 @@ class CoverageJudge:
             return decision
         entry = self._for_role(closest, analysis) or closest
         return dataclasses.replace(decision, rule=decision.rule + "+closest", entries=(entry,))
+
+    def _may_match_loosely(self, words: tuple[str, ...]) -> bool:
+        present = set(words)
+        return any(
+            not self.loose_ends[w].isdisjoint(present) for w in present if w in self.loose_ends
+        )
 
     def _bare(self, words: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(w for w in words if w not in self.articles)

@@ -164,6 +164,7 @@ class Analyzer:
                 phrases.setdefault((*words[:-1], words[-1] + "s"), mark)
         self._phrases = PhraseTable(phrases)
         # "machine learning" as a career: read as the role's short name, in context.
+        self._field_starts = frozenset(f.split()[0] for r in knowledge.roles for f in r.fields)
         self._fields = PhraseTable(
             {
                 tuple(tokens(f)): tuple(tokens(role.short))
@@ -462,7 +463,7 @@ class Analyzer:
         """ "Data Science vs Machine Learning: which career path", "is machine learning
         an entry level job": a field named beside a career word or set against the other
         role is that career. "do DSs need machine learning" keeps it a skill."""
-        if not self._fields.table:
+        if self._field_starts.isdisjoint(words):
             return words
         cues = self.cues
         near = self.policy.field_window
