@@ -167,3 +167,115 @@ def test_a_self_introduction_by_job_is_about_the_person(engine):
     assert reply.fit is not None and reply.fit.role == "data-scientist"
     said = " ".join(s.text.lower() for s in reply.fit.signals)
     assert "eda" in said and "struggled with docker" in said
+
+
+@pytest.mark.parametrize(
+    ("message", "role"),
+    [
+        # Ways of asking which role fits, besides "ds or mle for me?".
+        ("physics grad here. which one suits me?", "data-scientist"),
+        ("5 yoe backend. which would you pick for me", "ml-engineer"),
+        ("love stats, hate devops. verdict?", "data-scientist"),
+        ("bootcamp grad who loved the eda part, ds or mle?", "data-scientist"),
+        ("ds or mle if i hate meetings", "ml-engineer"),
+        ("psych major who loves experimental design. am i more of a ds?", "data-scientist"),
+        ("im a people person who loves numbers. which role", "data-scientist"),
+        # A person described, not the asker in so many words.
+        ("which one for a guy who likes kubernetes and hates meetings", "ml-engineer"),
+        ("what's better for someone who loves tableau", "data-scientist"),
+        # Self-introductions without an "i": a job or a degree, then a pause.
+        ("mechanical engineer, good at math, bad at coding. which role fits", "data-scientist"),
+        ("chemistry phd, lots of lab data analysis. ds or mle", "data-scientist"),
+        ("sysadmin for 6 years, linux, bash, ansible. ds or mle", "ml-engineer"),
+    ],
+)
+def test_the_many_ways_of_asking_which_role_fits_are_advice(engine, message, role):
+    reply = engine.ask(message)
+    assert reply.status == "advised", reply.entries
+    assert reply.fit is not None and reply.fit.role == role
+
+
+@pytest.mark.parametrize(
+    ("message", "role"),
+    [
+        (
+            "zero interest in kubernetes. i want to find insights in data. ds or mle",
+            "data-scientist",
+        ),
+        ("allergic to devops lol, give me notebooks any day. which one for me", "data-scientist"),
+        (
+            "on call is not for me. i like deep work and flexible hours. which role",
+            "data-scientist",
+        ),
+        (
+            "dashboards bore me to tears. give me pipelines and containers. which path",
+            "ml-engineer",
+        ),
+        (
+            "not a fan of public speaking at all, i'd rather build pipelines. which one",
+            "ml-engineer",
+        ),
+        # A denied dislike is a liking ("doesnt scare me").
+        (
+            "on-call doesnt scare me, i actually like firefighting incidents. which role",
+            "ml-engineer",
+        ),
+    ],
+)
+def test_negative_forms_point_the_other_way(engine, message, role):
+    reply = engine.ask(message)
+    assert reply.status == "advised"
+    assert reply.fit is not None and reply.fit.role == role
+
+
+def test_a_liking_joined_on_after_a_dislike_is_not_turned_around(engine):
+    """ "i hate meetings and love stats": the negator's reach ends at "and love"."""
+    reply = engine.ask("i hate meetings and love stats. ds or mle")
+    roles = {s.text: s.role for s in reply.fit.signals}
+    assert roles == {"hate meetings": "ml-engineer", "stats": "data-scientist"}
+    assert reply.fit.role is None
+
+
+def test_one_preference_said_in_many_words_counts_once(engine):
+    """Presenting to execs is storytelling and stakeholders, one aspect of the person
+    (collaboration): against system design, the evidence is even."""
+    reply = engine.ask(
+        "love presenting to execs and talking to stakeholders, and love system design. which one"
+    )
+    assert reply.status == "advised" and len(reply.fit.signals) == 3
+    assert reply.fit.role is None
+
+
+def test_saying_it_is_even_is_balanced(engine):
+    reply = engine.ask(
+        "kaggle addict but i also deploy side projects to aws with docker, i enjoy both equally. ds or mle"
+    )
+    assert reply.status == "advised"
+    assert {s.role for s in reply.fit.signals} == {"data-scientist", "ml-engineer"}
+    assert reply.fit.role is None
+
+
+def test_light_evidence_all_one_way_still_leans(engine):
+    assert engine.ask("sql all day. which one is for me").fit.role == "data-scientist"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "data scientist can work from home?",
+        "is statistics more important for ds or mle",
+        "i'm a cs student, what's the difference between ds and mle?",
+        "backend dev here, is kubernetes used a lot by ml engineers?",
+        "what's the career path for an mle who likes system design",
+        "who runs a/b tests, ds or mle?",
+        "i think mle pays more, thoughts?",
+        "do i need statistics for mle?",
+        "as an ml engineer will i have to present to stakeholders",
+        "i love stats, which pays more, ds or mle?",
+        "why software engineers have on-call duties and data scientists dont",
+    ],
+)
+def test_a_lookup_naming_a_signal_is_still_not_advice(engine, question):
+    """Questions about the roles that happen to name something a person could say about
+    themselves ("on call", "statistics") ask for the article's facts."""
+    assert engine.ask(question).status != "advised"

@@ -117,3 +117,27 @@ def test_a_profession_sharing_the_roles_last_word_is_found(engine):
     """ "AI and machine learning engineers" names AI engineers too."""
     analysis = engine.analyse("key differences between AI and machine learning engineers")
     assert "ai engineer" in analysis.professions
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mechanical engineer, good at math, bad at coding. which role fits",
+        "marketing analyst, a/b tests all day. which path",
+        "chemistry phd, lots of lab work. ds or mle",
+        "ex-teacher. where do i belong",
+    ],
+)
+def test_a_profession_opening_the_message_introduces_the_asker(engine, text):
+    """A job (or a degree in a field) and a pause, first thing in the message, is the
+    asker's own, as "nurse here" is."""
+    analysis = engine.analyse(text)
+    assert analysis.own_profession and analysis.professions == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["data engineer vs mle, which pays more", "how much does a data engineer make, vs an mle"],
+)
+def test_a_profession_compared_or_asked_about_is_not_the_askers(engine, text):
+    assert engine.analyse(text).professions

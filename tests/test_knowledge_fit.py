@@ -370,7 +370,10 @@ def test_ordinary_questions_give_no_signal(advisor, question):
         ("psychology", DS),
         ("applied maths", DS),
         ("sociology", DS),
+        ("chemistry", DS),
+        ("kaggle competitions", DS),
         ("computer science", MLE),
+        ("deployed apps", MLE),
         ("java dev", MLE),
         ("backend developer", MLE),
         ("swe", MLE),
@@ -380,8 +383,10 @@ def test_ordinary_questions_give_no_signal(advisor, question):
         # working rhythm
         ("flexible schedule", DS),
         ("deep analysis", DS),
+        ("working remotely", DS),
         ("on-call", MLE),
         ("production support", MLE),
+        ("a structured routine", MLE),
         # tools
         ("jupyter", DS),
         ("tidyverse", DS),
@@ -455,3 +460,39 @@ def test_negative_forms_point_the_other_way(advisor, message, role, negated):
     (found,) = advisor.find(message)
     assert (found.role, found.negated) == (role, negated)
     assert found.reason == (found.signal.against_reason if negated else found.signal.reason)
+
+
+def test_every_role_signal_says_which_aspect_of_the_person_it_is(fit):
+    """Signals of one aspect (collaboration, tools...) weigh once, at their strongest:
+    each signal names its aspect, and the quiz asks one question per aspect."""
+    aspects = {s.aspect for s in fit.signals if s.role is not None}
+    assert None not in aspects
+    assert aspects == {
+        "interests", "collaboration", "aims", "background", "rhythm", "tools", "problems", "data",
+    }  # fmt: skip
+    for question in fit.quiz:
+        named = {fit.signal(o.signal).aspect for o in question.options}
+        assert len(named - {None}) <= 1, question.id
+
+
+@pytest.mark.parametrize(
+    ("message", "role", "negated"),
+    [
+        ("zero interest in kubernetes", DS, True),
+        ("allergic to devops", DS, True),
+        ("on call is not for me", DS, True),
+        ("docker honestly isnt my thing", DS, True),
+        ("kubernetes doesnt scare me", MLE, False),
+        ("statistics is not boring at all", DS, False),
+        ("presentations make me super anxious", MLE, True),
+    ],
+)
+def test_negative_forms_said_after_the_thing(advisor, message, role, negated):
+    (found,) = advisor.find(message)
+    assert (found.role, found.negated) == (role, negated)
+
+
+def test_a_contrast_is_not_a_negation(advisor):
+    """ "the business side, not the tech side" prefers one; it does not deny it."""
+    found = advisor.find("business side not the tech side")
+    assert [(f.text, f.negated) for f in found] == [("business side", False)]

@@ -22,6 +22,8 @@ class PhraseTable(Generic[V]):
         self.table = dict(entries)
         self.sizes = sorted({len(k) for k in self.table}, reverse=True)
         self.longest = self.sizes[0] if self.sizes else 0
+        # Most words start no phrase: one set lookup rules them out before any slicing.
+        self.firsts = frozenset(k[0] for k in self.table if k)
 
     @classmethod
     def of(cls, phrases: Iterable[str]) -> PhraseTable[bool]:
@@ -30,6 +32,8 @@ class PhraseTable(Generic[V]):
 
     def at(self, words: Sequence[str], i: int) -> tuple[Key, V] | None:
         """The longest phrase starting at ``words[i]``, with its value."""
+        if i >= len(words) or words[i] not in self.firsts:
+            return None
         for size in self.sizes:
             key = tuple(words[i : i + size])
             if len(key) == size and key in self.table:
@@ -50,11 +54,7 @@ class PhraseTable(Generic[V]):
 
     def contains(self, words: Sequence[str]) -> bool:
         """Whether any phrase occurs anywhere in ``words``."""
-        return any(
-            tuple(words[i : i + n]) in self.table
-            for n in self.sizes
-            for i in range(len(words) - n + 1)
-        )
+        return any(self.at(words, i) is not None for i in range(len(words)))
 
     def ends(self, words: Sequence[str]) -> bool:
         """Whether ``words`` ends with one of the phrases."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from bot.core.answering.policy import Policy
@@ -49,23 +50,62 @@ class Advisor:
         knowledge: Knowledge,
         policy: Policy,
         topics_of: Callable[[str], frozenset[str]] = lambda term: frozenset(),
+        terms_of: Callable[[str], frozenset[str]] = lambda text: frozenset(),
     ) -> None:
         self.knowledge = knowledge
         self.policy = policy
         self.topics_of = topics_of
+        self.terms_of = terms_of
         self.choosing_topic = knowledge.lexicon.topic_roles.choosing
         self.roles = tuple(r.id for r in knowledge.roles)
+        self.role_names = PhraseTable.of(
+            name for r in knowledge.roles for name in (*r.aliases, r.name, r.short, r.slug)
+        )
         cues = knowledge.lexicon.cues
+        # What a clause that only offers the roles ("ds or mle?", "so ds right") holds.
+        self.bare = (
+            frozenset(w for key in self.role_names.table for w in key)
+            | knowledge.lexicon.stop_words
+            | knowledge.lexicon.neutral
+            | cues.compare
+            | cues.alternative
+            | cues.fit_words
+            | cues.self_reference
+        )
         self.negators = cues.negators
         # "former biologist", "ex-teacher": describing oneself without an "i".
         self.self_reference = cues.self_reference | cues.self_words
         self.fit_words = cues.fit_words
         self.fit_phrases = PhraseTable.of(cues.fit_phrases)
         self.closing = PhraseTable.of(cues.closing_fit_phrases)
+        self.verdicts = PhraseTable.of(cues.verdict_phrases)
+        self.profile_openers = cues.profile_openers
+        self.profile_heads = cues.profile_heads
+        self.profile_links = cues.profile_links
         self.after_negators = cues.after_negators
+        self.affirmers = cues.affirmers
+        self.copulas = cues.copulas
+        self.denials = cues.denials
+        self.fused_denials = cues.fused_denials
+        self.even = PhraseTable.of(cues.even_phrases)
+        self.joiners = cues.joiners
+        # What a short reply ("no thanks", "not my thing at all") may be made of.
+        self.reply_words = (
+            cues.reply_words
+            | cues.negators
+            | cues.after_negators
+            | knowledge.lexicon.stop_words
+            | knowledge.lexicon.neutral
+        )
         self.alternative = cues.alternative
         self.comparative = cues.comparative
+        self.fit_comparatives = cues.fit_comparatives
         self.openers = cues.question_openers
+        self.which = cues.which
+        self.riders = cues.role_riders
+        self.who = cues.who
+        # "will i", "do they": an opener before one of these starts a question.
+        self.subjects = cues.self_reference | cues.pronouns
         self.compare = cues.compare
         self.why = cues.asks_why
         phrases: dict[tuple[str, ...], tuple[FitSignal, bool]] = {}
@@ -87,25 +127,41 @@ class Advisor:
         me?"), asks for help choosing with nothing about themselves yet ("can't decide,
         help me pick one"), or follows up on advice ("why?", "and if I also like
         dashboards?"). A lookup that mentions a role is never advice."""
-        found = self.find(text)
+        others = {_stems(p) for p in analysis.professions}
+        # "why software engineers have on-call duties": other people's job, not a signal.
+        found = tuple(f for f in self.find(text) if _stems(f.text) not in others)
         if previous:
             adds = self.self_reference & set(tokens(text)) or analysis.words[:1] == ("and",)
-            if found and not analysis.named_roles and adds:
+            # "and if i also like dashboards?" adds to the advice; "and who deploys
+            # the model afterwards" asks a question of its own.
+            if found and not analysis.named_roles and adds and self._stated(text, found):
                 merged = {f.signal.id: f for f in previous} | {f.signal.id: f for f in found}
                 return "advice-more", self.weigh(tuple(merged.values()))
             if analysis.content and set(analysis.content) <= self.why:
                 return "advice-why", self.weigh(tuple(previous))
-        if analysis.off_topic:
-            return None
         words = tokens(text)
-        fit_request = bool(
-            self.fit_words & set(words)
-            or analysis.choosing_phrase
-            or self.fit_phrases.contains(words)
-            or self.closing.ends(words)
+        fit_request = analysis.choosing_phrase or self._asks_fit(words)
+        opens = self._opens_with(text, found, others)
+        profile = self._profile(words)
+        about_self = (
+            bool(self.self_reference & set(words)) or opens or analysis.own_profession or profile
         )
-        opens = self._opens_with(text, found)
-        about_self = bool(self.self_reference & set(words)) or opens or analysis.own_profession
+        # "love stats, hate devops. thoughts?", "which for a guy who likes k8s": asking for
+        # a verdict on what the person said about themselves, and on nothing else.
+        verdict = bool(
+            found
+            and (profile or self.verdicts.contains(words))
+            and self._only_about_self(text, analysis, found, asked=True)
+        )
+        if self._compares_roles(text):
+            # "torn between the two... which path leads more toward leadership?" asks
+            # how the roles compare, whatever the person said about themselves.
+            return None
+        explicit = fit_request or analysis.either_or or analysis.choosing
+        if analysis.off_topic and not (found and about_self and explicit):
+            # "system design interviews" in "cs grad who loves system design interviews,
+            # ds or mle for me?" is the person; "interview tips for mle" is off-topic.
+            return None
         if analysis.professions and (analysis.compared_professions or not found):
             # "should i become a dentist or a vet", "is data engineering a good career",
             # "DS or software engineering for me?": other careers than ours.
@@ -114,25 +170,58 @@ class Advisor:
             return None  # "git merge vs rebase, which should i use": not about careers
         # Asking which role fits, in so many words, or choosing between the two;
         # "which of the two involves more coding" compares them, it asks no advice.
-        picks = analysis.which_cue and (not self.comparative & set(words) or opens)
-        asks = bool(fit_request or analysis.choosing or analysis.either_or or picks)
+        picks = self._picks(text, analysis) and (not self.comparative & set(words) or opens)
+        asks = bool(fit_request or analysis.choosing or analysis.either_or or picks or verdict)
         # The choice is between careers: a role is named, or fit is asked in words
         # ("where do i fit", "which path"), not "which should i use".
-        about_roles = bool(analysis.roles or fit_request or analysis.choosing or analysis.which_cue)
+        about_roles = bool(
+            analysis.roles or fit_request or analysis.choosing or analysis.which_cue or verdict
+        )
         both = len(analysis.roles) > 1 and analysis.compare_cue
-        if found and both and (about_self or self._only_about_self(text, analysis, found)):
+        if (
+            found
+            and both
+            and self._stated(text, found)
+            and self._roles_bare(text)
+            and (about_self or self._only_about_self(text, analysis, found))
+        ):
             # "love stats and storytelling, ds vs mle?": their traits, then the two roles.
-            return "advice", self.weigh(found)
-        if found and about_self and not asks and self._only_about_self(text, analysis, found):
+            return "advice", self.weigh(found, self.even.contains(words))
+        if (
+            found
+            and about_self
+            and not asks
+            and self._only_about_self(text, analysis, found)
+            and self._stated(text, found)
+            and self._roles_bare(text)
+        ):
             # "stats grad here, ds or mle?" without the words: everything the message
             # says is about the person, and it ends as a question.
-            return "advice", self.weigh(found)
+            return "advice", self.weigh(found, self.even.contains(words))
         if not asks or not about_roles:
             return None
-        if found and (about_self or (analysis.either_or and not self._asks_about_a_role(analysis))):
+        if not fit_request and self._role_question(text):
+            # "former accountant here. does a data scientist's job involve reports?"
+            return None
+        offered = analysis.either_or and not (fit_request or verdict or analysis.choosing or picks)
+        if offered and not self._roles_bare(text):
+            # "remote work give access to high-paying DS or MLE job if i live far away?"
+            return None
+        if found and (
+            about_self
+            or (
+                # "stats grad. ds or mle?"; "is statistics more important for ds or mle"
+                # compares the roles.
+                analysis.either_or
+                and not self._asks_about_a_role(analysis)
+                and not self.comparative & set(words)
+                and self._only_about_self(text, analysis, found)
+                and self._stated(text, found)  # not "who runs a/b tests, ds or mle?"
+            )
+        ):
             # What people say about themselves ("java dev", "love stats"), with a
             # question about fit, is a request for advice.
-            return "advice", self.weigh(found)
+            return "advice", self.weigh(found, self.even.contains(words))
         short = len(analysis.content) <= self.policy.criteria_max_terms
         chooses = analysis.choosing or analysis.either_or
         if about_self and (fit_request or (short and chooses)):
@@ -150,30 +239,185 @@ class Advisor:
             and any(w.startswith(ROLE) for w in words[1 : 1 + reach])
         )
 
-    def _opens_with(self, text: str, found: Sequence[FoundSignal]) -> bool:
+    def _opens_with(
+        self, text: str, found: Sequence[FoundSignal], others: set[tuple[str, ...]]
+    ) -> bool:
         """ "statistics phd. ds or mle?", "spent 3 years on spark clusters, which suits":
         a message that opens with a statement about the person, then asks. An opening
-        question ("are design patterns important for ml eng") or comparison ("discovery
-        vs implementation, which role is which") is not about the person."""
+        question ("are design patterns important for ml eng"), comparison ("discovery
+        vs implementation, which role is which") or statement about other people ("why
+        software engineers have on-call duties", ``others``) is not about the person."""
         clauses = [c for c in _CLAUSE.split(text) if tokens(c)]
         if len(clauses) < 2:
             return False
         first = tokens(clauses[0])
-        if first[0] in self.openers or self.compare & set(first):
+        if self._question(first) or self.compare & set(first):
+            return False
+        if PhraseTable(dict.fromkeys(others, True)).contains([stem(w) for w in first]):
             return False
         return PhraseTable({tuple(tokens(f.text)): True for f in found}).contains(first)
 
-    def _only_about_self(self, text: str, analysis: Analysis, found: Sequence[FoundSignal]) -> bool:
+    def _only_about_self(
+        self, text: str, analysis: Analysis, found: Sequence[FoundSignal], asked: bool = False
+    ) -> bool:
         """A question whose topic words are all the person's own signals: "physics grad
         here, ds?" is about fit; "physics grad here, do ds jobs need a phd?" asks about
-        education, a lookup."""
-        if not text.rstrip().endswith("?") and not analysis.roles:
+        education, a lookup. ``asked``: the message asks for a verdict in words
+        ("thoughts?"), so it need not end as a question or name a role."""
+        if not asked and not text.rstrip().endswith("?") and not analysis.roles:
             return False
         said = {w for f in found for w in tokens(f.text)}
+        # "stats" is read as "statistics": the signal's words as the analyser reads them.
+        said_terms = {t for f in found for t in self.terms_of(f.text)}
         for term, word in analysis.surfaces:
-            if word not in said and self.topics_of(term) - {self.choosing_topic}:
+            if word in said or term in said_terms:
+                continue
+            if self.topics_of(term) - {self.choosing_topic}:
                 return False
         return True
+
+    def _stated(self, text: str, found: Sequence[FoundSignal]) -> bool:
+        """Whether a signal is said outside a question: "stats grad here, ds?" states
+        something about the person; "do i need statistics for mle?", "as an mle will i
+        have to be on call" and "data scientist can work from home?" ask about the role,
+        though they name one of the signals."""
+        said = {w for f in found for w in tokens(f.text)}
+        for words in _clause_words(text):
+            if self.role_names.contains(words):
+                continue
+            for i, word in enumerate(words):
+                if i == 0 and self._question(words):
+                    break  # a question from its first word
+                if word in self.openers and words[i + 1 : i + 2] and words[i + 1] in self.subjects:
+                    break  # "will i", "do they": the question starts here
+                if word in said:
+                    return True
+        return False
+
+    def _compares_roles(self, text: str) -> bool:
+        """Whether a clause picks between the roles on something other than the person:
+        "which pays more", "which path leads more toward leadership", but not "which
+        suits me more" or "which is better" (better for whom goes without saying)."""
+        for words in _clause_words(text):
+            if not self._question(words) or not (self.which | self.who) & set(words):
+                continue
+            if self.self_reference & set(words) or self._asks_fit(words):
+                continue  # "which suits me more", "which path makes more sense"
+            if (self.comparative - self.fit_comparatives) & set(words):
+                return True
+        return False
+
+    def _asks_fit(self, words: Sequence[str]) -> bool:
+        """ "where do i fit", "which path makes sense", "...what role?": fit asked in
+        words, as opposed to only choosing between the roles."""
+        return bool(
+            self.fit_words & set(words)
+            or self.fit_phrases.contains(words)
+            or self.closing.ends(words)
+        )
+
+    def _roles_bare(self, text: str) -> bool:
+        """Whether the roles are only offered, never asked about: "physics grad here,
+        ds?", "what's left for me, ds?" and "ds or mle if i hate meetings" offer them;
+        "junior data scientist in first job, what do i do?" and "is kubernetes used a
+        lot by ml engineers?" ask about the job."""
+        for words in _clause_words(text):
+            hits = list(self.role_names.scan(words))
+            if not hits or self._asks_fit(words):
+                continue  # "ds or mle more natural for me": fit, asked in words
+            if self._question(words) and not self.self_reference & set(words):
+                return False
+            after = words[hits[-1][0] + len(hits[-1][1]) :]
+            # "ds or mle if i hate meetings": what follows the roles is about the person.
+            rider = next((i for i, w in enumerate(after) if w in self.riders), len(after))
+            if not set(after[:rider]) <= self.bare:
+                return False
+        return True
+
+    def _role_question(self, text: str) -> bool:
+        """Whether a clause asks about a role ("does a data scientist's job involve
+        reports", "do mles need docker") rather than about the person ("is ds for me")."""
+        reach = self.policy.role_question_reach
+        for words in _clause_words(text):
+            if not self._question(words) or self.self_reference & set(words):
+                continue
+            if self.verdicts.contains(words):
+                continue  # "...present the numbers. is that a ds thing?"
+            if len({key for _, key, _ in self.role_names.scan(words)}) > 1:
+                continue  # "which of ds/mle for that": a choice between them
+            if any(self.role_names.at(words, j) for j in range(1, reach + 2)):
+                return True
+        return False
+
+    def _picks(self, text: str, analysis: Analysis) -> bool:
+        """ "which one", "who earns more": picking between the roles. The "who" of "the
+        data scientists who built the model" picks nothing."""
+        if not analysis.which_cue or self.which & set(tokens(text)):
+            return analysis.which_cue
+        return any(self._question(w) for w in _clause_words(text) if self.who & set(w))
+
+    def _question(self, words: Sequence[str]) -> bool:
+        """Whether a clause opens as a question: "do i need stats", "and who deploys
+        it", not "don't like meetings" or "can't stand devops", which open with the same
+        words."""
+        while words and words[0] in self.joiners:
+            words = words[1:]
+        if not words or words[0] not in self.openers:
+            return False
+        rest = words[1:]
+        return not (rest and rest[0] in self.denials and rest[1:] and rest[1] in self.affirmers)
+
+    def _profile(self, words: Sequence[str]) -> bool:
+        """ "which one for a guy who likes kubernetes", "better for someone with a stats
+        degree": a person is described, and the question is about them."""
+        reach = self.policy.profile_reach
+        for i, word in enumerate(words[:-1]):
+            if word not in self.profile_openers or words[i + 1] not in self.profile_heads:
+                continue
+            span = words[i + 2 : i + 2 + reach]
+            links = [j for j, w in enumerate(span) if w in self.profile_links]
+            # "the career path for an mle who likes system design" is about the role.
+            if links and not self.role_names.contains(span[: links[0]]):
+                return True
+        return False
+
+    def _negated_before(self, words: Sequence[str], i: int) -> int | None:
+        """The position of the negator that turns around the phrase at ``i``, if any. A
+        liking joined on after the negator ends its reach ("i hate meetings and love
+        stats"); "dont like presenting", "hate stuff like meetings" stay negated."""
+        last = None
+        for j, word in enumerate(words[:i]):
+            if word in self.negators:
+                last = j
+            elif (
+                last is not None
+                and word in self.affirmers
+                and self.joiners & set(words[last + 1 : j])
+            ):
+                last = None
+        return last
+
+    def _negated_after(self, rest: Sequence[str], starts: set[int]) -> bool:
+        """Whether what follows a phrase in its clause turns it around: "docker makes
+        me want to cry", "on call is not for me". A negative word that is itself denied
+        does not ("kubernetes doesnt scare me", "stats is not boring"), nor one after
+        "and" goes on to something else ("a masters in statistics and honestly the
+        thought of servers makes me sick"); "ci/cd and k8s configs make my eyes glaze
+        over" turns both around. ``starts``: where other phrases start in ``rest``."""
+        reach = self.policy.double_negation_reach
+        for k, word in enumerate(rest):
+            if word in self.joiners and k + 1 not in starts:
+                break
+            if word in self.after_negators and not self.negators & set(rest[max(0, k - reach) : k]):
+                return True
+        k = 0
+        while k < len(rest) and rest[k] in self.copulas:
+            k += 1
+        fused = k < len(rest) and rest[k] in self.fused_denials  # "docker isnt my thing"
+        if k < len(rest) and ((k and rest[k] in self.denials) or fused):
+            denied = set(rest[k + 1 : k + 1 + reach])
+            return not denied & (self.negators | self.after_negators)
+        return False
 
     def other(self, role: str | None) -> str | None:
         others = [r for r in self.roles if r != role]
@@ -185,31 +429,47 @@ class Advisor:
         talking infra" says the opposite of both."""
         found: dict[str, FoundSignal] = {}
         every_negator = self.negators | self.after_negators
-        for clause, turned in _clauses(text, every_negator, self.phrases):
+        for clause, turned in _clauses(text, every_negator, self.phrases, self.reply_words):
             words = tokens(clause)
-            for i, key, (signal, against) in self.phrases.scan([stem(w) for w in words]):
+            hits = list(self.phrases.scan([stem(w) for w in words]))
+            starts = {i for i, _, _ in hits}
+            for i, key, (signal, against) in hits:
                 if signal.id in found:
                     continue
-                before = bool(self.negators & set(words[:i]))
-                after = bool(self.after_negators & set(words[i + len(key) :]))
+                last = self._negated_before(words, i)
+                before = last is not None
+                end = i + len(key)
+                after = self._negated_after(words[end:], {s - end for s in starts if s >= end})
                 negated = against != (before or after or turned)
                 role = self.other(signal.role) if negated else signal.role
                 said = tuple(words[i : i + len(key)])
-                if before:  # quote "hate devops", not just "devops"
-                    last = max(j for j, w in enumerate(words[:i]) if w in self.negators)
-                    if i - last <= _QUOTE_REACH:
-                        said = tuple(words[last : i + len(key)])
+                if last is not None and i - last <= _QUOTE_REACH:
+                    said = tuple(words[last : i + len(key)])  # "hate devops", not "devops"
                 found[signal.id] = FoundSignal(signal, _quote(clause, said), role, negated)
         return tuple(found.values())
 
-    def weigh(self, found: Sequence[FoundSignal]) -> FitResult:
-        score = dict.fromkeys(self.roles, 0)
+    def weigh(self, found: Sequence[FoundSignal], even: bool = False) -> FitResult:
+        """The leaning: each role scores its signals' weights, an aspect of the person
+        (collaboration, tools...) counting once at its strongest, so "presenting to
+        execs" (storytelling and stakeholders) does not outweigh "system design".
+        ``even``: the person says the two sides are even ("enjoy both equally"), which
+        evidence both ways makes balanced whatever the weights."""
+        strongest: dict[tuple[str, str], int] = {}
         for item in found:
             if item.role is not None:
-                score[item.role] += item.signal.weight
+                key = (item.role, item.signal.aspect or item.signal.id)
+                strongest[key] = max(strongest.get(key, 0), item.signal.weight)
+        score = dict.fromkeys(self.roles, 0)
+        for (role, _), weight in strongest.items():
+            score[role] += weight
         ranked = sorted(score.items(), key=lambda kv: -kv[1])
-        lead = ranked[0][1] - (ranked[1][1] if len(ranked) > 1 else 0)
-        role = ranked[0][0] if lead >= self.policy.fit_margin else None
+        runner_up = ranked[1][1] if len(ranked) > 1 else 0
+        lead = ranked[0][1] - runner_up
+        # Evidence all one way leans that way, however light ("sql all day"); balanced
+        # means evidence both ways.
+        one_sided = lead > 0 and not runner_up
+        leans = (lead >= self.policy.fit_margin and not (even and runner_up)) or one_sided
+        role = ranked[0][0] if leans else None
         return FitResult(role, score, tuple(found))
 
     def quiz(self, answers: Sequence[int]) -> FitResult:
@@ -234,11 +494,12 @@ _CLAUSE = re.compile(r"[.,;:!?()]+|\s(?:but|though|although|however|yet|whereas|
 
 
 def _clauses(
-    text: str, negators: frozenset[str], signals: PhraseTable[Any]
+    text: str, negators: frozenset[str], signals: PhraseTable[Any], reply_words: frozenset[str]
 ) -> list[tuple[str, bool]]:
     """The clauses of ``text``, each with whether a short reply after it turns it
     around: "kubernetes? no thanks", "storytelling w data? not my thing at all" (a reply
-    with a negator and no signal of its own joins the clause before it)."""
+    with a negator, no signal of its own and nothing else to say joins the clause before
+    it; "love stats but hate programming" says something new)."""
     out: list[tuple[str, bool]] = []
     for clause in _CLAUSE.split(text):
         words = tokens(clause)
@@ -247,6 +508,7 @@ def _clauses(
             and words
             and len(words) <= _SHORT_REPLY
             and negators & set(words)
+            and set(words) <= reply_words
             and not signals.contains([stem(w) for w in words])
         )
         if reply:
@@ -254,6 +516,17 @@ def _clauses(
         else:
             out.append((clause, False))
     return out
+
+
+_CLAUSE_CACHE = 64
+"""Messages whose clauses are kept: the one at hand, not a store of user text."""
+
+
+@lru_cache(maxsize=_CLAUSE_CACHE)
+def _clause_words(text: str) -> tuple[tuple[str, ...], ...]:
+    """The words of each clause of ``text``: the advisor looks at the clauses of the
+    message at hand several times, so they are split once."""
+    return tuple(tuple(tokens(clause)) for clause in _CLAUSE.split(text))
 
 
 _QUOTE_REACH = 3

@@ -72,7 +72,7 @@ class Brain:
         )
         self.decider = Decider(knowledge, policy, self.pairs.pair, self.coverage.explained_share)
         self.lookup = Lookup(knowledge, self.analyse, self.index, self.pairs, policy)
-        self.advisor = Advisor(knowledge, policy, self.analyzer.topics_of)
+        self.advisor = Advisor(knowledge, policy, self.analyzer.topics_of, self.analyzer.terms)
 
     def analyse(self, text: str) -> Analysis:
         return self.analyzer.analyse(text[: self.policy.max_question_chars])

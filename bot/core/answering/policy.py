@@ -70,6 +70,9 @@ class Policy:
     them it is offered as an alternative to our roles, not just mentioned."""
     span_words: int = 3
     """Words after a profession read for a stretch of time ("for 10 yrs")."""
+    intro_modifiers: int = 2
+    """Words of its own a profession that opens a message may have ("marketing
+    analyst, ...", "senior backend dev, ...")."""
     self_window: int = 6
     """Words before a profession looked at for "im a", "former" (the asker's own job)."""
     unknown_full: int = 3
@@ -245,6 +248,12 @@ class Policy:
     criteria_max_terms: int = 3
     """ "ds or mle? no clue" asks for help choosing; a longer message with no signal
     asks something else ("remote DS or MLE jobs if I live far away?")."""
+    double_negation_reach: int = 2
+    """A negator this few words before a negative word denies it ("doesnt scare me",
+    "not that bad")."""
+    profile_reach: int = 4
+    """ "for a former teacher who loves stats": words between the person ("a") and the
+    word that describes them ("who")."""
 
     # ---------------------------------------------------------------- small talk
     smalltalk_max_words: int = 8

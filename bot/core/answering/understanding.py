@@ -22,7 +22,7 @@ from bot.core.answering import english
 from bot.core.answering.policy import Policy
 from bot.core.knowledge import Knowledge
 from bot.core.phrases import PhraseTable
-from bot.core.text import stem, tokens
+from bot.core.text import fold, stem, tokens
 
 # "5 yoe", "8+ years in": experience stated as a number of years.
 _YEARS = re.compile(r"\b(\d{1,2})\s*\+?\s*(?:years?|yrs?|yoe)\b")
@@ -141,6 +141,17 @@ class Analyzer:
         self.pay = lexicon.terms.pay
         self.r_language = lexicon.terms.r_language
         self._choosing = PhraseTable.of(cues.choosing_phrases)
+        # "ex-", "former", "senior", "a": what may stand before a profession that opens
+        # a message about the asker.
+        qualifiers = cues.self_words | {w for words in lexicon.levels.values() for w in words}
+        self._intro = _optional_words(qualifiers | _ARTICLES)
+        # "chemistry phd, ...", "biology grad here, ...".
+        self._credentials = _following_words(cues.credentials | cues.here)
+        # "marketing analyst, ...": a word or two of its own before the profession, but
+        # never a question ("which analyst, ...").
+        openers = "|".join(sorted(re.escape(w) for w in cues.question_openers))
+        reach = policy.intro_modifiers
+        self._modifiers = rf"(?:(?!(?:{openers})\b)[a-z0-9]+\W+){{0,{reach}}}"
         self.follow_up = cues.follow_up | cues.follow_up_synonyms
         self.skip = self.stop_words | self.neutral
         self._role_of: dict[str, str] = {}
@@ -245,6 +256,15 @@ class Analyzer:
                 continue
             out.append(stem(w))
         return out
+
+    def terms(self, text: str) -> frozenset[str]:
+        """The content terms ``text`` gives, as :meth:`analyse` writes them ("stats" is
+        "statistic"), without correcting its spelling: what a quoted signal stands for."""
+        return frozenset(
+            self._kb_form(w, stem(w))
+            for w in self._rewrite(tokens(text))
+            if not w.startswith((ROLE, "#")) and w not in self.skip
+        )
 
     def without_roles(self, words: tuple[str, ...]) -> tuple[str, ...]:
         """The words with role names taken out: "get a data science job" reads as
@@ -411,7 +431,9 @@ class Analyzer:
         if not roles and word_set & cues.both_roles:
             roles = set(self._role_of.values())  # "do both need SQL?"
         professions += self._elided_professions(fixed, professions)
-        own = [p for p in professions if self._self_described(words, p)]
+        own = [
+            p for p in professions if self._self_described(words, p) or self._introduces(text, p)
+        ]
         professions = [p for p in professions if p not in own]
         return Analysis(
             text=text,
@@ -575,6 +597,15 @@ class Analyzer:
                     return True
         return False
 
+    def _introduces(self, text: str, profession: str) -> bool:
+        """ "mechanical engineer, good at math. which role fits", "ex-teacher. where do i
+        belong", "chemistry phd, lots of lab work": a message that opens with a
+        profession (or a degree in it) and a pause introduces the asker, as "nurse here"
+        does. "data engineer vs mle?" compares it instead."""
+        name = r"\W+".join(re.escape(w) for w in profession.split())
+        pattern = rf"\W*{self._intro}{self._modifiers}{name}s?{self._credentials}\s*[,.;:!(\-]"
+        return re.match(pattern, fold(text)) is not None
+
     def _mark_r_language(self, text: str, words: list[str]) -> list[str]:
         """ "R" the language is a one-letter word that chat also uses for "are"."""
         if R_LETTER not in words:
@@ -588,6 +619,23 @@ class Analyzer:
             is_r = w == R_LETTER and (capital_r or near & beside)
             out.append(self.r_language if is_r else w)
         return out
+
+
+_ARTICLES = frozenset({"a", "an"})
+
+
+def _optional_words(words: frozenset[str]) -> str:
+    """A pattern for any run of ``words`` (single words only), each followed by a
+    non-word character."""
+    single = sorted((re.escape(w) for w in words if w.isalnum()), key=len, reverse=True)
+    return rf"(?:(?:{'|'.join(single)})\W+)*"
+
+
+def _following_words(words: frozenset[str]) -> str:
+    """A pattern for any run of ``words`` (single words only), each after a non-word
+    character."""
+    single = sorted((re.escape(w) for w in words if w.isalnum()), key=len, reverse=True)
+    return rf"(?:\W+(?:{'|'.join(single)})\b)*"
 
 
 def _bases(word: str, min_length: int) -> list[str]:

@@ -29,7 +29,7 @@ QUIZ_QUESTIONS = (6, 8)
 QUIZ_OPTIONS = (2, 4)
 """...each with two to four answers."""
 _SIGNAL_REQUIRED = {"id", "role", "weight", "phrases", "reason", "cite"}
-_SIGNAL_OPTIONAL = {"against", "against_reason"}
+_SIGNAL_OPTIONAL = {"against", "against_reason", "aspect"}
 """``against_reason`` is required for a signal with a role (checked below)."""
 
 
@@ -104,6 +104,10 @@ def _signals(
         against_reason = check.text(raw, "against_reason", sid) if role is not None else ""
         if "against" in raw and role is None:
             check.fail("a balanced signal has no 'against'", sid, line)
+        aspect = raw.get("aspect")
+        if aspect is not None and (not isinstance(aspect, str) or not ID.match(aspect)):
+            check.fail(f"'aspect' must be a kebab-case name, not {aspect!r}", sid, line)
+            aspect = None
         out.append(
             FitSignal(
                 id=sid or "",
@@ -115,6 +119,7 @@ def _signals(
                 against_reason=against_reason,
                 cite=citations_from(raw, check, source, sid),
                 line=line,
+                aspect=aspect,
             )
         )
     return tuple(out)
@@ -155,7 +160,7 @@ def _quiz(value: Any, check: Checker, signal_ids: set[str]) -> tuple[QuizQuestio
                 check.fail("each option must be {label, signal}", qid, line)
                 continue
             signal = option["signal"]
-            if signal not in signal_ids:
+            if not isinstance(signal, str) or signal not in signal_ids:
                 check.fail(f"signal {signal!r} does not exist in {FILE}", qid, line)
                 continue
             parsed.append(QuizOption(check.text(option, "label", qid), signal))

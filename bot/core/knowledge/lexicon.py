@@ -30,7 +30,14 @@ FILE = "lexicon.yaml"
 
 _CUE_KEYS = {f.name: ("self" if f.name == "self_words" else f.name) for f in fields(Cues)}
 """Cues field → YAML key: ``self`` is a poor name for a Python field."""
-_CUE_PHRASES = {"connectors", "choosing_phrases", "fit_phrases", "closing_fit_phrases"}
+_CUE_PHRASES = {
+    "connectors",
+    "choosing_phrases",
+    "fit_phrases",
+    "closing_fit_phrases",
+    "verdict_phrases",
+    "even_phrases",
+}
 _CUE_SYNONYMS = {"follow_up_synonyms"}
 
 

@@ -148,6 +148,9 @@ class Cues:
     """A request to choose: compared on ``topic_roles.choosing``."""
     self_words: frozenset[str] = frozenset()
     """YAML key ``self``: "im a", "former": a profession the asker is, not one asked about."""
+    credentials: frozenset[str] = frozenset()
+    """"phd", "grad": after a field that opens a message ("chemistry phd, ..."), the
+    asker's own background."""
     self_as: frozenset[str] = frozenset()
     """"12 years as an accountant": "as" after these describes the asker."""
     target: frozenset[str] = frozenset()
@@ -183,6 +186,35 @@ class Cues:
     fit_words: frozenset[str] = frozenset()
     """"where do i fit", "is mle my thing", "which path": with something the person says
     about themselves, a request for advice."""
+    verdict_phrases: tuple[str, ...] = ()
+    """"thoughts?", "what do you think": a question about fit only when the person says
+    something about themselves and asks nothing else."""
+    profile_openers: frozenset[str] = frozenset()
+    """"for" in "which one for a guy who likes kubernetes": a person described..."""
+    profile_heads: frozenset[str] = frozenset()
+    """...by one of these right after it ("a", "someone", "people")..."""
+    profile_links: frozenset[str] = frozenset()
+    """...and one of these a few words on ("who", "with")."""
+    affirmers: frozenset[str] = frozenset()
+    """"love", "prefer": a liking after a negator ends what the negator turns around."""
+    denials: frozenset[str] = frozenset()
+    """"not", "never": after a fit phrase and a copula, they turn it around."""
+    fit_comparatives: frozenset[str] = frozenset()
+    """"better", "best": in "which is better?" after a self-description, a question
+    about fit; other comparatives compare the roles ("which pays more")."""
+    role_riders: frozenset[str] = frozenset()
+    """"if", "for": after the roles, what follows is about the person ("ds or mle if i
+    hate meetings")."""
+    fused_denials: frozenset[str] = frozenset()
+    """"isnt", "doesnt": a copula and a denial in one word, right after a fit phrase."""
+    even_phrases: tuple[str, ...] = ()
+    """"enjoy both equally", "50/50": with evidence both ways, balanced advice."""
+    copulas: frozenset[str] = frozenset()
+    """"is", "does", "honestly": between a fit phrase and a negator after it ("on call is
+    not for me"), these keep the negator about the phrase."""
+    reply_words: frozenset[str] = frozenset()
+    """Besides negators and filler, the words of a short reply that turns the clause
+    before it around ("not a fan", "zero interest")."""
     asks_why: frozenset[str] = frozenset()
     """"why?" after advice shows its reasons again."""
     self_reference: frozenset[str] = frozenset()
@@ -358,6 +390,10 @@ class FitSignal:
     """The reason shown when the opposite was said."""
     cite: tuple[Citation, ...]
     line: int | None = None
+    aspect: str | None = None
+    """What it tells about the person ("collaboration", "tools"): several signals of one
+    aspect ("presenting to execs" is storytelling and stakeholders) weigh as its
+    strongest, so one preference said in many words is not counted many times."""
 
 
 @dataclass(frozen=True, slots=True)
