@@ -22,8 +22,13 @@ class PhraseTable(Generic[V]):
         self.table = dict(entries)
         self.sizes = sorted({len(k) for k in self.table}, reverse=True)
         self.longest = self.sizes[0] if self.sizes else 0
-        # Most words start no phrase: one set lookup rules them out before any slicing.
-        self.firsts = frozenset(k[0] for k in self.table if k)
+        # Most words start no phrase: one lookup rules them out before any slicing, and
+        # for the rest only the lengths of the phrases that start with that word are tried.
+        by_first: dict[str, set[int]] = {}
+        for k in self.table:
+            if k:
+                by_first.setdefault(k[0], set()).add(len(k))
+        self.firsts = {w: tuple(sorted(n, reverse=True)) for w, n in by_first.items()}
 
     @classmethod
     def of(cls, phrases: Iterable[str]) -> PhraseTable[bool]:
@@ -32,12 +37,17 @@ class PhraseTable(Generic[V]):
 
     def at(self, words: Sequence[str], i: int) -> tuple[Key, V] | None:
         """The longest phrase starting at ``words[i]``, with its value."""
-        if i >= len(words) or words[i] not in self.firsts:
+        if i >= len(words):
             return None
-        for size in self.sizes:
-            key = tuple(words[i : i + size])
-            if len(key) == size and key in self.table:
-                return key, self.table[key]
+        sizes = self.firsts.get(words[i])
+        if sizes is None:
+            return None
+        left = len(words) - i
+        for size in sizes:
+            if size <= left:
+                key = tuple(words[i : i + size])
+                if key in self.table:
+                    return key, self.table[key]
         return None
 
     def scan(self, words: Sequence[str]) -> Iterator[tuple[int, Key, V]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
@@ -42,6 +42,9 @@ class _Doc:
     texts: tuple[str, ...]
     union: frozenset[str]
     answer: frozenset[str]
+    holders: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    """Term → the indexes of the phrasings that use it: a question's few terms reach
+    the phrasings they share without a set intersection per phrasing."""
 
 
 class Index:
@@ -101,6 +104,10 @@ class Index:
                 d.texts,
                 d.union,
                 d.answer,
+                {
+                    t: tuple(k for k, phr in enumerate(d.phrasings) if t in phr)
+                    for t in d.union
+                },
             )
             for d in docs
         )
@@ -162,14 +169,16 @@ class Index:
             doc = self.docs[i]
             coverage, answer_cover = cover.get(i, 0.0) / total, extra.get(i, 0.0) / total
             dice = contained = 0.0
-            for phr, size in zip(doc.phrasings, doc.sizes, strict=True):
-                shared = query.intersection(phr)
-                if shared:
-                    weight = sum(weights[t] for t in shared)
-                    dice = max(dice, 2 * weight / (total + size))
-                    # How much of a phrasing the question contains: the signal that
-                    # survives in long messages, where the question is a small part.
-                    contained = max(contained, weight / size if size else 0.0)
+            shared: dict[int, float] = defaultdict(float)
+            for t in query & doc.union:
+                for k in doc.holders[t]:
+                    shared[k] += weights[t]
+            for k, weight in shared.items():
+                size = doc.sizes[k]
+                dice = max(dice, 2 * weight / (total + size))
+                # How much of a phrasing the question contains: the signal that
+                # survives in long messages, where the question is a small part.
+                contained = max(contained, weight / size if size else 0.0)
             lexical = (
                 p.w_dice * dice
                 + p.w_contained * contained * min(1.0, len(query) / p.contained_full_at)
