@@ -104,10 +104,7 @@ class Index:
                 d.texts,
                 d.union,
                 d.answer,
-                {
-                    t: tuple(k for k, phr in enumerate(d.phrasings) if t in phr)
-                    for t in d.union
-                },
+                {t: tuple(k for k, phr in enumerate(d.phrasings) if t in phr) for t in d.union},
             )
             for d in docs
         )
