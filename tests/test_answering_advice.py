@@ -279,3 +279,13 @@ def test_a_lookup_naming_a_signal_is_still_not_advice(engine, question):
     """Questions about the roles that happen to name something a person could say about
     themselves ("on call", "statistics") ask for the article's facts."""
     assert engine.ask(question).status != "advised"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["wfh friendly: ds or mle?", "aws lambda for model inference, is that common?"],
+)
+def test_a_property_asked_of_the_roles_is_a_lookup_not_advice(engine, question):
+    """ "wfh friendly" describes the roles; "…, is that common?" asks about what the
+    first clause names. Neither is the person talking about themselves."""
+    assert engine.ask(question).status != "advised"

@@ -108,6 +108,8 @@ class Advisor:
         self.subjects = cues.self_reference | cues.pronouns
         self.compare = cues.compare
         self.why = cues.asks_why
+        self.pronouns = cues.pronouns
+        self.role_properties = cues.role_properties
         phrases: dict[tuple[str, ...], tuple[FitSignal, bool]] = {}
         for signal in knowledge.fit.signals:
             if signal.role is None:
@@ -253,6 +255,11 @@ class Advisor:
         first = tokens(clauses[0])
         if self._question(first) or self.compare & set(first):
             return False
+        if self.role_properties & set(first):
+            return False  # "wfh friendly: ds or mle?" describes a role, not the person
+        after = tokens(clauses[1])
+        if after[:1] and after[0] in self.openers and after[1:2] and after[1] in self.pronouns:
+            return False  # "aws lambda for inference, is that common?": it is the topic
         if PhraseTable(dict.fromkeys(others, True)).contains([stem(w) for w in first]):
             return False
         return PhraseTable({tuple(tokens(f.text)): True for f in found}).contains(first)
@@ -283,8 +290,8 @@ class Advisor:
         though they name one of the signals."""
         said = {w for f in found for w in tokens(f.text)}
         for words in _clause_words(text):
-            if self.role_names.contains(words):
-                continue
+            if self.role_names.contains(words) or self.role_properties & set(words):
+                continue  # "wfh friendly": a property of the roles, not of the person
             for i, word in enumerate(words):
                 if i == 0 and self._question(words):
                     break  # a question from its first word

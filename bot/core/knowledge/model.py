@@ -137,6 +137,8 @@ class Cues:
     comparative: frozenset[str] = frozenset()
     """With "which", a comparison that picks between the roles ("which pays more")."""
     role_nouns: frozenset[str] = frozenset()
+    role_properties: frozenset[str] = frozenset()
+    """ "wfh friendly", "math heavy": a property asked of the roles, not of the person."""
     career_words: frozenset[str] = frozenset()
     """A field named beside one of these means the career ("machine learning jobs")."""
     """"which" followed by one of these picks between the roles ("which role")."""
