@@ -23,8 +23,9 @@ from pathlib import Path
 import pytest
 
 from bot.core.storage.base import CooldownSetting, Store
+from bot.core.storage.records import NORMALISED_LIMIT
 from bot.core.storage.selection import open_store
-from bot.core.storage.sqlite import NORMALISED_LIMIT, VoteCount
+from bot.core.storage.sqlite import VoteCount
 from tests.storage_backends import (
     DAY,
     Backend,

@@ -12,6 +12,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
+from bot.core.storage.records import kept_text
+
 Vote = Literal[1, -1]
 
 
@@ -67,7 +69,7 @@ class MemoryStore:
     async def record_question(
         self, *, status: str, topic: str | None, normalised: str, guild_id: int | None
     ) -> None:
-        kept = normalised if status in ("declined", "clarify") else ""
+        kept = kept_text(status, normalised)
         self.questions.append((status, topic, kept, guild_id, time.time()))
 
     async def auto_channels(self, guild_id: int) -> frozenset[int]:

@@ -56,13 +56,13 @@ from bot.core.storage.records import (
     QuestionRecord,
     TopicVolume,
     VoteCount,
+    kept_text,
     topic_volumes,
 )
 from bot.core.storage.shared import CooldownCache, WarningLimiter, describe
 from bot.core.storage.sqlite import (
     DAY,
     DEFAULT_RETENTION_DAYS,
-    NORMALISED_LIMIT,
     PRUNE_INTERVAL,
     SETTINGS_CACHE_SECONDS,
     SchemaError,
@@ -189,9 +189,8 @@ class PostgresStore:
     ) -> None:
         """Log one question's outcome; the text is kept only when it was not answered."""
         created = self._clock()
-        kept = normalised[:NORMALISED_LIMIT] if status in UNANSWERED_STATUSES else ""
         # PostgreSQL text cannot hold NUL; a pasted control character must not cost the row.
-        kept = kept.replace("\x00", "")
+        kept = kept_text(status, normalised).replace("\x00", "")
 
         async def write(conn: AsyncConnection[Any]) -> None:
             await conn.execute(

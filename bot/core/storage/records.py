@@ -8,6 +8,14 @@ from dataclasses import dataclass
 
 UNANSWERED_STATUSES = ("declined", "clarify")
 """The outcomes whose question text is kept: the raw material of the gaps report."""
+NORMALISED_LIMIT = 300
+"""Longest normalised question kept: enough to see the gap, not a pasted essay."""
+
+
+def kept_text(status: str, normalised: str) -> str:
+    """What every store keeps of a question: its text only when it went unanswered, cut
+    to :data:`NORMALISED_LIMIT` (nothing that identifies the person, and no essays)."""
+    return normalised[:NORMALISED_LIMIT] if status in UNANSWERED_STATUSES else ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,6 +57,7 @@ from bot.core.storage.records import (
     QuestionRecord,
     TopicVolume,
     VoteCount,
+    kept_text,
     topic_volumes,
 )
 from bot.core.storage.shared import CooldownCache, WarningLimiter
@@ -75,8 +76,6 @@ QUEUE_LIMIT = 20_000
 """Pending operations beyond this are refused (and counted) rather than eating memory."""
 SETTINGS_CACHE_SECONDS = 60.0
 """How long a server's cooldown setting is served from memory (see ``cooldown``)."""
-NORMALISED_LIMIT = 300
-"""Longest normalised question kept: enough to see the gap, not a pasted essay."""
 DAY = 86400.0
 
 _REOPEN_ERRORS = ("SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_NOTADB", "SQLITE_CORRUPT")
@@ -335,7 +334,7 @@ class SqliteStore:
     ) -> None:
         """Log one question's outcome; the text is kept only when it was not answered."""
         created = self._clock()
-        kept = normalised[:NORMALISED_LIMIT] if status in UNANSWERED_STATUSES else ""
+        kept = kept_text(status, normalised)
 
         def write(conn: sqlite3.Connection) -> None:
             conn.execute(
