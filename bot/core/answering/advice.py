@@ -62,6 +62,7 @@ class Advisor:
             name for r in knowledge.roles for name in (*r.aliases, r.name, r.short, r.slug)
         )
         cues = knowledge.lexicon.cues
+        self.cues = cues
         # What a clause that only offers the roles ("ds or mle?", "so ds right") holds.
         self.bare = (
             frozenset(w for key in self.role_names.table for w in key)
@@ -72,23 +73,12 @@ class Advisor:
             | cues.fit_words
             | cues.self_reference
         )
-        self.negators = cues.negators
         # "former biologist", "ex-teacher": describing oneself without an "i".
         self.self_reference = cues.self_reference | cues.self_words
-        self.fit_words = cues.fit_words
         self.fit_phrases = PhraseTable.of(cues.fit_phrases)
         self.closing = PhraseTable.of(cues.closing_fit_phrases)
         self.verdicts = PhraseTable.of(cues.verdict_phrases)
-        self.profile_openers = cues.profile_openers
-        self.profile_heads = cues.profile_heads
-        self.profile_links = cues.profile_links
-        self.after_negators = cues.after_negators
-        self.affirmers = cues.affirmers
-        self.copulas = cues.copulas
-        self.denials = cues.denials
-        self.fused_denials = cues.fused_denials
         self.even = PhraseTable.of(cues.even_phrases)
-        self.joiners = cues.joiners
         # What a short reply ("no thanks", "not my thing at all") may be made of.
         self.reply_words = (
             cues.reply_words
@@ -97,19 +87,8 @@ class Advisor:
             | knowledge.lexicon.stop_words
             | knowledge.lexicon.neutral
         )
-        self.alternative = cues.alternative
-        self.comparative = cues.comparative
-        self.fit_comparatives = cues.fit_comparatives
-        self.openers = cues.question_openers
-        self.which = cues.which
-        self.riders = cues.role_riders
-        self.who = cues.who
         # "will i", "do they": an opener before one of these starts a question.
         self.subjects = cues.self_reference | cues.pronouns
-        self.compare = cues.compare
-        self.why = cues.asks_why
-        self.pronouns = cues.pronouns
-        self.role_properties = cues.role_properties
         phrases: dict[tuple[str, ...], tuple[FitSignal, bool]] = {}
         for signal in knowledge.fit.signals:
             if signal.role is None:
@@ -139,7 +118,7 @@ class Advisor:
             if found and not analysis.named_roles and adds and self._stated(text, found):
                 merged = {f.signal.id: f for f in previous} | {f.signal.id: f for f in found}
                 return "advice-more", self.weigh(tuple(merged.values()))
-            if analysis.content and set(analysis.content) <= self.why:
+            if analysis.content and set(analysis.content) <= self.cues.asks_why:
                 return "advice-why", self.weigh(tuple(previous))
         words = tokens(text)
         fit_request = analysis.choosing_phrase or self._asks_fit(words)
@@ -172,7 +151,7 @@ class Advisor:
             return None  # "git merge vs rebase, which should i use": not about careers
         # Asking which role fits, in so many words, or choosing between the two;
         # "which of the two involves more coding" compares them, it asks no advice.
-        picks = self._picks(text, analysis) and (not self.comparative & set(words) or opens)
+        picks = self._picks(text, analysis) and (not self.cues.comparative & set(words) or opens)
         asks = bool(fit_request or analysis.choosing or analysis.either_or or picks or verdict)
         # The choice is between careers: a role is named, or fit is asked in words
         # ("where do i fit", "which path"), not "which should i use".
@@ -216,7 +195,7 @@ class Advisor:
                 # compares the roles.
                 analysis.either_or
                 and not self._asks_about_a_role(analysis)
-                and not self.comparative & set(words)
+                and not self.cues.comparative & set(words)
                 and self._only_about_self(text, analysis, found)
                 and self._stated(text, found)  # not "who runs a/b tests, ds or mle?"
             )
@@ -237,7 +216,7 @@ class Advisor:
         reach = self.policy.role_question_reach
         return (
             bool(words)
-            and words[0] in self.openers
+            and words[0] in self.cues.question_openers
             and any(w.startswith(ROLE) for w in words[1 : 1 + reach])
         )
 
@@ -253,12 +232,17 @@ class Advisor:
         if len(clauses) < 2:
             return False
         first = tokens(clauses[0])
-        if self._question(first) or self.compare & set(first):
+        if self._question(first) or self.cues.compare & set(first):
             return False
-        if self.role_properties & set(first):
+        if self.cues.role_properties & set(first):
             return False  # "wfh friendly: ds or mle?" describes a role, not the person
         after = tokens(clauses[1])
-        if after[:1] and after[0] in self.openers and after[1:2] and after[1] in self.pronouns:
+        if (
+            after[:1]
+            and after[0] in self.cues.question_openers
+            and after[1:2]
+            and after[1] in self.cues.pronouns
+        ):
             return False  # "aws lambda for inference, is that common?": it is the topic
         if PhraseTable(dict.fromkeys(others, True)).contains([stem(w) for w in first]):
             return False
@@ -290,12 +274,16 @@ class Advisor:
         though they name one of the signals."""
         said = {w for f in found for w in tokens(f.text)}
         for words in _clause_words(text):
-            if self.role_names.contains(words) or self.role_properties & set(words):
+            if self.role_names.contains(words) or self.cues.role_properties & set(words):
                 continue  # "wfh friendly": a property of the roles, not of the person
             for i, word in enumerate(words):
                 if i == 0 and self._question(words):
                     break  # a question from its first word
-                if word in self.openers and words[i + 1 : i + 2] and words[i + 1] in self.subjects:
+                if (
+                    word in self.cues.question_openers
+                    and words[i + 1 : i + 2]
+                    and words[i + 1] in self.subjects
+                ):
                     break  # "will i", "do they": the question starts here
                 if word in said:
                     return True
@@ -306,11 +294,11 @@ class Advisor:
         "which pays more", "which path leads more toward leadership", but not "which
         suits me more" or "which is better" (better for whom goes without saying)."""
         for words in _clause_words(text):
-            if not self._question(words) or not (self.which | self.who) & set(words):
+            if not self._question(words) or not (self.cues.which | self.cues.who) & set(words):
                 continue
             if self.self_reference & set(words) or self._asks_fit(words):
                 continue  # "which suits me more", "which path makes more sense"
-            if (self.comparative - self.fit_comparatives) & set(words):
+            if (self.cues.comparative - self.cues.fit_comparatives) & set(words):
                 return True
         return False
 
@@ -318,7 +306,7 @@ class Advisor:
         """ "where do i fit", "which path makes sense", "...what role?": fit asked in
         words, as opposed to only choosing between the roles."""
         return bool(
-            self.fit_words & set(words)
+            self.cues.fit_words & set(words)
             or self.fit_phrases.contains(words)
             or self.closing.ends(words)
         )
@@ -336,7 +324,7 @@ class Advisor:
                 return False
             after = words[hits[-1][0] + len(hits[-1][1]) :]
             # "ds or mle if i hate meetings": what follows the roles is about the person.
-            rider = next((i for i, w in enumerate(after) if w in self.riders), len(after))
+            rider = next((i for i, w in enumerate(after) if w in self.cues.role_riders), len(after))
             if not set(after[:rider]) <= self.bare:
                 return False
         return True
@@ -359,30 +347,32 @@ class Advisor:
     def _picks(self, text: str, analysis: Analysis) -> bool:
         """ "which one", "who earns more": picking between the roles. The "who" of "the
         data scientists who built the model" picks nothing."""
-        if not analysis.which_cue or self.which & set(tokens(text)):
+        if not analysis.which_cue or self.cues.which & set(tokens(text)):
             return analysis.which_cue
-        return any(self._question(w) for w in _clause_words(text) if self.who & set(w))
+        return any(self._question(w) for w in _clause_words(text) if self.cues.who & set(w))
 
     def _question(self, words: Sequence[str]) -> bool:
         """Whether a clause opens as a question: "do i need stats", "and who deploys
         it", not "don't like meetings" or "can't stand devops", which open with the same
         words."""
-        while words and words[0] in self.joiners:
+        while words and words[0] in self.cues.joiners:
             words = words[1:]
-        if not words or words[0] not in self.openers:
+        if not words or words[0] not in self.cues.question_openers:
             return False
         rest = words[1:]
-        return not (rest and rest[0] in self.denials and rest[1:] and rest[1] in self.affirmers)
+        return not (
+            rest and rest[0] in self.cues.denials and rest[1:] and rest[1] in self.cues.affirmers
+        )
 
     def _profile(self, words: Sequence[str]) -> bool:
         """ "which one for a guy who likes kubernetes", "better for someone with a stats
         degree": a person is described, and the question is about them."""
         reach = self.policy.profile_reach
         for i, word in enumerate(words[:-1]):
-            if word not in self.profile_openers or words[i + 1] not in self.profile_heads:
+            if word not in self.cues.profile_openers or words[i + 1] not in self.cues.profile_heads:
                 continue
             span = words[i + 2 : i + 2 + reach]
-            links = [j for j, w in enumerate(span) if w in self.profile_links]
+            links = [j for j, w in enumerate(span) if w in self.cues.profile_links]
             # "the career path for an mle who likes system design" is about the role.
             if links and not self.role_names.contains(span[: links[0]]):
                 return True
@@ -394,12 +384,12 @@ class Advisor:
         stats"); "dont like presenting", "hate stuff like meetings" stay negated."""
         last = None
         for j, word in enumerate(words[:i]):
-            if word in self.negators:
+            if word in self.cues.negators:
                 last = j
             elif (
                 last is not None
-                and word in self.affirmers
-                and self.joiners & set(words[last + 1 : j])
+                and word in self.cues.affirmers
+                and self.cues.joiners & set(words[last + 1 : j])
             ):
                 last = None
         return last
@@ -413,17 +403,19 @@ class Advisor:
         over" turns both around. ``starts``: where other phrases start in ``rest``."""
         reach = self.policy.double_negation_reach
         for k, word in enumerate(rest):
-            if word in self.joiners and k + 1 not in starts:
+            if word in self.cues.joiners and k + 1 not in starts:
                 break
-            if word in self.after_negators and not self.negators & set(rest[max(0, k - reach) : k]):
+            if word in self.cues.after_negators and not self.cues.negators & set(
+                rest[max(0, k - reach) : k]
+            ):
                 return True
         k = 0
-        while k < len(rest) and rest[k] in self.copulas:
+        while k < len(rest) and rest[k] in self.cues.copulas:
             k += 1
-        fused = k < len(rest) and rest[k] in self.fused_denials  # "docker isnt my thing"
-        if k < len(rest) and ((k and rest[k] in self.denials) or fused):
+        fused = k < len(rest) and rest[k] in self.cues.fused_denials  # "docker isnt my thing"
+        if k < len(rest) and ((k and rest[k] in self.cues.denials) or fused):
             denied = set(rest[k + 1 : k + 1 + reach])
-            return not denied & (self.negators | self.after_negators)
+            return not denied & (self.cues.negators | self.cues.after_negators)
         return False
 
     def other(self, role: str | None) -> str | None:
@@ -435,7 +427,7 @@ class Advisor:
         turns around what follows it in the same clause: "i dont enjoy system design or
         talking infra" says the opposite of both."""
         found: dict[str, FoundSignal] = {}
-        every_negator = self.negators | self.after_negators
+        every_negator = self.cues.negators | self.cues.after_negators
         for clause, turned in _clauses(text, every_negator, self.phrases, self.reply_words):
             words = tokens(clause)
             hits = list(self.phrases.scan([stem(w) for w in words]))
