@@ -289,3 +289,59 @@ def test_a_property_asked_of_the_roles_is_a_lookup_not_advice(engine, question):
     """ "wfh friendly" describes the roles; "…, is that common?" asks about what the
     first clause names. Neither is the person talking about themselves."""
     assert engine.ask(question).status != "advised"
+
+
+@pytest.mark.parametrize(
+    ("message", "role"),
+    [
+        (
+            "maths degree, but honestly the only module i loved was the one where we "
+            "built and deployed a service with docker. ds or mle?",
+            "ml-engineer",
+        ),
+        (
+            "i have written java for years, but what i actually enjoy is digging into data "
+            "to find out why users churn. which fits me?",
+            "data-scientist",
+        ),
+    ],
+)
+def test_what_the_person_prefers_after_a_but_outweighs_what_came_before(engine, message, role):
+    reply = engine.ask(message)
+    assert reply.status == "advised" and reply.fit.role == role
+    # The outweighed signal is still listed: the person sees both sides.
+    assert {s.role for s in reply.fit.signals} == {"data-scientist", "ml-engineer"}
+    assert "outweighed by what you said you prefer" in reply.text
+
+
+def test_a_but_that_adds_keeps_both_sides(engine):
+    reply = engine.ask(
+        "good at client decks and storytelling, but i picked up kubernetes lately and "
+        "love it too. which role?"
+    )
+    assert reply.status == "advised" and reply.fit.role is None
+
+
+def test_a_dislike_after_a_list_turns_around_only_its_own_side(engine):
+    reply = engine.ask(
+        "im a cloud/devops person, i live in docker and terraform and stats bores me. ds or mle?"
+    )
+    assert reply.fit.role == "ml-engineer"
+    docker = [s for s in reply.fit.signals if s.text.lower() == "docker"]
+    assert docker and docker[0].role == "ml-engineer"
+
+
+def test_the_people_someone_works_with_are_not_a_career_they_ask_about(engine):
+    reply = engine.ask(
+        "i love sitting with the product managers and figuring out what problem they "
+        "actually have. leaning towards ds but not sure"
+    )
+    assert reply.status == "advised" and reply.fit.role == "data-scientist"
+
+
+def test_a_negator_far_back_in_a_long_sentence_does_not_reach_the_signal(engine):
+    reply = engine.ask(
+        "our analysts keep throwing models over the wall and i am the one who gets them "
+        "running in prod and sets up the alerting. which should i aim for"
+    )
+    assert reply.status == "advised" and reply.fit.role == "ml-engineer"

@@ -58,3 +58,29 @@ def test_confidence_grows_with_strength(engine):
 def test_a_named_role_is_honoured_over_a_better_scored_entry_about_the_other(engine):
     reply = engine.ask("do MLEs need statistics")
     assert "ml_engineer" in reply.roles
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["which is better data scientist or machine learning engineer", "ds or mle which is better"],
+)
+def test_which_role_is_better_compares_who_each_suits_not_the_definitions(engine, question):
+    reply = engine.ask(question)
+    assert reply.status == "compared"
+    assert {c.section for c in reply.citations} == {"Making the Right Career Choice"}
+
+
+def test_a_verdict_asked_of_one_role_answers_who_it_suits(engine):
+    reply = engine.ask("is data science worth it")
+    assert reply.entries == ("ds-choosing",)
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("how to become a machine learning engineer", "mle-education"),
+        ("what does it take to become a data scientist", "ds-education"),
+    ],
+)
+def test_how_to_become_one_answers_the_education_route(engine, question, entry):
+    assert engine.ask(question).entries == (entry,)

@@ -9,6 +9,7 @@ can never disagree.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +31,9 @@ class FoundSignal:
     role: str | None
     """The role it points to here: the signal's, or the other one when negated."""
     negated: bool = False
+    outweighed: bool = False
+    """Said before a "but" that goes on the other way ("people say i present well, but
+    what i enjoy is building the system"): listed, not counted."""
 
     @property
     def reason(self) -> str:
@@ -108,7 +112,9 @@ class Advisor:
         me?"), asks for help choosing with nothing about themselves yet ("can't decide,
         help me pick one"), or follows up on advice ("why?", "and if I also like
         dashboards?"). A lookup that mentions a role is never advice."""
-        others = {_stems(p) for p in analysis.professions}
+        colleagues = self._colleagues(text, analysis.professions)
+        professions = [p for p in analysis.professions if p not in colleagues]
+        others = {_stems(p) for p in professions}
         # "why software engineers have on-call duties": other people's job, not a signal.
         found = tuple(f for f in self.find(text) if _stems(f.text) not in others)
         if previous:
@@ -143,7 +149,7 @@ class Advisor:
             # "system design interviews" in "cs grad who loves system design interviews,
             # ds or mle for me?" is the person; "interview tips for mle" is off-topic.
             return None
-        if analysis.professions and (analysis.compared_professions or not found):
+        if professions and (analysis.compared_professions or not found):
             # "should i become a dentist or a vet", "is data engineering a good career",
             # "DS or software engineering for me?": other careers than ours.
             return None
@@ -208,6 +214,23 @@ class Advisor:
         if about_self and (fit_request or (short and chooses)):
             return "advice-criteria", self.weigh(())
         return None
+
+    def _colleagues(self, text: str, professions: Sequence[str]) -> frozenset[str]:
+        """Professions the person works with ("sitting w the product managers"): people
+        around them, not another career they ask about."""
+        words = [stem(w) for w in tokens(text)]
+        out = set()
+        for profession in professions:
+            key = _stems(profession)
+            for i in range(len(words) - len(key) + 1):
+                if tuple(words[i : i + len(key)]) != key:
+                    continue
+                j = i - 1
+                while j >= 0 and words[j] in self.cues.determiners:
+                    j -= 1  # "with the", "w our"
+                if j >= 0 and words[j] in self.cues.with_words:
+                    out.add(profession)
+        return frozenset(out)
 
     def _asks_about_a_role(self, analysis: Analysis) -> bool:
         """ "do ml engineers use notebooks or is that a ds thing": a question that opens
@@ -383,7 +406,8 @@ class Advisor:
         liking joined on after the negator ends its reach ("i hate meetings and love
         stats"); "dont like presenting", "hate stuff like meetings" stay negated."""
         last = None
-        for j, word in enumerate(words[:i]):
+        start = max(0, i - self.policy.negator_reach)
+        for j, word in enumerate(words[start:i], start):
             if word in self.cues.negators:
                 last = j
             elif (
@@ -394,16 +418,19 @@ class Advisor:
                 last = None
         return last
 
-    def _negated_after(self, rest: Sequence[str], starts: set[int]) -> bool:
+    def _negated_after(self, rest: Sequence[str], starts: dict[int, str | None]) -> bool:
         """Whether what follows a phrase in its clause turns it around: "docker makes
         me want to cry", "on call is not for me". A negative word that is itself denied
         does not ("kubernetes doesnt scare me", "stats is not boring"), nor one after
         "and" goes on to something else ("a masters in statistics and honestly the
         thought of servers makes me sick"); "ci/cd and k8s configs make my eyes glaze
-        over" turns both around. ``starts``: where other phrases start in ``rest``."""
+        over" turns both around, but in "i live in docker and terraform and stats bores
+        me" only stats is boring: the reach ends at a phrase pointing the other way.
+        ``starts``: where other phrases start in ``rest``, and the role each points to
+        (``None`` for the phrase's own role)."""
         reach = self.policy.double_negation_reach
         for k, word in enumerate(rest):
-            if word in self.cues.joiners and k + 1 not in starts:
+            if word in self.cues.joiners and (k + 1 not in starts or starts[k + 1] is not None):
                 break
             if word in self.cues.after_negators and not self.cues.negators & set(
                 rest[max(0, k - reach) : k]
@@ -427,25 +454,58 @@ class Advisor:
         turns around what follows it in the same clause: "i dont enjoy system design or
         talking infra" says the opposite of both."""
         found: dict[str, FoundSignal] = {}
+        part_of: dict[str, int] = {}
         every_negator = self.cues.negators | self.cues.after_negators
-        for clause, turned in _clauses(text, every_negator, self.phrases, self.reply_words):
-            words = tokens(clause)
-            hits = list(self.phrases.scan([stem(w) for w in words]))
-            starts = {i for i, _, _ in hits}
-            for i, key, (signal, against) in hits:
-                if signal.id in found:
-                    continue
-                last = self._negated_before(words, i)
-                before = last is not None
-                end = i + len(key)
-                after = self._negated_after(words[end:], {s - end for s in starts if s >= end})
-                negated = against != (before or after or turned)
-                role = self.other(signal.role) if negated else signal.role
-                said = tuple(words[i : i + len(key)])
-                if last is not None and i - last <= _QUOTE_REACH:
-                    said = tuple(words[last : i + len(key)])  # "hate devops", not "devops"
-                found[signal.id] = FoundSignal(signal, _quote(clause, said), role, negated)
-        return tuple(found.values())
+        pieces = _CONTRAST.split(text)
+        for part, piece in enumerate(pieces):
+            for clause, turned in _clauses(piece, every_negator, self.phrases, self.reply_words):
+                words = tokens(clause)
+                hits = list(self.phrases.scan([stem(w) for w in words]))
+                roles = {
+                    i: self.other(sig.role) if against else sig.role
+                    for i, _, (sig, against) in hits
+                }
+                for i, key, (signal, against) in hits:
+                    if signal.id in found:
+                        continue
+                    last = self._negated_before(words, i)
+                    before = last is not None
+                    end = i + len(key)
+                    mine = roles[i]
+                    starts = {
+                        j - end: (None if roles[j] == mine else "other") for j in roles if j >= end
+                    }
+                    after = self._negated_after(words[end:], starts)
+                    negated = against != (before or after or turned)
+                    role = self.other(signal.role) if negated else signal.role
+                    said = tuple(words[i : i + len(key)])
+                    if last is not None and i - last <= _QUOTE_REACH:
+                        said = tuple(words[last : i + len(key)])  # "hate devops", not "devops"
+                    found[signal.id] = FoundSignal(signal, _quote(clause, said), role, negated)
+                    part_of[signal.id] = part
+        return self._contrasted(tuple(found.values()), part_of, pieces)
+
+    def _contrasted(
+        self, found: tuple[FoundSignal, ...], part_of: dict[str, int], pieces: list[str]
+    ) -> tuple[FoundSignal, ...]:
+        """ "stats masters, but the best part was setting up ci": what comes after a
+        "but" outweighs what came before it the other way, when it says it is preferred
+        ("only", "actually", "best") and points one way. "good at decks, but i learned
+        kubernetes and loved it" or "...but scale thrills me too" add, they outweigh
+        nothing."""
+        out = list(found)
+        for part in sorted(set(part_of.values()) - {0}):
+            words = set(tokens(pieces[part]))
+            if not words & self.cues.preferring or words & self.cues.adding:
+                continue
+            after = {f.role for f in found if part_of[f.signal.id] == part and f.role}
+            if len(after) != 1:
+                continue
+            (role,) = after
+            for n, item in enumerate(out):
+                if part_of[item.signal.id] < part and item.role not in (None, role):
+                    out[n] = dataclasses.replace(item, outweighed=True)
+        return tuple(out)
 
     def weigh(self, found: Sequence[FoundSignal], even: bool = False) -> FitResult:
         """The leaning: each role scores its signals' weights, an aspect of the person
@@ -455,7 +515,7 @@ class Advisor:
         evidence both ways makes balanced whatever the weights."""
         strongest: dict[tuple[str, str], int] = {}
         for item in found:
-            if item.role is not None:
+            if item.role is not None and not item.outweighed:
                 key = (item.role, item.signal.aspect or item.signal.id)
                 strongest[key] = max(strongest.get(key, 0), item.signal.weight)
         score = dict.fromkeys(self.roles, 0)
@@ -487,6 +547,9 @@ class Advisor:
             found.append(FoundSignal(signal, option.label, signal.role))
         return self.weigh(found)
 
+
+_CONTRAST = re.compile(r"\s(?:but|though|although|however|whereas)\s", re.I)
+"""Where what follows may outweigh what came before ("...but what i enjoy is")."""
 
 _CLAUSE = re.compile(r"[.,;:!?()]+|\s(?:but|though|although|however|yet|whereas|while)\s", re.I)
 """Where a negation stops: "i hate meetings, but love stats"."""

@@ -356,6 +356,7 @@ def role_card(knowledge: Knowledge, role_id: str) -> RoleCard:
 ADVICE_TITLE = "Which role fits you?"
 QUIZ_RULE = "quiz"
 """The decide rule of a /fit quiz result (no offer to take the quiz it came from)."""
+OUTWEIGHED = " (outweighed by what you said you prefer after it)"
 LEANS = "From what you've told me, the article's criteria lean towards {role} ({score})."
 BALANCED = "From what you've told me, the evidence is balanced ({score})."
 NO_SIGNAL = (
@@ -392,6 +393,8 @@ def advice_reply(
             cite = item.signal.cite[0]
             cites.extend(item.signal.cite)
             towards = f" → {name[item.role]}" if item.role else ""
+            if item.outweighed:
+                towards += OUTWEIGHED
             lines.append(f"• “{item.text}”{towards}: {item.reason} ({short_citation(cite)})")
             view_lines.append(
                 FitLine(item.text, slug.get(item.role) if item.role else None, item.reason, cite)

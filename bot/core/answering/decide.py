@@ -108,9 +108,11 @@ class Decider:
         both roles get the two definitions side by side."""
         p = self.policy
         if len(analysis.roles) > 1:
-            # "ML engineer or data scientist?" asks for a choice, "DS vs MLE" for the
-            # difference: the choosing topic or the two definitions.
-            chooses = analysis.choosing or analysis.either_or
+            # "ML engineer or data scientist?" and "which is better, ds or mle" ask for
+            # a choice, "DS vs MLE" for the difference: the choosing topic or the two
+            # definitions.
+            judges = self.knowledge.lexicon.cues.evaluative & set(analysis.words)
+            chooses = analysis.choosing or analysis.either_or or bool(judges)
             topic = self.choosing_topic if chooses else self.definition_topic
             pair = self.pair(topic, None)
             if pair:
@@ -124,8 +126,9 @@ class Decider:
                 )
         # The first role in roles.yaml order, whatever the set's order.
         role = next(r.id for r in self.knowledge.roles if r.id in analysis.roles)
+        judged = bool(self.knowledge.lexicon.cues.evaluative & set(analysis.words))
         topic = analysis.topic or (
-            self.choosing_topic if analysis.choosing else self.definition_topic
+            self.choosing_topic if analysis.choosing or judged else self.definition_topic
         )
         entry = None
         if analysis.level:

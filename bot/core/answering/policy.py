@@ -248,6 +248,10 @@ class Policy:
     criteria_max_terms: int = 3
     """ "ds or mle? no clue" asks for help choosing; a longer message with no signal
     asks something else ("remote DS or MLE jobs if I live far away?")."""
+    negator_reach: int = 10
+    """A negator turns around a phrase at most this many words after it: "throwing
+    models over the wall and im the one who gets them running in prod" is not against
+    production work."""
     double_negation_reach: int = 2
     """A negator this few words before a negative word denies it ("doesnt scare me",
     "not that bad")."""

@@ -204,6 +204,19 @@ class Cues:
     fit_comparatives: frozenset[str] = frozenset()
     """"better", "best": in "which is better?" after a self-description, a question
     about fit; other comparatives compare the roles ("which pays more")."""
+    with_words: frozenset[str] = frozenset()
+    """"with", "alongside": before another profession, the people the person works
+    with ("sitting w the product managers"), not a career asked about."""
+    determiners: frozenset[str] = frozenset()
+    """"the", "our": skipped between a with-word and the profession it governs."""
+    preferring: frozenset[str] = frozenset()
+    """"only", "actually", "best": after a "but", what follows is what the person
+    prefers, and it outweighs what came before it the other way."""
+    adding: frozenset[str] = frozenset()
+    """"also", "too": after a "but", what follows adds to what came before."""
+    evaluative: frozenset[str] = frozenset()
+    """"good", "worth": "is data science worth it?" asks whether the career is a good
+    choice, not what the role is."""
     role_riders: frozenset[str] = frozenset()
     """"if", "for": after the roles, what follows is about the person ("ds or mle if i
     hate meetings")."""
