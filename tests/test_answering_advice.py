@@ -345,3 +345,16 @@ def test_a_negator_far_back_in_a_long_sentence_does_not_reach_the_signal(engine)
         "running in prod and sets up the alerting. which should i aim for"
     )
     assert reply.status == "advised" and reply.fit.role == "ml-engineer"
+
+
+def test_over_as_a_place_does_not_turn_around_what_follows(engine):
+    reply = engine.ask(
+        "the class i loved most was experimental design over in the stats dept. which role fits me?"
+    )
+    assert reply.fit.role == "data-scientist"
+    assert all(s.role == "data-scientist" for s in reply.fit.signals)
+
+
+def test_over_as_a_preference_still_turns_around_what_follows(engine):
+    reply = engine.ask("i prefer building pipelines over statistics. ds or mle?")
+    assert reply.fit.role == "ml-engineer"

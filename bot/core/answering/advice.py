@@ -408,6 +408,11 @@ class Advisor:
         last = None
         start = max(0, i - self.policy.negator_reach)
         for j, word in enumerate(words[start:i], start):
+            if word in self.cues.near_negators and (
+                i - j > self.policy.near_negator_reach
+                or self.cues.places & set(words[j + 1 : j + 2])
+            ):
+                continue  # "over in the stats dept" is a place, "over stats" a preference
             if word in self.cues.negators:
                 last = j
             elif (

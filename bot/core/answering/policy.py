@@ -252,6 +252,9 @@ class Policy:
     """A negator turns around a phrase at most this many words after it: "throwing
     models over the wall and im the one who gets them running in prod" is not against
     production work."""
+    near_negator_reach: int = 4
+    """"over", "than", "instead" turn around only a phrase this close after them
+    ("building over analysis", "instead of stats"), not "over in the stats dept"."""
     double_negation_reach: int = 2
     """A negator this few words before a negative word denies it ("doesnt scare me",
     "not that bad")."""

@@ -204,6 +204,11 @@ class Cues:
     fit_comparatives: frozenset[str] = frozenset()
     """"better", "best": in "which is better?" after a self-description, a question
     about fit; other comparatives compare the roles ("which pays more")."""
+    near_negators: frozenset[str] = frozenset()
+    """"over", "than": negators only right before what they turn around."""
+    places: frozenset[str] = frozenset()
+    """"in", "at": right after a near negator they make it a place ("over in the stats
+    dept"), not a preference."""
     with_words: frozenset[str] = frozenset()
     """"with", "alongside": before another profession, the people the person works
     with ("sitting w the product managers"), not a career asked about."""
