@@ -291,27 +291,27 @@ def test_a_property_asked_of_the_roles_is_a_lookup_not_advice(engine, question):
     assert engine.ask(question).status != "advised"
 
 
-@pytest.mark.parametrize(
-    ("message", "role"),
-    [
-        (
-            "maths degree, but honestly the only module i loved was the one where we "
-            "built and deployed a service with docker. ds or mle?",
-            "ml-engineer",
-        ),
-        (
-            "i have written java for years, but what i actually enjoy is digging into data "
-            "to find out why users churn. which fits me?",
-            "data-scientist",
-        ),
-    ],
+PREFERRED_AFTER_BUT = (
+    (
+        "maths degree, but honestly the only module i loved was the one where we "
+        "built and deployed a service with docker. ds or mle?",
+        "ml-engineer",
+    ),
+    (
+        "i have written java for years, but what i actually enjoy is digging into data "
+        "to find out why users churn. which fits me?",
+        "data-scientist",
+    ),
 )
-def test_what_the_person_prefers_after_a_but_outweighs_what_came_before(engine, message, role):
-    reply = engine.ask(message)
-    assert reply.status == "advised" and reply.fit.role == role
-    # The outweighed signal is still listed: the person sees both sides.
-    assert {s.role for s in reply.fit.signals} == {"data-scientist", "ml-engineer"}
-    assert "outweighed by what you said you prefer" in reply.text
+
+
+def test_what_the_person_prefers_after_a_but_outweighs_what_came_before(engine):
+    for message, role in PREFERRED_AFTER_BUT:
+        reply = engine.ask(message)
+        assert reply.fit.role == role, message
+        # The outweighed signal is still listed, marked: the person sees both sides.
+        assert {s.role for s in reply.fit.signals} == {"data-scientist", "ml-engineer"}
+        assert "outweighed by what you said you prefer" in reply.text
 
 
 def test_a_but_that_adds_keeps_both_sides(engine):
@@ -331,20 +331,37 @@ def test_a_dislike_after_a_list_turns_around_only_its_own_side(engine):
     assert docker and docker[0].role == "ml-engineer"
 
 
-def test_the_people_someone_works_with_are_not_a_career_they_ask_about(engine):
-    reply = engine.ask(
-        "i love sitting with the product managers and figuring out what problem they "
-        "actually have. leaning towards ds but not sure"
-    )
-    assert reply.status == "advised" and reply.fit.role == "data-scientist"
-
-
-def test_a_negator_far_back_in_a_long_sentence_does_not_reach_the_signal(engine):
-    reply = engine.ask(
-        "our analysts keep throwing models over the wall and i am the one who gets them "
-        "running in prod and sets up the alerting. which should i aim for"
-    )
-    assert reply.status == "advised" and reply.fit.role == "ml-engineer"
+@pytest.mark.parametrize(
+    ("message", "role"),
+    [
+        # The people someone works with are not a career they ask about.
+        (
+            "i love sitting with the product managers and figuring out what problem they "
+            "actually have. leaning towards ds but not sure",
+            "data-scientist",
+        ),
+        # A negator far back in a long sentence does not reach the signal.
+        (
+            "our analysts keep throwing models over the wall and i am the one who gets them "
+            "running in prod and sets up the alerting. which should i aim for",
+            "ml-engineer",
+        ),
+        # A dislike of "it" in the next clause turns the clause before it around.
+        (
+            "presenting to the executives? i avoid it like the plague. which role fits me?",
+            "ml-engineer",
+        ),
+        # A story that closes on "thoughts?" asks for advice.
+        (
+            "kept our model serving up through the holiday peak with zero downtime last "
+            "year, proudest moment of my career. thoughts?",
+            "ml-engineer",
+        ),
+    ],
+)
+def test_how_people_really_describe_themselves_is_advised(engine, message, role):
+    reply = engine.ask(message)
+    assert reply.status == "advised" and reply.fit.role == role
 
 
 def test_over_as_a_place_does_not_turn_around_what_follows(engine):

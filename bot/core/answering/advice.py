@@ -139,7 +139,7 @@ class Advisor:
             found
             and (profile or self.verdicts.contains(words))
             and self._only_about_self(text, analysis, found, asked=True)
-        )
+        ) or bool(found and self._story_then_verdict(text, found))
         if self._compares_roles(text):
             # "torn between the two... which path leads more toward leadership?" asks
             # how the roles compare, whatever the person said about themselves.
@@ -214,6 +214,20 @@ class Advisor:
         if about_self and (fit_request or (short and chooses)):
             return "advice-criteria", self.weigh(())
         return None
+
+    def _story_then_verdict(self, text: str, found: Sequence[FoundSignal]) -> bool:
+        """ "kept our model serving alive thru black friday, zero downtime. thoughts?":
+        a story about the person that closes on nothing but a request for a verdict,
+        with no question of its own on the way, asks for advice however much else it
+        tells."""
+        clauses = [c for c in _clause_words(text) if c]
+        if len(clauses) < 2 or not self.verdicts.contains(clauses[-1]):
+            return False
+        if len(clauses[-1]) > _SHORT_REPLY or self.phrases.contains([stem(w) for w in clauses[-1]]):
+            return False  # "thoughts on docker?" asks about docker
+        if any(self._question(c) for c in clauses[:-1]):
+            return False
+        return self._stated(text, found)
 
     def _colleagues(self, text: str, professions: Sequence[str]) -> frozenset[str]:
         """Professions the person works with ("sitting w the product managers"): people
@@ -463,7 +477,9 @@ class Advisor:
         every_negator = self.cues.negators | self.cues.after_negators
         pieces = _CONTRAST.split(text)
         for part, piece in enumerate(pieces):
-            for clause, turned in _clauses(piece, every_negator, self.phrases, self.reply_words):
+            for clause, turned in _clauses(
+                piece, every_negator, self.phrases, self.reply_words, self.cues.backrefs
+            ):
                 words = tokens(clause)
                 hits = list(self.phrases.scan([stem(w) for w in words]))
                 roles = {
@@ -561,7 +577,11 @@ _CLAUSE = re.compile(r"[.,;:!?()]+|\s(?:but|though|although|however|yet|whereas|
 
 
 def _clauses(
-    text: str, negators: frozenset[str], signals: PhraseTable[Any], reply_words: frozenset[str]
+    text: str,
+    negators: frozenset[str],
+    signals: PhraseTable[Any],
+    reply_words: frozenset[str],
+    backrefs: frozenset[str] = frozenset(),
 ) -> list[tuple[str, bool]]:
     """The clauses of ``text``, each with whether a short reply after it turns it
     around: "kubernetes? no thanks", "storytelling w data? not my thing at all" (a reply
@@ -570,12 +590,14 @@ def _clauses(
     out: list[tuple[str, bool]] = []
     for clause in _CLAUSE.split(text):
         words = tokens(clause)
+        # "presenting to the c-suite? i avoid it like the plague": a dislike of "it"
+        # refers back as surely as a short "no thanks" does.
+        refers = len(words) <= _BACK_REPLY and bool(backrefs & set(words))
         reply = (
             out
             and words
-            and len(words) <= _SHORT_REPLY
             and negators & set(words)
-            and set(words) <= reply_words
+            and ((len(words) <= _SHORT_REPLY and set(words) <= reply_words) or refers)
             and not signals.contains([stem(w) for w in words])
         )
         if reply:
@@ -598,6 +620,8 @@ def _clause_words(text: str) -> tuple[tuple[str, ...], ...]:
 
 _QUOTE_REACH = 3
 """A negator this close to a phrase is quoted with it ("hate devops")."""
+_BACK_REPLY = 8
+"""Words in a reply that refers back with a pronoun ("i avoid it like the plague")."""
 _SHORT_REPLY = 5
 """Words in a reply ("no thanks", "not my thing at all") that refers to the clause
 before it."""

@@ -204,6 +204,9 @@ class Cues:
     fit_comparatives: frozenset[str] = frozenset()
     """"better", "best": in "which is better?" after a self-description, a question
     about fit; other comparatives compare the roles ("which pays more")."""
+    backrefs: frozenset[str] = frozenset()
+    """"it", "that": a dislike said of one of these in the next clause turns the clause
+    before it around ("presenting to execs? i avoid it like the plague")."""
     near_negators: frozenset[str] = frozenset()
     """"over", "than": negators only right before what they turn around."""
     places: frozenset[str] = frozenset()
