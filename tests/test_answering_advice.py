@@ -375,3 +375,14 @@ def test_over_as_a_place_does_not_turn_around_what_follows(engine):
 def test_over_as_a_preference_still_turns_around_what_follows(engine):
     reply = engine.ask("i prefer building pipelines over statistics. ds or mle?")
     assert reply.fit.role == "ml-engineer"
+
+
+def test_choosing_something_that_is_not_a_career_is_not_advice(engine):
+    assert engine.ask("which AI certification should I pursue first?").status != "advised"
+
+
+def test_what_the_job_will_ask_of_the_person_is_a_lookup_wherever_it_sits(engine):
+    reply = engine.ask(
+        "if i end up as a data scientist will i actually need docker or is that an mle thing"
+    )
+    assert reply.status != "advised"

@@ -35,7 +35,7 @@ def test_a_place_outside_the_us_is_named(engine):
 
 def test_two_tools_compared_with_each_other_are_named(engine):
     reply = engine.ask("Kubeflow vs MLflow – Which MLOps tool should you use")
-    assert reply.not_covered == ("how kubeflow and mlflow compare",)
+    assert reply.not_covered == ("how Kubeflow and MLflow compare",)  # as the person wrote them
 
 
 def test_another_profession_beside_ours_is_named(engine):
@@ -159,3 +159,13 @@ def test_a_doubtful_answer_says_which_words_the_article_never_uses(engine):
     assert reply.not_covered == ("burden",)
     assert "I'm not sure the article covers “burden”" in reply.text
     assert "Day-to-Day Work Experience" in {c.section for c in reply.citations}
+
+
+def test_two_tools_one_synonym_folds_together_are_still_two_tools_compared(engine):
+    reply = engine.ask("Should I learn PyTorch or TensorFlow?")
+    assert reply.not_covered == ("how PyTorch and TensorFlow compare",)
+
+
+def test_how_long_in_a_month_is_named_as_not_covered(engine):
+    reply = engine.ask("how to become a data scientist in a month?")
+    assert "how long it takes" in reply.not_covered

@@ -84,3 +84,15 @@ def test_a_verdict_asked_of_one_role_answers_who_it_suits(engine):
 )
 def test_how_to_become_one_answers_the_education_route(engine, question, entry):
     assert engine.ask(question).entries == (entry,)
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("What is the Role of a Machine Learning Engineer?", "mle-role"),
+        ("mle role", "mle-role"),
+        ("will ai take data scientist jobs", "both-future-ai-replace"),
+    ],
+)
+def test_a_role_restated_as_job_or_role_is_the_role_itself(engine, question, entry):
+    assert engine.ask(question).entries == (entry,)

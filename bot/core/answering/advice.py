@@ -155,6 +155,14 @@ class Advisor:
             return None
         if analysis.unknown and not analysis.roles and not found and not fit_request:
             return None  # "git merge vs rebase, which should i use": not about careers
+        if (
+            not analysis.roles
+            and not found
+            and not self._asks_fit(words)
+            and not self.cues.role_nouns & {stem(w) for w in words}
+            and any(self.topics_of(t) - {self.choosing_topic} for t in analysis.content)
+        ):
+            return None  # "which AI certification should i pursue first?": not a career
         # Asking which role fits, in so many words, or choosing between the two;
         # "which of the two involves more coding" compares them, it asks no advice.
         picks = self._picks(text, analysis) and (not self.cues.comparative & set(words) or opens)
@@ -371,6 +379,8 @@ class Advisor:
         reports", "do mles need docker") rather than about the person ("is ds for me")."""
         reach = self.policy.role_question_reach
         for words in _clause_words(text):
+            if self._asks_needs(words):
+                return True  # "if i end up as a ds will i actually need docker"
             if not self._question(words) or self.self_reference & set(words):
                 continue
             if self.verdicts.contains(words):
@@ -378,6 +388,16 @@ class Advisor:
             if len({key for _, key, _ in self.role_names.scan(words)}) > 1:
                 continue  # "which of ds/mle for that": a choice between them
             if any(self.role_names.at(words, j) for j in range(1, reach + 2)):
+                return True
+        return False
+
+    def _asks_needs(self, words: Sequence[str]) -> bool:
+        """ "will i (actually) need docker", "do i have to know stats": what the job
+        will ask of the person, a lookup about the role, wherever it sits in a clause."""
+        for i, word in enumerate(words[:-2]):
+            if word not in self.cues.question_openers or words[i + 1] not in self.self_reference:
+                continue
+            if self.cues.needs & set(words[i + 2 : i + 2 + self.policy.role_question_reach]):
                 return True
         return False
 

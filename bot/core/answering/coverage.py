@@ -179,10 +179,14 @@ class CoverageJudge:
             if self.tool_topic in self.analyzer.topics_of(t) and t not in self.generic
         ]
         asks_between = analysis.compare_cue or bool(self.alternative & set(analysis.tokens))
-        if asks_between and not analysis.named_roles and len(tools) >= 2:
+        names = [surfaces.get(t, t) for t in tools]
+        if asks_between and len(names) < 2:
+            # "pytorch or tensorflow" is one term ("framework") but two tools named.
+            names = self._named_tools(analysis.tokens) or names
+        if asks_between and not analysis.named_roles and len(names) >= 2:
             # The article names tools but never compares them with each other: what it
             # says about them is worth giving, with the comparison named as missing.
-            a, b = (surfaces.get(t, t) for t in tools[:2])
+            a, b = (_as_written(analysis.text, tuple(n.split())) for n in names[:2])
             qualifiers.append(f"how {a} and {b} compare")
         unknown = tuple(
             (term, word)
@@ -316,6 +320,20 @@ class CoverageJudge:
             return decision
         entry = self._for_role(closest, analysis) or closest
         return dataclasses.replace(decision, rule=decision.rule + "+closest", entries=(entry,))
+
+    def _named_tools(self, words: tuple[str, ...]) -> list[str]:
+        """The tools a question names word by word, each once as written: synonyms fold
+        "pytorch" and "tensorflow" into one term, but the question names two."""
+        named = []
+        for word in dict.fromkeys(words):
+            terms = self.analyzer.terms(word)
+            if (
+                terms
+                and not terms & self.generic
+                and any(self.tool_topic in self.analyzer.topics_of(t) for t in terms)
+            ):
+                named.append(word)
+        return named
 
     def _may_match_loosely(self, words: tuple[str, ...]) -> bool:
         present = set(words)

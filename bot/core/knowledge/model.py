@@ -222,6 +222,12 @@ class Cues:
     prefers, and it outweighs what came before it the other way."""
     adding: frozenset[str] = frozenset()
     """"also", "too": after a "but", what follows adds to what came before."""
+    needs: frozenset[str] = frozenset()
+    """"need", "have": after "will i", "do i", the question is what the job asks of
+    the person ("will i need docker"), a lookup about the role."""
+    role_words: frozenset[str] = frozenset()
+    """"job", "role": beside a role name they restate it ("mle role", "the job of a
+    data scientist"), and the question is about the role itself."""
     evaluative: frozenset[str] = frozenset()
     """"good", "worth": "is data science worth it?" asks whether the career is a good
     choice, not what the role is."""
