@@ -96,3 +96,15 @@ def test_how_to_become_one_answers_the_education_route(engine, question, entry):
 )
 def test_a_role_restated_as_job_or_role_is_the_role_itself(engine, question, entry):
     assert engine.ask(question).entries == (entry,)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Data Science vs Machine Learning: Which Career Path is Better?",
+        "Is Machine Learning Engineering a Good Career Path?",
+    ],
+)
+def test_a_verdict_on_the_career_answers_who_each_role_suits(engine, question):
+    reply = engine.ask(question)
+    assert {c.section for c in reply.citations} == {"Making the Right Career Choice"}

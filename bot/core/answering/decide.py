@@ -127,9 +127,12 @@ class Decider:
         # The first role in roles.yaml order, whatever the set's order.
         role = next(r.id for r in self.knowledge.roles if r.id in analysis.roles)
         judged = bool(self.knowledge.lexicon.cues.evaluative & set(analysis.words))
-        topic = analysis.topic or (
-            self.choosing_topic if analysis.choosing or judged else self.definition_topic
-        )
+        if judged:
+            topic = self.choosing_topic  # "is ml engineering a good career path?"
+        else:
+            topic = analysis.topic or (
+                self.choosing_topic if analysis.choosing else self.definition_topic
+            )
         entry = None
         if analysis.level:
             # "what does a junior MLE do": the level's entry, career path first.

@@ -265,7 +265,11 @@ class Engine:
             w.startswith(ROLE) or w in lexicon.stop_words or w in lexicon.cues.role_words
             for w in analysis.words
         )  # not "will ai take data scientist jobs"
-        if not analysis.content or (bare and analysis.roles):
+        # "ds vs mle: which career path is better?" asks which to choose.
+        judged = bool(lexicon.cues.evaluative & set(analysis.words)) and set(analysis.content) <= (
+            lexicon.cues.role_words | lexicon.cues.role_nouns
+        )
+        if not analysis.content or ((bare or judged) and analysis.roles):
             # "mle role", "what is the job of a data scientist": the role itself.
             if analysis.roles:
                 return decider.about_roles(analysis, "bare-role"), analysis
