@@ -199,11 +199,11 @@ class Policy:
     """Strength bonus per unit of lead over the runner-up..."""
     margin_cap: float = 0.3
     """...counted up to this lead (also the lead of a lone candidate)."""
-    calibration_slope: float = 3.05
+    calibration_slope: float = 3.18
     """Platt scaling of strength to P(right); fitted by tools/calibrate.py on dev and
     real-dev together, each part weighing the same, so 0.9 means about nine in ten
     right on real questions too."""
-    calibration_midpoint: float = 0.481
+    calibration_midpoint: float = 0.489
     """Strength at which an answer is right half the time; fitted with the slope."""
     role_confidence: float = 0.8
     """Confidence of a role's own entry for a bare role ("mle?", "is data science
