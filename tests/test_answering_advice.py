@@ -386,3 +386,19 @@ def test_what_the_job_will_ask_of_the_person_is_a_lookup_wherever_it_sits(engine
         "if i end up as a data scientist will i actually need docker or is that an mle thing"
     )
     assert reply.status != "advised"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "sas enterprise guide at an insurance co + tableau for the reporting side. where do i slot in",
+        "cs phd dropout, was working on compilers. which road should i take",
+    ],
+)
+def test_a_short_closing_question_about_the_person_asks_which_role_fits(engine, message):
+    assert engine.ask(message).status == "advised"
+
+
+def test_a_closing_question_about_a_topic_is_still_a_lookup(engine):
+    reply = engine.ask("i use tableau at work. what tools do ml engineers use?")
+    assert reply.status != "advised"

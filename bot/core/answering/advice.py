@@ -127,7 +127,11 @@ class Advisor:
             if analysis.content and set(analysis.content) <= self.cues.asks_why:
                 return "advice-why", self.weigh(tuple(previous))
         words = tokens(text)
-        fit_request = analysis.choosing_phrase or self._asks_fit(words)
+        fit_request = (
+            analysis.choosing_phrase
+            or self._asks_fit(words)
+            or bool(found and self._closing_fit_question(text, found))
+        )
         opens = self._opens_with(text, found, others)
         profile = self._profile(words)
         about_self = (
@@ -222,6 +226,31 @@ class Advisor:
         if about_self and (fit_request or (short and chooses)):
             return "advice-criteria", self.weigh(())
         return None
+
+    def _closing_fit_question(self, text: str, found: Sequence[FoundSignal]) -> bool:
+        """ "stata + sql are my bread and butter. what does that make me", "...where do
+        i slot in", "...which road should i take": after the person has said something
+        about themselves, a short closing question about them or about which role, and
+        about nothing else, asks which role fits, however it is worded."""
+        clauses = [c for c in _clause_words(text) if c]
+        if len(clauses) < 2:
+            return False
+        last = clauses[-1]
+        if len(last) > self.policy.closing_question_words or not self._question(last):
+            return False
+        if not (self.cues.which | self.cues.where) & set(last):
+            return False  # "do i need stats" is a question about the job
+        person = self.self_reference & set(last)
+        career = self.cues.role_nouns & {stem(w) for w in last}
+        if not (person or career):
+            return False
+        openers = self.cues.which | self.cues.where
+        asked = " ".join(
+            w for w in last if w not in openers and stem(w) not in self.cues.role_nouns
+        )
+        if any(self.topics_of(t) - {self.choosing_topic} for t in self.terms_of(asked)):
+            return False  # "what tools should i learn" asks about tools
+        return self._stated(" ".join(" ".join(c) for c in clauses[:-1]), found)
 
     def _story_then_verdict(self, text: str, found: Sequence[FoundSignal]) -> bool:
         """ "kept our model serving alive thru black friday, zero downtime. thoughts?":

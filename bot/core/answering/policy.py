@@ -252,6 +252,8 @@ class Policy:
     """A negator turns around a phrase at most this many words after it: "throwing
     models over the wall and im the one who gets them running in prod" is not against
     production work."""
+    closing_question_words: int = 8
+    """A closing question this short ("where do i slot in") can ask which role fits."""
     near_negator_reach: int = 4
     """"over", "than", "instead" turn around only a phrase this close after them
     ("building over analysis", "instead of stats"), not "over in the stats dept"."""

@@ -168,6 +168,9 @@ class Cues:
     who: frozenset[str] = frozenset()
     """"who earns more": a question that picks between the roles."""
     which: frozenset[str] = frozenset()
+    where: frozenset[str] = frozenset()
+    """"what", "where": with "which", the openers of a closing question about fit
+    ("what does that make me", "where do i slot in")."""
     """"which one", "which pays more": picks between the roles with a role noun or comparative."""
     pay_context: frozenset[str] = frozenset()
     """"how much", "money": anywhere in a message, ``pay_verbs`` mean pay."""
