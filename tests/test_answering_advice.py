@@ -402,3 +402,9 @@ def test_a_short_closing_question_about_the_person_asks_which_role_fits(engine, 
 def test_a_closing_question_about_a_topic_is_still_a_lookup(engine):
     reply = engine.ask("i use tableau at work. what tools do ml engineers use?")
     assert reply.status != "advised"
+
+
+def test_asking_for_help_between_the_two_roles_gets_the_criteria(engine):
+    reply = engine.ask("career advice pls: data scientist or ml engineer")
+    assert reply.status == "advised" and reply.fit.signals == ()
+    assert "Making the Right Career Choice" in {c.section for c in reply.citations}

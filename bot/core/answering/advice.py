@@ -223,7 +223,10 @@ class Advisor:
             return "advice", self.weigh(found, self.even.contains(words))
         short = len(analysis.content) <= self.policy.criteria_max_terms
         chooses = analysis.choosing or analysis.either_or
-        if about_self and (fit_request or (short and chooses)):
+        helped = short and analysis.either_or and bool(self.cues.help_words & set(words))
+        if (about_self or helped) and (fit_request or (short and chooses)):
+            # "career advice pls: data scientist or ml engineer": help choosing, with
+            # nothing said about the person yet.
             return "advice-criteria", self.weigh(())
         return None
 

@@ -168,6 +168,9 @@ class Cues:
     who: frozenset[str] = frozenset()
     """"who earns more": a question that picks between the roles."""
     which: frozenset[str] = frozenset()
+    help_words: frozenset[str] = frozenset()
+    """"advice", "help": with the two roles offered, a request for help choosing
+    ("career advice pls: ds or mle?")."""
     where: frozenset[str] = frozenset()
     """"what", "where": with "which", the openers of a closing question about fit
     ("what does that make me", "where do i slot in")."""
