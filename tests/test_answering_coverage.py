@@ -169,3 +169,12 @@ def test_two_tools_one_synonym_folds_together_are_still_two_tools_compared(engin
 def test_how_long_in_a_month_is_named_as_not_covered(engine):
     reply = engine.ask("how to become a data scientist in a month?")
     assert "how long it takes" in reply.not_covered
+
+
+def test_a_clarify_still_says_what_the_article_does_not_cover(engine):
+    reply = engine.ask(
+        "How do qualifications and experience level affect a freelance data scientist's "
+        "hourly rate?"
+    )
+    assert reply.not_covered and "freelancing" in reply.not_covered[0]
+    assert reply.text.startswith("The article doesn't cover")

@@ -94,7 +94,10 @@ def compose(
     reply = _compose(knowledge, question, decision, counterpart)
     if not decision.not_covered:
         return reply
-    if reply.status in ("answered", "compared"):
+    if reply.status == "clarify":
+        lead = NOT_COVERED.format(names=spoken_list(decision.not_covered))
+        reply = replace(reply, body=lead + "\n\n" + reply.body)
+    elif reply.status in ("answered", "compared"):
         if decision.unsure:
             lead = UNSURE.format(names=spoken_list([f"“{w}”" for w in decision.not_covered]))
         else:

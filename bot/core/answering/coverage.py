@@ -242,7 +242,9 @@ class CoverageJudge:
         if not gaps.names:
             return self._unsure(decision, analysis, trace)
         trace.add("coverage", focus=gaps.focus, qualifiers=gaps.qualifiers)
-        if decision.kind == "decline":
+        if decision.kind in ("decline", "clarify"):
+            # "a freelance data scientist's hourly rate": whatever the options offered,
+            # say what the article doesn't cover.
             return dataclasses.replace(decision, not_covered=gaps.names)
         if decision.kind not in ("answer", "compare"):
             return decision
