@@ -408,3 +408,8 @@ def test_asking_for_help_between_the_two_roles_gets_the_criteria(engine):
     reply = engine.ask("career advice pls: data scientist or ml engineer")
     assert reply.status == "advised" and reply.fit.signals == ()
     assert "Making the Right Career Choice" in {c.section for c in reply.citations}
+
+
+def test_someone_switching_careers_who_offers_the_two_roles_gets_the_criteria(engine):
+    reply = engine.ask("24f, switching careers, ds or mle??")
+    assert reply.status == "advised" and reply.fit.signals == ()
