@@ -235,37 +235,34 @@ class Advisor:
         i slot in", "...which road should i take": after the person has said something
         about themselves, a short closing question about them or about which role, and
         about nothing else, asks which role fits, however it is worded."""
-        clauses = [c for c in _clause_words(text) if c]
-        if len(clauses) < 2:
+        story, last = _story_and_close(text)
+        if not story or len(last) > self.policy.closing_question_words or not self._question(last):
             return False
-        last = clauses[-1]
-        if len(last) > self.policy.closing_question_words or not self._question(last):
-            return False
-        if not (self.cues.which | self.cues.where) & set(last):
+        openers = self.cues.which | self.cues.where
+        if not openers & set(last):
             return False  # "do i need stats" is a question about the job
         person = self.self_reference & set(last)
         career = self.cues.role_nouns & {stem(w) for w in last}
         if not (person or career):
             return False
-        openers = self.cues.which | self.cues.where
         asked = " ".join(
             w for w in last if w not in openers and stem(w) not in self.cues.role_nouns
         )
         if any(self.topics_of(t) - {self.choosing_topic} for t in self.terms_of(asked)):
             return False  # "what tools should i learn" asks about tools
-        return self._stated(" ".join(" ".join(c) for c in clauses[:-1]), found)
+        return self._stated(" ".join(" ".join(c) for c in story), found)
 
     def _story_then_verdict(self, text: str, found: Sequence[FoundSignal]) -> bool:
         """ "kept our model serving alive thru black friday, zero downtime. thoughts?":
         a story about the person that closes on nothing but a request for a verdict,
         with no question of its own on the way, asks for advice however much else it
         tells."""
-        clauses = [c for c in _clause_words(text) if c]
-        if len(clauses) < 2 or not self.verdicts.contains(clauses[-1]):
+        story, last = _story_and_close(text)
+        if not story or not self.verdicts.contains(last):
             return False
-        if len(clauses[-1]) > _SHORT_REPLY or self.phrases.contains([stem(w) for w in clauses[-1]]):
+        if len(last) > _SHORT_REPLY or self.phrases.contains([stem(w) for w in last]):
             return False  # "thoughts on docker?" asks about docker
-        if any(self._question(c) for c in clauses[:-1]):
+        if any(self._question(c) for c in story):
             return False
         return self._stated(text, found)
 
@@ -489,7 +486,7 @@ class Advisor:
                 last = None
         return last
 
-    def _negated_after(self, rest: Sequence[str], starts: dict[int, str | None]) -> bool:
+    def _negated_after(self, rest: Sequence[str], same_side: set[int]) -> bool:
         """Whether what follows a phrase in its clause turns it around: "docker makes
         me want to cry", "on call is not for me". A negative word that is itself denied
         does not ("kubernetes doesnt scare me", "stats is not boring"), nor one after
@@ -497,11 +494,10 @@ class Advisor:
         thought of servers makes me sick"); "ci/cd and k8s configs make my eyes glaze
         over" turns both around, but in "i live in docker and terraform and stats bores
         me" only stats is boring: the reach ends at a phrase pointing the other way.
-        ``starts``: where other phrases start in ``rest``, and the role each points to
-        (``None`` for the phrase's own role)."""
+        ``same_side``: where phrases pointing the same way start in ``rest``."""
         reach = self.policy.double_negation_reach
         for k, word in enumerate(rest):
-            if word in self.cues.joiners and (k + 1 not in starts or starts[k + 1] is not None):
+            if word in self.cues.joiners and k + 1 not in same_side:
                 break
             if word in self.cues.after_negators and not self.cues.negators & set(
                 rest[max(0, k - reach) : k]
@@ -544,11 +540,8 @@ class Advisor:
                     last = self._negated_before(words, i)
                     before = last is not None
                     end = i + len(key)
-                    mine = roles[i]
-                    starts = {
-                        j - end: (None if roles[j] == mine else "other") for j in roles if j >= end
-                    }
-                    after = self._negated_after(words[end:], starts)
+                    same_side = {j - end for j, r in roles.items() if j >= end and r == roles[i]}
+                    after = self._negated_after(words[end:], same_side)
                     negated = against != (before or after or turned)
                     role = self.other(signal.role) if negated else signal.role
                     said = tuple(words[i : i + len(key)])
@@ -668,6 +661,12 @@ def _clause_words(text: str) -> tuple[tuple[str, ...], ...]:
     """The words of each clause of ``text``: the advisor looks at the clauses of the
     message at hand several times, so they are split once."""
     return tuple(tuple(tokens(clause)) for clause in _CLAUSE.split(text))
+
+
+def _story_and_close(text: str) -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]:
+    """The clauses before the last one, and the last one ("...zero downtime", "thoughts?")."""
+    clauses = tuple(c for c in _clause_words(text) if c)
+    return clauses[:-1], clauses[-1] if clauses else ()
 
 
 _QUOTE_REACH = 3

@@ -19,7 +19,7 @@ from bot.core.answering.advice import FitResult
 from bot.core.answering.matching import Candidate
 from bot.core.answering.policy import Policy
 from bot.core.answering.trace import Trace
-from bot.core.answering.understanding import Analysis
+from bot.core.answering.understanding import ROLE, Analysis
 from bot.core.knowledge import Entry, Knowledge
 
 Kind = Literal["answer", "compare", "clarify", "decline", "smalltalk", "advise"]
@@ -103,16 +103,38 @@ class Decider:
             return self.decline("other-profession", template.format(names=names))
         return None
 
+    def only_roles(self, analysis: Analysis) -> bool:
+        """Whether a question asks about the roles themselves: nothing but role names
+        ("mle?"), a role restated ("mle role", "what is the job of a data scientist"),
+        or a verdict on the career ("ds vs mle: which career path is better?"). "will ai
+        take data scientist jobs" says more than the role."""
+        if not analysis.content:
+            return True
+        if not analysis.roles:
+            return False
+        lexicon = self.knowledge.lexicon
+        cues = lexicon.cues
+        content = set(analysis.content)
+        restated = content <= cues.role_words and all(
+            w.startswith(ROLE) or w in lexicon.stop_words or w in cues.role_words
+            for w in analysis.words
+        )
+        judged = bool(cues.evaluative & set(analysis.words)) and content <= (
+            cues.role_words | cues.role_nouns
+        )
+        return restated or judged
+
     def about_roles(self, analysis: Analysis, rule: str) -> Decision:
         """A bare role ("mle?", "what is a data scientist") gets the role's definition;
         both roles get the two definitions side by side."""
         p = self.policy
+        # "which is better, ds or mle", "is ml engineering a good career path?": a
+        # verdict asked of a role is a question about choosing it.
+        judged = bool(self.knowledge.lexicon.cues.evaluative & set(analysis.words))
         if len(analysis.roles) > 1:
-            # "ML engineer or data scientist?" and "which is better, ds or mle" ask for
-            # a choice, "DS vs MLE" for the difference: the choosing topic or the two
-            # definitions.
-            judges = self.knowledge.lexicon.cues.evaluative & set(analysis.words)
-            chooses = analysis.choosing or analysis.either_or or bool(judges)
+            # "ML engineer or data scientist?" asks for a choice, "DS vs MLE" for the
+            # difference: the choosing topic or the two definitions.
+            chooses = analysis.choosing or analysis.either_or or judged
             topic = self.choosing_topic if chooses else self.definition_topic
             pair = self.pair(topic, None)
             if pair:
@@ -126,9 +148,8 @@ class Decider:
                 )
         # The first role in roles.yaml order, whatever the set's order.
         role = next(r.id for r in self.knowledge.roles if r.id in analysis.roles)
-        judged = bool(self.knowledge.lexicon.cues.evaluative & set(analysis.words))
         if judged:
-            topic = self.choosing_topic  # "is ml engineering a good career path?"
+            topic = self.choosing_topic
         else:
             topic = analysis.topic or (
                 self.choosing_topic if analysis.choosing else self.definition_topic

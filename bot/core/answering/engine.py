@@ -34,7 +34,7 @@ from bot.core.answering.prepare import prepare
 from bot.core.answering.reply import Reply, RoleCard, TopicInfo
 from bot.core.answering.smalltalk import SmallTalkMatcher
 from bot.core.answering.trace import Rows, Trace
-from bot.core.answering.understanding import ROLE, Analysis, Analyzer
+from bot.core.answering.understanding import Analysis, Analyzer
 from bot.core.knowledge import Entry, Knowledge, load_knowledge
 
 __all__ = ["Engine", "Response", "UnknownRoleError"]
@@ -260,17 +260,7 @@ class Engine:
             # Interviews, résumés, installing software: not what the article covers, even
             # when the question names a role ("DS interview tips").
             return decider.decline("help-request"), analysis
-        lexicon = brain.knowledge.lexicon
-        bare = set(analysis.content) <= lexicon.cues.role_words and all(
-            w.startswith(ROLE) or w in lexicon.stop_words or w in lexicon.cues.role_words
-            for w in analysis.words
-        )  # not "will ai take data scientist jobs"
-        # "ds vs mle: which career path is better?" asks which to choose.
-        judged = bool(lexicon.cues.evaluative & set(analysis.words)) and set(analysis.content) <= (
-            lexicon.cues.role_words | lexicon.cues.role_nouns
-        )
-        if not analysis.content or ((bare or judged) and analysis.roles):
-            # "mle role", "what is the job of a data scientist": the role itself.
+        if decider.only_roles(analysis):
             if analysis.roles:
                 return decider.about_roles(analysis, "bare-role"), analysis
             return decider.decline("no-content"), analysis
