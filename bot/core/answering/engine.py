@@ -14,12 +14,14 @@ invalid.
 from __future__ import annotations
 
 import dataclasses
+import enum
 import time
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeAlias
 
-from bot.core.answering.advice import Advisor, FoundSignal
+from bot.core.answering.advice import Advisor, FitResult, FoundSignal
 from bot.core.answering.asks import split_asks
 from bot.core.answering.compose import QUIZ_RULE, compose, role_card
 from bot.core.answering.context import ContextResolver
@@ -43,6 +45,15 @@ QUIZ_QUESTION = "Which role fits me? (the /fit quiz)"
 """What a quiz result replies to."""
 TRACE_CANDIDATES = 5
 """Candidates shown in a trace."""
+
+
+class _Unset(enum.Enum):
+    NOT_YET = enum.auto()
+
+
+_NOT_YET = _Unset.NOT_YET
+Advice: TypeAlias = tuple[str, FitResult] | _Unset | None
+"""The advisor's verdict on a message, or ``_NOT_YET`` when it has not been asked."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,17 +140,19 @@ class Engine:
         previous = self.conversations.get(conversation)
         several = None
         asked = None
+        advice: Advice = _NOT_YET
         if len(asks) > 1:
             # "ds or mle? no clue what i want" is one request about the person, not two
             # questions: advice is judged on the whole message first.
             asked = brain.analyzer.analyse(text)
             earlier = previous.advice if previous else ()
-            if brain.advisor.consider(text, asked, earlier) is None:
+            advice = brain.advisor.consider(text, asked, earlier)
+            if advice is None:
                 several = self._several(brain, asks, previous, trace)
         if several is not None:
             decision, analysis = several
         else:
-            decision, analysis = self._decide(brain, text, previous, trace, asked)
+            decision, analysis = self._decide(brain, text, previous, trace, asked, advice)
             if analysis is not None:
                 decision = brain.coverage.review(decision, analysis, trace)
         trace.add(
@@ -215,6 +228,7 @@ class Engine:
         previous: Turn | None,
         trace: Trace,
         asked: Analysis | None = None,
+        advice: Advice = _NOT_YET,
     ) -> tuple[Decision, Analysis | None]:
         """Run the stages in order; the first rule that decides ends the pipeline.
         ``asked`` is ``text`` already analysed, when the caller has done it."""
@@ -228,7 +242,8 @@ class Engine:
 
         asked = asked or brain.analyzer.analyse(text)
         _trace_analysis(trace, asked, self.policy)
-        advice = brain.advisor.consider(text, asked, previous.advice if previous else ())
+        if isinstance(advice, _Unset):  # the caller may have asked the advisor already
+            advice = brain.advisor.consider(text, asked, previous.advice if previous else ())
         if advice is not None:
             rule, result = advice
             trace.add(
