@@ -55,6 +55,9 @@ def test_no_usable_signal_gives_the_criteria_and_the_quiz(engine):
         "do mles need kubernetes",
         "im a data scientist, how much should i earn?",
         "should i become a dentist or a vet",
+        # Saying "i" does not make a lookup a request, for the rules or the learned gate.
+        "im a nurse, do data scientists work in hospitals?",
+        "i have a stats degree, how much do ml engineers earn in seattle?",
     ],
 )
 def test_a_lookup_that_mentions_a_role_is_not_advice(engine, question):

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from bot.core.answering.advice_gate import Opinion, gate_features, opinion
 from bot.core.answering.policy import Policy
 from bot.core.answering.understanding import ROLE, Analysis
 from bot.core.knowledge import FitSignal, Knowledge
@@ -46,6 +47,8 @@ class FitResult:
     """The role the evidence leans to; None when it is balanced."""
     score: dict[str, int] = field(default_factory=dict)
     found: tuple[FoundSignal, ...] = ()
+    learned: Opinion | None = None
+    """The learned gate's opinion, when it, not the rules, recognised the request."""
 
 
 class Advisor:
@@ -111,12 +114,67 @@ class Advisor:
         describes themselves and asks which role fits ("been a java dev, mle or ds for
         me?"), asks for help choosing with nothing about themselves yet ("can't decide,
         help me pick one"), or follows up on advice ("why?", "and if I also like
-        dashboards?"). A lookup that mentions a role is never advice."""
+        dashboards?"). A lookup that mentions a role is never advice. The rules decide
+        first; where they see no request, the learned gate may still see one."""
+        found = self._own_signals(text, analysis)
+        ruled = self._by_rules(text, analysis, previous, found)
+        if ruled is not None:
+            return ruled
+        return self._learned(text, found)
+
+    def _own_signals(self, text: str, analysis: Analysis) -> tuple[FoundSignal, ...]:
+        """The signals said about the person: "why software engineers have on-call
+        duties" is other people's job, and "sitting w the product managers" names
+        colleagues, not a career."""
+        others = {_stems(p) for p in self._careers_named(text, analysis)}
+        return tuple(f for f in self.find(text) if _stems(f.text) not in others)
+
+    def _careers_named(self, text: str, analysis: Analysis) -> list[str]:
+        """The other professions named as careers, not as colleagues."""
         colleagues = self._colleagues(text, analysis.professions)
-        professions = [p for p in analysis.professions if p not in colleagues]
+        return [p for p in analysis.professions if p not in colleagues]
+
+    def gate_features(self, text: str) -> frozenset[str]:
+        """What the learned gate sees of ``text`` (see :mod:`.advice_gate`)."""
+        words = tokens(text)
+        found = self.find(text)
+        _, last = _story_and_close(text)
+        return gate_features(
+            [stem(w) for w in words],
+            [stem(w) for w in last],
+            signals=len(found),
+            sides=len({f.role for f in found if f.role}),
+            self_reference=bool(self.self_reference & set(words)),
+            question=text.rstrip().endswith("?"),
+            roles=len({key for _, key, _ in self.role_names.scan(words)}),
+        )
+
+    def _learned(self, text: str, found: tuple[FoundSignal, ...]) -> tuple[str, FitResult] | None:
+        """Advice the rules missed, when the learned gate is confident the message asks
+        which role fits and the person has said something about themselves: a signal
+        ("backend for 3 yrs"), or at least "i"/"me" (then the criteria, as for "help me
+        pick one")."""
+        words = tokens(text)
+        about_self = bool(found) or bool(self.self_reference & set(words))
+        if not about_self or not self.knowledge.advice_gate.weights:
+            return None
+        seen = opinion(self.knowledge.advice_gate, self.gate_features(text))
+        if seen.probability < self.policy.advice_gate_min:
+            return None
+        result = self.weigh(found, self.even.contains(words)) if found else self.weigh(())
+        rule = "advice-learned" if found else "advice-learned-criteria"
+        return rule, dataclasses.replace(result, learned=seen)
+
+    def _by_rules(
+        self,
+        text: str,
+        analysis: Analysis,
+        previous: Sequence[FoundSignal],
+        found: tuple[FoundSignal, ...],
+    ) -> tuple[str, FitResult] | None:
+        """The hand-written rules: each names the wording it recognises."""
+        professions = self._careers_named(text, analysis)
         others = {_stems(p) for p in professions}
-        # "why software engineers have on-call duties": other people's job, not a signal.
-        found = tuple(f for f in self.find(text) if _stems(f.text) not in others)
         if previous:
             adds = self.self_reference & set(tokens(text)) or analysis.words[:1] == ("and",)
             # "and if i also like dashboards?" adds to the advice; "and who deploys

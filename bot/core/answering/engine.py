@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TypeAlias
 
 from bot.core.answering.advice import Advisor, FitResult, FoundSignal
+from bot.core.answering.advice_gate import Opinion
 from bot.core.answering.asks import split_asks
 from bot.core.answering.compose import QUIZ_RULE, compose, role_card
 from bot.core.answering.context import ContextResolver
@@ -250,6 +251,7 @@ class Engine:
                 "advise",
                 signals=Rows(f"{f.text} → {f.role or 'both'}" for f in result.found) or None,
                 leaning=result.role or "balanced",
+                learned_gate=_gate_note(result.learned),
             )
             return Decision("advise", rule, remember=True, advice=result), asked
         decision = decider.other_profession(asked)
@@ -410,3 +412,10 @@ def _trace_analysis(trace: Trace, a: Analysis, policy: Policy) -> None:
         cues=cues,
         known_share=a.known_share(policy),
     )
+
+
+def _gate_note(seen: Opinion | None) -> str | None:
+    """Why the learned gate took the message as a request for advice, for ``--explain``."""
+    if seen is None:
+        return None
+    return f"p={seen.probability:.2f}, pushed by " + ", ".join(seen.reasons)

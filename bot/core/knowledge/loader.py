@@ -11,6 +11,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from bot.core.knowledge.advice_gate import FILE as ADVICE_GATE_FILE
+from bot.core.knowledge.advice_gate import advice_gate_from
 from bot.core.knowledge.coverage import FILE as COVERAGE_FILE
 from bot.core.knowledge.coverage import coverage_from
 from bot.core.knowledge.figures import FILE as FIGURES_FILE
@@ -84,6 +86,8 @@ def load_knowledge(directory: Path | str | None = None) -> Knowledge:
     coverage = coverage_from(data, check, known)
     check, data = _read(base, FIT_FILE, problems)
     fit = fit_from(data, check, source, {r.id for r in roles})
+    gate_path = base / ADVICE_GATE_FILE
+    advice_gate = advice_gate_from(gate_path, Checker(problems, _display(gate_path, base)))
     figures = _load_figures(base, problems, source, roles, topics, entries, coverage)
     # Phrasings are compared the way the matcher will see them: without the KB's own
     # stop words (none if the lexicon could not be read at all: the load fails then).
@@ -103,6 +107,7 @@ def load_knowledge(directory: Path | str | None = None) -> Knowledge:
         lexicon=lexicon,
         coverage=coverage,
         fit=fit,
+        advice_gate=advice_gate,
         figures=figures,
     )
 

@@ -454,6 +454,18 @@ class CitedLine:
 
 
 @dataclass(frozen=True, slots=True)
+class AdviceGate:
+    """``advice_gate.json``: a logistic model, trained on the dev sets by
+    ``tools/train_advice_gate.py``, that says how likely a message is to ask which role
+    fits the person. The hand-written rules decide first; this is a second opinion for
+    the wordings they have never seen ("what's my move", "which lane am i"). Empty
+    weights (no file) mean no second opinion."""
+
+    weights: Mapping[str, float] = field(default_factory=dict)
+    bias: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
 class Fit:
     """``fit.yaml``: self-description signals and the /fit quiz built from them."""
 
@@ -575,6 +587,7 @@ class Knowledge:
     lexicon: Lexicon = field(default_factory=Lexicon)
     coverage: Coverage = field(default_factory=Coverage)
     fit: Fit = field(default_factory=Fit)
+    advice_gate: AdviceGate = field(default_factory=AdviceGate)
     figures: Figures = field(default_factory=Figures)
     by_id: Mapping[str, Entry] = field(init=False, repr=False)
     _primaries: Mapping[tuple[str, str], Entry] = field(init=False, repr=False)
