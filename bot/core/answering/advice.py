@@ -651,7 +651,11 @@ class Advisor:
         # Evidence all one way leans that way, however light ("sql all day"); balanced
         # means evidence both ways.
         one_sided = lead > 0 and not runner_up
-        leans = (lead >= self.policy.fit_margin and not (even and runner_up)) or one_sided
+        # "applied maths, then a masters in software engineering. i like both the same":
+        # the person says it is even, and one thing we read one way does not outweigh
+        # that; "i love both stats and R" (two things, both one way) still leans.
+        said_even = even and (runner_up or len(strongest) < _EVEN_OUTWEIGHED)
+        leans = (lead >= self.policy.fit_margin or one_sided) and not said_even
         role = ranked[0][0] if leans else None
         return FitResult(role, score, tuple(found))
 
@@ -727,6 +731,8 @@ def _story_and_close(text: str) -> tuple[tuple[tuple[str, ...], ...], tuple[str,
     return clauses[:-1], clauses[-1] if clauses else ()
 
 
+_EVEN_OUTWEIGHED = 2
+"""Signals, all pointing one way, that outweigh the person's own "i like both the same"."""
 _QUOTE_REACH = 3
 """A negator this close to a phrase is quoted with it ("hate devops")."""
 _BACK_REPLY = 8

@@ -244,7 +244,7 @@ class Policy:
 
     # ---------------------------------------------------------------- fit advice
     fit_margin: int = 2
-    advice_gate_min: float = 0.8
+    advice_gate_min: float = 0.9
     """The learned gate's probability above which a message the rules did not
     recognise is still taken as asking which role fits (chosen by cross-validation on
     the dev sets: ``tools/train_advice_gate.py``)."""
