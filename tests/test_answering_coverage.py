@@ -178,3 +178,14 @@ def test_a_clarify_still_says_what_the_article_does_not_cover(engine):
     )
     assert reply.not_covered and "freelancing" in reply.not_covered[0]
     assert reply.text.startswith("The article doesn't cover")
+
+
+def test_a_third_career_listed_with_ours_is_named_as_not_covered(engine):
+    """ "Data Analyst, Data Scientist, or ML Engineer: which career is right for you?"
+    asks about a career the article never describes: say so, do not advise as if only
+    our two were on the table."""
+    reply = engine.ask(
+        "Data Analyst, Data Scientist, or ML Engineer: Which Career is Right for You?"
+    )
+    assert reply.status != "advised"
+    assert reply.not_covered == ("data analysts",)

@@ -100,6 +100,7 @@ def test_follow_up_shape(engine, text, shape):
     [
         "Data Science vs Machine Learning: which career is better?",
         "are machine learning jobs in demand",
+        "Data Scientist vs Machine Learning Engineer | DS vs ML",
     ],
 )
 def test_a_field_named_as_a_career_is_the_role(engine, question):
@@ -107,7 +108,12 @@ def test_a_field_named_as_a_career_is_the_role(engine, question):
 
 
 @pytest.mark.parametrize(
-    "question", ["do data scientists need machine learning", "how much machine learning is in ds"]
+    "question",
+    [
+        "do data scientists need machine learning",
+        "how much machine learning is in ds",
+        "do data scientists need ml",
+    ],
 )
 def test_a_field_named_as_a_skill_stays_a_skill(engine, question):
     assert "ml_engineer" not in engine.analyse(question).roles
@@ -137,7 +143,12 @@ def test_a_profession_opening_the_message_introduces_the_asker(engine, text):
 
 @pytest.mark.parametrize(
     "text",
-    ["data engineer vs mle, which pays more", "how much does a data engineer make, vs an mle"],
+    [
+        "data engineer vs mle, which pays more",
+        "how much does a data engineer make, vs an mle",
+        # A list of careers, not "nurse, ..." introducing the asker.
+        "Data Analyst, Data Scientist, or ML Engineer: Which Career is Right for You?",
+    ],
 )
 def test_a_profession_compared_or_asked_about_is_not_the_askers(engine, text):
     assert engine.analyse(text).professions

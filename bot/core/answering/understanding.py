@@ -601,10 +601,15 @@ class Analyzer:
         """ "mechanical engineer, good at math. which role fits", "ex-teacher. where do i
         belong", "chemistry phd, lots of lab work": a message that opens with a
         profession (or a degree in it) and a pause introduces the asker, as "nurse here"
-        does. "data engineer vs mle?" compares it instead."""
+        does. "data engineer vs mle?" compares it instead, and so does a list: "Data
+        Analyst, Data Scientist, or ML Engineer: which career is right for you?"."""
         name = r"\W+".join(re.escape(w) for w in profession.split())
         pattern = rf"\W*{self._intro}{self._modifiers}{name}s?{self._credentials}\s*[,.;:!(\-]"
-        return re.match(pattern, fold(text)) is not None
+        found = re.match(pattern, fold(text))
+        if found is None:
+            return False
+        after = self._phrases.at(tokens(text[found.end() :]), 0)
+        return after is None or not after[1].startswith((ROLE, PROFESSION))
 
     def _mark_r_language(self, text: str, words: list[str]) -> list[str]:
         """ "R" the language is a one-letter word that chat also uses for "are"."""
