@@ -416,3 +416,23 @@ def test_asking_for_help_between_the_two_roles_gets_the_criteria(engine):
 def test_someone_switching_careers_who_offers_the_two_roles_gets_the_criteria(engine):
     reply = engine.ask("24f, switching careers, ds or mle??")
     assert reply.status == "advised" and reply.fit.signals == ()
+
+
+def test_a_later_dislike_of_something_named_earlier_decides_its_direction(engine):
+    """Naming on-call as part of an offer says nothing about the person; "i hate
+    on-call" later does, and it points away from ML Engineering."""
+    reply = engine.ask(
+        "two teams want me. one does forecasting for the sales org, the other runs the "
+        "model platform with an on-call rotation. i hate on-call. which one suits me?"
+    )
+    on_call = next(s for s in reply.fit.signals if "on-call" in s.text.lower())
+    assert on_call.text.lower() == "hate on-call"
+    assert on_call.role == "data-scientist"
+
+
+def test_a_dislike_said_of_other_people_is_not_the_persons(engine):
+    reply = engine.ask(
+        "retired stats teacher, loves explaining things slowly to people who hate math. "
+        "ds or mle for her?"
+    )
+    assert reply.fit.role == "data-scientist"

@@ -95,10 +95,31 @@ def main() -> None:
     knowledge = load_knowledge()
     rules_only = Engine(dataclasses.replace(knowledge, advice_gate=AdviceGate()))
     advisor = rules_only._brain.advisor
-    self_words = advisor.self_reference
     data = messages()
     rows = [advisor.gate_features(q) for q, _ in data]
     labels = [y for _, y in data]
+    if "--check" not in sys.argv:
+        report(rules_only, data, rows, labels)
+    if "--report" in sys.argv:
+        return
+    path = knowledge.directory / FILE
+    text = weights_file(rows, labels)
+    if "--check" in sys.argv:
+        shipped = path.read_text(encoding="utf-8") if path.is_file() else ""
+        if shipped != text:
+            sys.exit(f"{path} is not what the dev sets train: run tools/train_advice_gate.py")
+        print(f"{path} is up to date")
+        return
+    path.write_text(text, encoding="utf-8")
+    print(f"wrote {text.count(chr(10)) - 7} weights to {path}")
+
+
+def report(
+    rules_only: Engine, data: list[tuple[str, int]], rows: list[frozenset[str]], labels: list[int]
+) -> None:
+    """Cross-validation: what the gate adds to the rules, at each threshold."""
+    advisor = rules_only._brain.advisor
+    self_words = advisor.self_reference
     ruled = [rules_only.ask(q).status == "advised" for q, _ in data]
     # The gate acts only where the person says something about themselves.
     personal = [bool(advisor.find(q)) or bool(self_words & set(tokens(q))) for q, _ in data]
@@ -128,18 +149,6 @@ def main() -> None:
             f"  rules + gate >= {th:.2f}: requests recognised {sum(map(advised, pos))}/{len(pos)}, "
             f"lookups taken for advice {sum(map(advised, neg))}/{len(neg)}"
         )
-    if "--report" in sys.argv:
-        return
-    path = knowledge.directory / FILE
-    text = weights_file(rows, labels)
-    if "--check" in sys.argv:
-        shipped = path.read_text(encoding="utf-8") if path.is_file() else ""
-        if shipped != text:
-            sys.exit(f"{path} is not what the dev sets train: run tools/train_advice_gate.py")
-        print(f"{path} is up to date")
-        return
-    path.write_text(text, encoding="utf-8")
-    print(f"wrote {text.count(chr(10)) - 7} weights to {path}")
 
 
 def weights_file(rows: list[frozenset[str]], labels: list[int]) -> str:

@@ -580,6 +580,7 @@ class Advisor:
         talking infra" says the opposite of both."""
         found: dict[str, FoundSignal] = {}
         part_of: dict[str, int] = {}
+        clause_of: dict[str, str] = {}
         every_negator = self.cues.negators | self.cues.after_negators
         pieces = _CONTRAST.split(text)
         for part, piece in enumerate(pieces):
@@ -593,7 +594,8 @@ class Advisor:
                     for i, _, (sig, against) in hits
                 }
                 for i, key, (signal, against) in hits:
-                    if signal.id in found:
+                    earlier = found.get(signal.id)
+                    if earlier is not None and earlier.negated:
                         continue
                     last = self._negated_before(words, i)
                     before = last is not None
@@ -601,11 +603,20 @@ class Advisor:
                     same_side = {j - end for j, r in roles.items() if j >= end and r == roles[i]}
                     after = self._negated_after(words[end:], same_side)
                     negated = against != (before or after or turned)
+                    # "the other team has an on-call rotation. i hate on-call": what the
+                    # person says against something, later and of themselves, outweighs
+                    # naming it earlier; "...to ppl who hate math" is other people.
+                    mine = bool(self.self_reference & set(words))
+                    if earlier is not None and not (
+                        negated and clause_of[signal.id] != clause and mine
+                    ):
+                        continue
                     role = self.other(signal.role) if negated else signal.role
                     said = tuple(words[i : i + len(key)])
                     if last is not None and i - last <= _QUOTE_REACH:
                         said = tuple(words[last : i + len(key)])  # "hate devops", not "devops"
                     found[signal.id] = FoundSignal(signal, _quote(clause, said), role, negated)
+                    clause_of[signal.id] = clause
                     part_of[signal.id] = part
         return self._contrasted(tuple(found.values()), part_of, pieces)
 
