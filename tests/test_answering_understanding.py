@@ -152,3 +152,21 @@ def test_a_profession_opening_the_message_introduces_the_asker(engine, text):
 )
 def test_a_profession_compared_or_asked_about_is_not_the_askers(engine, text):
     assert engine.analyse(text).professions
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Machine Learning/AI Engineer Vs Data Scientist: which career?",
+        "should i become an AI/ML engineer",
+    ],
+)
+def test_the_ai_ml_engineer_job_title_is_the_ml_engineer(engine, question):
+    """ "AI/ML engineer" is how job ads name the ML Engineer; "AI engineer" alone is
+    another job (next test)."""
+    analysis = engine.analyse(question)
+    assert "ml_engineer" in analysis.roles and not analysis.professions
+
+
+def test_an_ai_engineer_alone_is_another_job(engine):
+    assert engine.analyse("AI engineer vs ML engineer").professions == ("ai engineer",)

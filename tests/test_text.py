@@ -39,3 +39,9 @@ def test_fold_is_case_and_width_insensitive():
 )
 def test_stem_is_light(word, expected):
     assert stem(word) == expected
+
+
+def test_accented_latin_letters_fold_to_their_base_letter():
+    """ "salário" was split into "sal" and "rio", and "résumé" never met "resume"."""
+    assert tokens("o salário") == ["o", "salario"]
+    assert tokens("my Résumé") == ["my", "resume"]

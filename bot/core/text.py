@@ -69,9 +69,23 @@ _SYMBOLS = (
 )
 
 
+def _without_accents(text: str) -> str:
+    """ "résumé" is "resume" and "salário" one word, not "sal" and "rio": accents are
+    dropped from Latin letters (and only there, so other scripts keep their marks)."""
+    if text.isascii():
+        return text
+    out = []
+    for char in text:
+        base = unicodedata.normalize("NFD", char)
+        if len(base) > 1 and base[0].isascii() and base[0].isalpha():
+            char = "".join(c for c in base if not unicodedata.combining(c))
+        out.append(char)
+    return "".join(out)
+
+
 def fold(text: str) -> str:
     """Lower-case, Unicode-normalise and expand contractions; keep punctuation as spaces."""
-    text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
+    text = _without_accents(unicodedata.normalize("NFKC", text)).translate(_APOSTROPHES).lower()
     text = _CONTROL.sub(" ", text)
     for symbol, word in _SYMBOLS:
         text = text.replace(symbol, word)
