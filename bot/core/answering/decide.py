@@ -115,9 +115,11 @@ class Decider:
         lexicon = self.knowledge.lexicon
         cues = lexicon.cues
         content = set(analysis.content)
+        # "Data Scientist vs. ML Engineer: Clarifying the Critical Roles": filler and a
+        # comparison around the role words still ask about the roles themselves.
+        said = lexicon.stop_words | cues.title_filler | cues.role_words | cues.compare
         restated = content <= cues.role_words and all(
-            w.startswith(ROLE) or w in lexicon.stop_words or w in cues.role_words
-            for w in analysis.words
+            w.startswith(ROLE) or w in said for w in analysis.words
         )
         judged = bool(cues.evaluative & set(analysis.words)) and content <= (
             cues.role_words | cues.role_nouns

@@ -234,6 +234,9 @@ class Cues:
     role_words: frozenset[str] = frozenset()
     """"job", "role": beside a role name they restate it ("mle role", "the job of a
     data scientist"), and the question is about the role itself."""
+    title_filler: frozenset[str] = frozenset()
+    """"clarifying", "critical", "ultimate": a blog title's filler around the role
+    names, which still asks about the roles themselves."""
     evaluative: frozenset[str] = frozenset()
     """"good", "worth": "is data science worth it?" asks whether the career is a good
     choice, not what the role is."""
