@@ -189,3 +189,9 @@ def test_a_third_career_listed_with_ours_is_named_as_not_covered(engine):
     )
     assert reply.status != "advised"
     assert reply.not_covered == ("data analysts",)
+
+
+def test_a_question_about_another_profession_names_it_as_not_covered(engine):
+    reply = engine.ask("What's it like to be an epidemiologist?")
+    assert reply.status == "declined"
+    assert reply.not_covered == ("epidemiologists",)

@@ -156,3 +156,9 @@ def stem(word: str) -> str:
     if word.endswith("s") and not word.endswith(("ss", "us", "is", "os")):
         return word[:-1]
     return word
+
+
+def plural(name: str) -> str:
+    """ "software engineers", "data analysts"; fields ("data engineering") stay as they
+    are: how a profession is named as something the article doesn't cover."""
+    return name if name.endswith(("s", "ing")) else name + "s"

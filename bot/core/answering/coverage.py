@@ -33,7 +33,7 @@ from bot.core.answering.trace import Trace
 from bot.core.answering.understanding import Analysis, Analyzer
 from bot.core.knowledge import Entry, Gap, Knowledge
 from bot.core.phrases import PhraseTable
-from bot.core.text import stem, tokens
+from bot.core.text import plural, stem, tokens
 
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 
@@ -171,7 +171,7 @@ class CoverageJudge:
                 qualifiers.append(self.coverage.year_name.format(year=year))
         if analysis.roles and not analysis.inherited_roles:
             for profession in analysis.professions:
-                qualifiers.append(_plural(profession))
+                qualifiers.append(plural(profession))
                 terms.add(stem(profession.replace(" ", "_")))
         tools = [
             t
@@ -418,8 +418,3 @@ def _as_written(text: str, phrase: tuple[str, ...]) -> str:
     """The phrase as the person wrote it ("SQL", "Machine Learning")."""
     found = re.search(r"\W+".join(map(re.escape, phrase)), text, re.IGNORECASE)
     return found.group(0) if found else " ".join(phrase)
-
-
-def _plural(name: str) -> str:
-    """ "software engineers"; fields ("data engineering") stay as they are."""
-    return name if name.endswith(("s", "ing")) else name + "s"

@@ -21,6 +21,7 @@ from bot.core.answering.policy import Policy
 from bot.core.answering.trace import Trace
 from bot.core.answering.understanding import ROLE, Analysis
 from bot.core.knowledge import Entry, Knowledge
+from bot.core.text import plural
 
 Kind = Literal["answer", "compare", "clarify", "decline", "smalltalk", "advise"]
 
@@ -100,7 +101,10 @@ class Decider:
         if analysis.professions and (not analysis.roles or analysis.compared_professions):
             names = ", ".join(sorted(set(analysis.professions)))
             template = self.knowledge.lexicon.decline.other_profession
-            return self.decline("other-profession", template.format(names=names))
+            decision = self.decline("other-profession", template.format(names=names))
+            # --json's not_covered names them too: "what does an epidemiologist earn".
+            gone = tuple(dict.fromkeys(plural(p) for p in analysis.professions))
+            return dataclasses.replace(decision, not_covered=gone)
         return None
 
     def only_roles(self, analysis: Analysis) -> bool:
