@@ -436,3 +436,18 @@ def test_a_dislike_said_of_other_people_is_not_the_persons(engine):
         "ds or mle for her?"
     )
     assert reply.fit.role == "data-scientist"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # "..., not study ... them" sets the study against the clusters, it does not
+        # turn the clusters around.
+        "i want to set up the kubernetes clusters, not study what the models predict from "
+        "them. which fits me?",
+        # "that" is the whole list, not only its last item.
+        "r, tableau, excel... none of that interests me. which path suits me?",
+    ],
+)
+def test_a_contrast_or_a_list_is_read_as_a_whole(engine, message):
+    assert engine.ask(message).fit.role == "ml-engineer"

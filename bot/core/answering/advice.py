@@ -711,8 +711,13 @@ def _clauses(
         # "presenting to the c-suite? i avoid it like the plague": a dislike of "it"
         # refers back as surely as a short "no thanks" does.
         refers = len(words) <= _BACK_REPLY and bool(backrefs & set(words))
+        # "i want to build the pipelines, not analyze whats coming out of them": a
+        # "not" before something of its own sets it against the clause before, it does
+        # not turn that clause around ("not my thing" does).
+        contrast = words[:1] == ["not"] and len(words) > 1 and words[1] not in reply_words
         reply = (
-            out
+            not contrast
+            and out
             and words
             and negators & set(words)
             and ((len(words) <= _SHORT_REPLY and set(words) <= reply_words) or refers)
@@ -720,6 +725,11 @@ def _clauses(
         )
         if reply:
             out[-1] = (f"{out[-1][0]} {clause}", True)
+            # "java, scala, go... none of that appeals to me": "that" is the whole list.
+            k = len(out) - 2
+            while refers and k >= 0 and not out[k][1] and len(tokens(out[k][0])) <= _LIST_ITEM:
+                out[k] = (out[k][0], True)
+                k -= 1
         else:
             out.append((clause, False))
     return out
@@ -748,6 +758,8 @@ _QUOTE_REACH = 3
 """A negator this close to a phrase is quoted with it ("hate devops")."""
 _BACK_REPLY = 8
 """Words in a reply that refers back with a pronoun ("i avoid it like the plague")."""
+_LIST_ITEM = 3
+"""Words in a clause that is one item of a list ("java, scala, go")."""
 _SHORT_REPLY = 5
 """Words in a reply ("no thanks", "not my thing at all") that refers to the clause
 before it."""
