@@ -451,3 +451,12 @@ def test_a_dislike_said_of_other_people_is_not_the_persons(engine):
 )
 def test_a_contrast_or_a_list_is_read_as_a_whole(engine, message):
     assert engine.ask(message).fit.role == "ml-engineer"
+
+
+def test_a_dislike_in_a_relative_clause_is_about_what_the_clause_names(engine):
+    """ "economics grad who thinks kubernetes is a nightmare": kubernetes is the
+    nightmare, the economics degree still points to Data Science."""
+    reply = engine.ask("economics grad who thinks kubernetes is a nightmare. which path fits me?")
+    roles = {s.text.lower(): s.role for s in reply.fit.signals}
+    assert roles["economics grad"] == "data-scientist"
+    assert reply.fit.role == "data-scientist"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -96,6 +97,9 @@ class Advisor:
         )
         # "will i", "do they": an opener before one of these starts a question.
         self.subjects = cues.self_reference | cues.pronouns
+        # "a stats major who thinks docker is witchcraft": a relative clause about
+        # something else ends what a dislike after it reaches back to.
+        self._relative = cues.who | cues.which | cues.backrefs
         phrases: dict[tuple[str, ...], tuple[FitSignal, bool]] = {}
         for signal in knowledge.fit.signals:
             if signal.role is None:
@@ -544,7 +548,9 @@ class Advisor:
                 last = None
         return last
 
-    def _negated_after(self, rest: Sequence[str], same_side: set[int]) -> bool:
+    def _negated_after(
+        self, rest: Sequence[str], same_side: set[int], later: AbstractSet[int] = frozenset()
+    ) -> bool:
         """Whether what follows a phrase in its clause turns it around: "docker makes
         me want to cry", "on call is not for me". A negative word that is itself denied
         does not ("kubernetes doesnt scare me", "stats is not boring"), nor one after
@@ -552,11 +558,14 @@ class Advisor:
         thought of servers makes me sick"); "ci/cd and k8s configs make my eyes glaze
         over" turns both around, but in "i live in docker and terraform and stats bores
         me" only stats is boring: the reach ends at a phrase pointing the other way.
-        ``same_side``: where phrases pointing the same way start in ``rest``."""
+        ``same_side``: where phrases pointing the same way start in ``rest``;
+        ``later``: where any phrase starts in it."""
         reach = self.policy.double_negation_reach
         for k, word in enumerate(rest):
             if word in self.cues.joiners and k + 1 not in same_side:
                 break
+            if k in later and self._relative & set(rest[:k]):
+                break  # "a stats major who thinks docker is witchcraft": docker's, not stats
             if word in self.cues.after_negators and not self.cues.negators & set(
                 rest[max(0, k - reach) : k]
             ):
@@ -601,7 +610,8 @@ class Advisor:
                     before = last is not None
                     end = i + len(key)
                     same_side = {j - end for j, r in roles.items() if j >= end and r == roles[i]}
-                    after = self._negated_after(words[end:], same_side)
+                    later = {j - end for j in roles if j >= end}
+                    after = self._negated_after(words[end:], same_side, later)
                     negated = against != (before or after or turned)
                     # "the other team has an on-call rotation. i hate on-call": what the
                     # person says against something, later and of themselves, outweighs
