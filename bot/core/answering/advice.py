@@ -120,28 +120,34 @@ class Advisor:
         help me pick one"), or follows up on advice ("why?", "and if I also like
         dashboards?"). A lookup that mentions a role is never advice. The rules decide
         first; where they see no request, the learned gate may still see one."""
-        found = self._own_signals(text, analysis)
+        every = self.find(text)
+        found = self._own_signals(text, analysis, every)
         ruled = self._by_rules(text, analysis, previous, found)
         if ruled is not None:
             return ruled
-        return self._learned(text, found)
+        return self._learned(text, found, every)
 
-    def _own_signals(self, text: str, analysis: Analysis) -> tuple[FoundSignal, ...]:
+    def _own_signals(
+        self, text: str, analysis: Analysis, every: tuple[FoundSignal, ...]
+    ) -> tuple[FoundSignal, ...]:
         """The signals said about the person: "why software engineers have on-call
         duties" is other people's job, and "sitting w the product managers" names
         colleagues, not a career."""
         others = {_stems(p) for p in self._careers_named(text, analysis)}
-        return tuple(f for f in self.find(text) if _stems(f.text) not in others)
+        return tuple(f for f in every if _stems(f.text) not in others)
 
     def _careers_named(self, text: str, analysis: Analysis) -> list[str]:
         """The other professions named as careers, not as colleagues."""
         colleagues = self._colleagues(text, analysis.professions)
         return [p for p in analysis.professions if p not in colleagues]
 
-    def gate_features(self, text: str) -> frozenset[str]:
-        """What the learned gate sees of ``text`` (see :mod:`.advice_gate`)."""
+    def gate_features(
+        self, text: str, found: tuple[FoundSignal, ...] | None = None
+    ) -> frozenset[str]:
+        """What the learned gate sees of ``text`` (see :mod:`.advice_gate`); ``found``:
+        every signal in it, when the caller has them already."""
         words = tokens(text)
-        found = self.find(text)
+        found = self.find(text) if found is None else found
         _, last = _story_and_close(text)
         return gate_features(
             [stem(w) for w in words],
@@ -153,7 +159,9 @@ class Advisor:
             roles=len({key for _, key, _ in self.role_names.scan(words)}),
         )
 
-    def _learned(self, text: str, found: tuple[FoundSignal, ...]) -> tuple[str, FitResult] | None:
+    def _learned(
+        self, text: str, found: tuple[FoundSignal, ...], every: tuple[FoundSignal, ...]
+    ) -> tuple[str, FitResult] | None:
         """Advice the rules missed, when the learned gate is confident the message asks
         which role fits and the person has said something about themselves: a signal
         ("backend for 3 yrs"), or at least "i"/"me" (then the criteria, as for "help me
@@ -162,7 +170,7 @@ class Advisor:
         about_self = bool(found) or bool(self.self_reference & set(words))
         if not about_self or not self.knowledge.advice_gate.weights:
             return None
-        seen = opinion(self.knowledge.advice_gate, self.gate_features(text))
+        seen = opinion(self.knowledge.advice_gate, self.gate_features(text, every))
         if seen.probability < self.policy.advice_gate_min:
             return None
         result = self.weigh(found, self.even.contains(words)) if found else self.weigh(())
