@@ -460,3 +460,25 @@ def test_a_dislike_in_a_relative_clause_is_about_what_the_clause_names(engine):
     roles = {s.text.lower(): s.role for s in reply.fit.signals}
     assert roles["economics grad"] == "data-scientist"
     assert reply.fit.role == "data-scientist"
+
+
+@pytest.mark.parametrize(
+    ("message", "role"),
+    [
+        (
+            "docker is fine, but what i live for is digging into why a metric dropped. "
+            "which path suits me?",
+            "data-scientist",
+        ),
+        (
+            "presenting is fine, but i want to spend my days on system design. which role fits me?",
+            "ml-engineer",
+        ),
+    ],
+)
+def test_what_is_conceded_before_a_but_is_outweighed_by_what_follows(engine, message, role):
+    """ "X is fine, but ...": the person concedes X, and the reply still lists it,
+    marked as outweighed."""
+    reply = engine.ask(message)
+    assert reply.fit.role == role
+    assert "outweighed" in reply.text

@@ -649,7 +649,10 @@ class Advisor:
         out = list(found)
         for part in sorted(set(part_of.values()) - {0}):
             words = set(tokens(pieces[part]))
-            if not words & self.cues.preferring or words & self.cues.adding:
+            # "a bit of docker is fine, i can get by, but what i live for is...": what
+            # came before is conceded, so what follows is the preference.
+            conceded = self.cues.conceding & set(tokens(pieces[part - 1]))
+            if not (words & self.cues.preferring or conceded) or words & self.cues.adding:
                 continue
             after = {f.role for f in found if part_of[f.signal.id] == part and f.role}
             if len(after) != 1:
