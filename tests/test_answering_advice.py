@@ -482,3 +482,25 @@ def test_what_is_conceded_before_a_but_is_outweighed_by_what_follows(engine, mes
     reply = engine.ask(message)
     assert reply.fit.role == role
     assert "outweighed" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("message", "role"),
+    [
+        # "nothing beats" praises; it does not turn the pivot table around.
+        (
+            "nothing beats the moment a dashboard shows something nobody expected. "
+            "which role fits me?",
+            "data-scientist",
+        ),
+        # The result is confusing, not the explaining.
+        (
+            "i love explaining a confusing result to people until it clicks. which role fits me?",
+            "data-scientist",
+        ),
+        # "=" reads as "is": the syncs are the nightmare.
+        ("stakeholder meetings all day = my nightmare. which role fits me?", "ml-engineer"),
+    ],
+)
+def test_praise_and_adjectives_are_not_read_as_dislikes(engine, message, role):
+    assert engine.ask(message).fit.role == role

@@ -65,6 +65,7 @@ _SYMBOLS = (
     ("a/b", " ab "),
     ("c++", " cplusplus "),
     ("&", " and "),
+    ("=", " is "),
     ("+", " plus "),
 )
 

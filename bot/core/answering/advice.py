@@ -546,6 +546,8 @@ class Advisor:
                 or self.cues.places & set(words[j + 1 : j + 2])
             ):
                 continue  # "over in the stats dept" is a place, "over stats" a preference
+            if self.cues.outdone & set(words[j + 1 : j + 2]):
+                continue  # "nothing beats a pivot table", "cant get enough of stats"
             if word in self.cues.negators:
                 last = j
             elif (
@@ -574,6 +576,12 @@ class Advisor:
                 break
             if k in later and self._relative & set(rest[:k]):
                 break  # "a stats major who thinks docker is witchcraft": docker's, not stats
+            if (
+                k
+                and rest[k - 1] in self.cues.determiners
+                and not self.cues.copulas & set(rest[: k - 1])
+            ):
+                continue  # "explaining a confusing result" (but "stats is a nightmare")
             if word in self.cues.after_negators and not self.cues.negators & set(
                 rest[max(0, k - reach) : k]
             ):

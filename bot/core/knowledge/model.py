@@ -226,6 +226,9 @@ class Cues:
     preferring: frozenset[str] = frozenset()
     """"only", "actually", "best": after a "but", what follows is what the person
     prefers, and it outweighs what came before it the other way."""
+    outdone: frozenset[str] = frozenset()
+    """"nothing beats", "cant get enough": after a negator, these make it praise what
+    follows instead of turning it around."""
     conceding: frozenset[str] = frozenset()
     """"fine", "sure", "i guess": said before a "but", what came first is conceded and
     what follows is the preference ("docker is fine, but what i live for is...")."""
