@@ -46,7 +46,7 @@ quirks are not evidence."""
 KEEP = 0.01
 """Weights smaller than this are dropped from the file."""
 FOLDS = 5
-THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9)
+THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 
 
 def messages() -> list[tuple[str, int]]:
