@@ -244,11 +244,11 @@ class Policy:
 
     # ---------------------------------------------------------------- fit advice
     fit_margin: int = 2
+    """A lead of less than this many points is balanced evidence, not a leaning."""
     advice_gate_min: float = 0.9
     """The learned gate's probability above which a message the rules did not
     recognise is still taken as asking which role fits (chosen by cross-validation on
     the dev sets: ``tools/train_advice_gate.py``)."""
-    """A lead of less than this many points is balanced evidence, not a leaning."""
     criteria_max_terms: int = 3
     """ "ds or mle? no clue" asks for help choosing; a longer message with no signal
     asks something else ("remote DS or MLE jobs if I live far away?")."""

@@ -137,11 +137,11 @@ class Cues:
     comparative: frozenset[str] = frozenset()
     """With "which", a comparison that picks between the roles ("which pays more")."""
     role_nouns: frozenset[str] = frozenset()
+    """"which" followed by one of these picks between the roles ("which role")."""
     role_properties: frozenset[str] = frozenset()
     """ "wfh friendly", "math heavy": a property asked of the roles, not of the person."""
     career_words: frozenset[str] = frozenset()
     """A field named beside one of these means the career ("machine learning jobs")."""
-    """"which" followed by one of these picks between the roles ("which role")."""
     pay_hints: frozenset[str] = frozenset()
     """"make" means pay when followed by one of these ("makes more")."""
     question_words: frozenset[str] = frozenset()
@@ -168,13 +168,13 @@ class Cues:
     who: frozenset[str] = frozenset()
     """"who earns more": a question that picks between the roles."""
     which: frozenset[str] = frozenset()
+    """"which one", "which pays more": picks between the roles with a role noun or comparative."""
     help_words: frozenset[str] = frozenset()
     """"advice", "help": with the two roles offered, a request for help choosing
     ("career advice pls: ds or mle?")."""
     where: frozenset[str] = frozenset()
     """"what", "where": with "which", the openers of a closing question about fit
     ("what does that make me", "where do i slot in")."""
-    """"which one", "which pays more": picks between the roles with a role noun or comparative."""
     pay_context: frozenset[str] = frozenset()
     """"how much", "money": anywhere in a message, ``pay_verbs`` mean pay."""
     alternative: frozenset[str] = frozenset()
