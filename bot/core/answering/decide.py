@@ -125,18 +125,19 @@ class Decider:
         restated = content <= cues.role_words and all(
             w.startswith(ROLE) or w in said for w in analysis.words
         )
-        judged = bool(cues.evaluative & set(analysis.words)) and content <= (
-            cues.role_words | cues.role_nouns
-        )
+        judged = self._judged(analysis) and content <= (cues.role_words | cues.role_nouns)
         return restated or judged
+
+    def _judged(self, analysis: Analysis) -> bool:
+        """ "which is better, ds or mle", "is ml engineering a good career path?": a
+        verdict asked of a role, which is a question about choosing it."""
+        return bool(self.knowledge.lexicon.cues.evaluative & set(analysis.words))
 
     def about_roles(self, analysis: Analysis, rule: str) -> Decision:
         """A bare role ("mle?", "what is a data scientist") gets the role's definition;
         both roles get the two definitions side by side."""
         p = self.policy
-        # "which is better, ds or mle", "is ml engineering a good career path?": a
-        # verdict asked of a role is a question about choosing it.
-        judged = bool(self.knowledge.lexicon.cues.evaluative & set(analysis.words))
+        judged = self._judged(analysis)
         if len(analysis.roles) > 1:
             # "ML engineer or data scientist?" asks for a choice, "DS vs MLE" for the
             # difference: the choosing topic or the two definitions.

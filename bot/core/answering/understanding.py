@@ -149,7 +149,7 @@ class Analyzer:
         self._credentials = _following_words(cues.credentials | cues.here)
         # "marketing analyst, ...": a word or two of its own before the profession, but
         # never a question ("which analyst, ...").
-        openers = "|".join(sorted(re.escape(w) for w in cues.question_openers))
+        openers = _alternatives(cues.question_openers)
         reach = policy.intro_modifiers
         self._modifiers = rf"(?:(?!(?:{openers})\b)[a-z0-9]+\W+){{0,{reach}}}"
         self.follow_up = cues.follow_up | cues.follow_up_synonyms
@@ -629,18 +629,19 @@ class Analyzer:
 _ARTICLES = frozenset({"a", "an"})
 
 
+def _alternatives(words: frozenset[str]) -> str:
+    """``words`` (single words only) as a regex alternation, longest first."""
+    return "|".join(sorted((re.escape(w) for w in words if w.isalnum()), key=len, reverse=True))
+
+
 def _optional_words(words: frozenset[str]) -> str:
-    """A pattern for any run of ``words`` (single words only), each followed by a
-    non-word character."""
-    single = sorted((re.escape(w) for w in words if w.isalnum()), key=len, reverse=True)
-    return rf"(?:(?:{'|'.join(single)})\W+)*"
+    """A pattern for any run of ``words``, each followed by a non-word character."""
+    return rf"(?:(?:{_alternatives(words)})\W+)*"
 
 
 def _following_words(words: frozenset[str]) -> str:
-    """A pattern for any run of ``words`` (single words only), each after a non-word
-    character."""
-    single = sorted((re.escape(w) for w in words if w.isalnum()), key=len, reverse=True)
-    return rf"(?:\W+(?:{'|'.join(single)})\b)*"
+    """A pattern for any run of ``words``, each after a non-word character."""
+    return rf"(?:\W+(?:{_alternatives(words)})\b)*"
 
 
 def _bases(word: str, min_length: int) -> list[str]:
