@@ -121,20 +121,15 @@ class Advisor:
         dashboards?"). A lookup that mentions a role is never advice. The rules decide
         first; where they see no request, the learned gate may still see one."""
         every = self.find(text)
-        found = self._own_signals(text, analysis, every)
-        ruled = self._by_rules(text, analysis, previous, found)
+        careers = self._careers_named(text, analysis)
+        # "why software engineers have on-call duties": other people's job, not a signal
+        # about the person ("sitting w the product managers" names colleagues instead).
+        others = {_stems(p) for p in careers}
+        found = tuple(f for f in every if _stems(f.text) not in others)
+        ruled = self._by_rules(text, analysis, previous, found, careers)
         if ruled is not None:
             return ruled
         return self._learned(text, found, every)
-
-    def _own_signals(
-        self, text: str, analysis: Analysis, every: tuple[FoundSignal, ...]
-    ) -> tuple[FoundSignal, ...]:
-        """The signals said about the person: "why software engineers have on-call
-        duties" is other people's job, and "sitting w the product managers" names
-        colleagues, not a career."""
-        others = {_stems(p) for p in self._careers_named(text, analysis)}
-        return tuple(f for f in every if _stems(f.text) not in others)
 
     def _careers_named(self, text: str, analysis: Analysis) -> list[str]:
         """The other professions named as careers, not as colleagues."""
@@ -183,9 +178,10 @@ class Advisor:
         analysis: Analysis,
         previous: Sequence[FoundSignal],
         found: tuple[FoundSignal, ...],
+        professions: list[str],
     ) -> tuple[str, FitResult] | None:
-        """The hand-written rules: each names the wording it recognises."""
-        professions = self._careers_named(text, analysis)
+        """The hand-written rules: each names the wording it recognises.
+        ``professions``: other careers the message names (not colleagues)."""
         others = {_stems(p) for p in professions}
         if previous:
             adds = self.self_reference & set(tokens(text)) or analysis.words[:1] == ("and",)
@@ -197,6 +193,7 @@ class Advisor:
             if analysis.content and set(analysis.content) <= self.cues.asks_why:
                 return "advice-why", self.weigh(tuple(previous))
         words = tokens(text)
+        even = self.even.contains(words)  # "enjoy both equally", "50/50"
         fit_request = (
             analysis.choosing_phrase
             or self._asks_fit(words)
@@ -255,7 +252,7 @@ class Advisor:
             and (about_self or self._only_about_self(text, analysis, found))
         ):
             # "love stats and storytelling, ds vs mle?": their traits, then the two roles.
-            return "advice", self.weigh(found, self.even.contains(words))
+            return "advice", self.weigh(found, even)
         if (
             found
             and about_self
@@ -266,7 +263,7 @@ class Advisor:
         ):
             # "stats grad here, ds or mle?" without the words: everything the message
             # says is about the person, and it ends as a question.
-            return "advice", self.weigh(found, self.even.contains(words))
+            return "advice", self.weigh(found, even)
         if not asks or not about_roles:
             return None
         if not fit_request and self._role_question(text):
@@ -290,7 +287,7 @@ class Advisor:
         ):
             # What people say about themselves ("java dev", "love stats"), with a
             # question about fit, is a request for advice.
-            return "advice", self.weigh(found, self.even.contains(words))
+            return "advice", self.weigh(found, even)
         short = len(analysis.content) <= self.policy.criteria_max_terms
         chooses = analysis.choosing or analysis.either_or
         helped = short and analysis.either_or and bool(self.cues.help_words & set(words))
