@@ -95,6 +95,7 @@ class Advisor:
             | knowledge.lexicon.stop_words
             | knowledge.lexicon.neutral
         )
+        self.every_negator = cues.negators | cues.after_negators
         # "will i", "do they": an opener before one of these starts a question.
         self.subjects = cues.self_reference | cues.pronouns
         # "a stats major who thinks docker is witchcraft": a relative clause about
@@ -603,13 +604,13 @@ class Advisor:
         found: dict[str, FoundSignal] = {}
         part_of: dict[str, int] = {}
         clause_of: dict[str, str] = {}
-        every_negator = self.cues.negators | self.cues.after_negators
         pieces = _CONTRAST.split(text)
         for part, piece in enumerate(pieces):
             for clause, turned in _clauses(
-                piece, every_negator, self.phrases, self.reply_words, self.cues.backrefs
+                piece, self.every_negator, self.phrases, self.reply_words, self.cues.backrefs
             ):
                 words = tokens(clause)
+                mine = bool(self.self_reference & set(words))  # said of the person
                 hits = list(self.phrases.scan([stem(w) for w in words]))
                 roles = {
                     i: self.other(sig.role) if against else sig.role
@@ -629,7 +630,6 @@ class Advisor:
                     # "the other team has an on-call rotation. i hate on-call": what the
                     # person says against something, later and of themselves, outweighs
                     # naming it earlier; "...to ppl who hate math" is other people.
-                    mine = bool(self.self_reference & set(words))
                     if earlier is not None and not (
                         negated and clause_of[signal.id] != clause and mine
                     ):
