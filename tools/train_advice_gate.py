@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
 import random
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bot.core.answering.advice_gate import sigmoid
 from bot.core.answering.engine import Engine
 from bot.core.answering.evaluation import default_eval_dir, load_cases, part_files
 from bot.core.knowledge import load_knowledge
@@ -76,7 +76,7 @@ def train(rows: list[frozenset[str]], labels: list[int], seed: int = 0) -> dict[
         rnd.shuffle(order)
         rate = RATE / (1 + 0.2 * epoch)
         for i in order:
-            p = _sigmoid(sum(weights.get(f, 0.0) for f in kept[i]))
+            p = sigmoid(sum(weights.get(f, 0.0) for f in kept[i]))
             step = rate * (p - labels[i])
             for f in kept[i]:
                 weights[f] = weights.get(f, 0.0) * (1 - rate * L2) - step
@@ -84,11 +84,7 @@ def train(rows: list[frozenset[str]], labels: list[int], seed: int = 0) -> dict[
 
 
 def probability(weights: dict[str, float], row: frozenset[str]) -> float:
-    return _sigmoid(weights.get(BIAS, 0.0) + sum(weights.get(f, 0.0) for f in sorted(row)))
-
-
-def _sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+    return sigmoid(weights.get(BIAS, 0.0) + sum(weights.get(f, 0.0) for f in sorted(row)))
 
 
 def main() -> None:

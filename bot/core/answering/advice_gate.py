@@ -78,8 +78,7 @@ def opinion(gate: AdviceGate, features: Iterable[str], shown: int = _SHOWN) -> O
         return Opinion(0.0)
     weights = gate.weights
     parts = [(f, weights[f]) for f in features if f in weights]
-    z = gate.bias + sum(w for _, w in parts)
-    probability = 1.0 / (1.0 + math.exp(-max(-_CLAMP, min(_CLAMP, z))))
+    probability = sigmoid(gate.bias + sum(w for _, w in parts))
     top = sorted((p for p in parts if p[1] > 0), key=lambda p: -p[1])[:shown]
     return Opinion(probability, tuple(f"{_readable(f)} {w:+.1f}" for f, w in top))
 
@@ -94,6 +93,12 @@ _FACTS = {
     "roles:1": "one role named",
     "roles:2": "both roles named",
 }
+
+
+def sigmoid(z: float) -> float:
+    """The logistic function, clamped so a very sure message cannot overflow it; the
+    trainer uses it too, so training and answering agree to the last digit."""
+    return 1.0 / (1.0 + math.exp(-max(-_CLAMP, min(_CLAMP, z))))
 
 
 def _readable(feature: str) -> str:
