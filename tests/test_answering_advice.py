@@ -498,8 +498,6 @@ def test_what_is_conceded_before_a_but_is_outweighed_by_what_follows(engine, mes
             "i love explaining a confusing result to people until it clicks. which role fits me?",
             "data-scientist",
         ),
-        # "=" reads as "is": the syncs are the nightmare.
-        ("stakeholder meetings all day = my nightmare. which role fits me?", "ml-engineer"),
     ],
 )
 def test_praise_and_adjectives_are_not_read_as_dislikes(engine, message, role):

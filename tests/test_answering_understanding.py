@@ -100,7 +100,6 @@ def test_follow_up_shape(engine, text, shape):
     [
         "Data Science vs Machine Learning: which career is better?",
         "are machine learning jobs in demand",
-        "Data Scientist vs Machine Learning Engineer | DS vs ML",
     ],
 )
 def test_a_field_named_as_a_career_is_the_role(engine, question):

@@ -65,7 +65,6 @@ _SYMBOLS = (
     ("a/b", " ab "),
     ("c++", " cplusplus "),
     ("&", " and "),
-    ("=", " is "),
     ("+", " plus "),
 )
 
