@@ -48,13 +48,6 @@ def test_low_confidence_declines_and_never_claims_more_than_the_clarify_bar(engi
     assert response.reply.confidence <= engine._brain.decider.decline_cap
 
 
-def test_confidence_grows_with_strength(engine):
-    decider = engine._brain.decider
-    values = [decider.confidence(s) for s in (0.1, 0.3, 0.477, 0.7, 1.0)]
-    assert values == sorted(values)
-    assert abs(decider.confidence(engine.policy.calibration_midpoint) - 0.5) < 1e-9
-
-
 def test_a_named_role_is_honoured_over_a_better_scored_entry_about_the_other(engine):
     reply = engine.ask("do MLEs need statistics")
     assert "ml_engineer" in reply.roles

@@ -75,6 +75,8 @@ def test_dev_does_not_regress(results):
 # Copied verbatim from public pages (tests/eval/real/README.md). Floors on the dev part
 # catch regressions; the held-out part is reported by `careerbot eval`, never tuned on.
 REAL_DEV_FLOORS = {"in_scope": 0.85, "uncovered": 0.82}
+REAL_DEV_CONFIDENT_WRONG = 0.03
+"""The issue's bar for confident wrong answers (confidence >= 0.8 and wrong)."""
 
 
 @pytest.fixture(scope="module")
@@ -97,6 +99,8 @@ def test_real_dev_does_not_regress(real):
     for name, floor in REAL_DEV_FLOORS.items():
         rate, good, total = getattr(dev, name)
         assert rate >= floor, f"real-dev {name}: {good}/{total}"
+    rate, bad, total = dev.confident_wrong
+    assert rate <= REAL_DEV_CONFIDENT_WRONG, f"real-dev confident wrong: {bad}/{total}"
 
 
 # ---------------------------------------------------------------- advice (issue 11)

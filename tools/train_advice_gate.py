@@ -28,12 +28,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.core.answering.advice_gate import sigmoid
+from model_files import write_or_check
+
+from bot.core.answering.calibration import sigmoid
 from bot.core.answering.engine import Engine
 from bot.core.answering.evaluation import default_eval_dir, load_cases, part_files
 from bot.core.knowledge import load_knowledge
-from bot.core.knowledge.advice_gate import BIAS, FILE
-from bot.core.knowledge.model import AdviceGate
+from bot.core.knowledge.linear_models import ADVICE_GATE_FILE as FILE
+from bot.core.knowledge.linear_models import BIAS
+from bot.core.knowledge.model import LinearModel
 from bot.core.text import tokens
 
 PARTS = ("fit-dev", "dev", "real-dev")
@@ -89,7 +92,7 @@ def probability(weights: dict[str, float], row: frozenset[str]) -> float:
 
 def main() -> None:
     knowledge = load_knowledge()
-    rules_only = Engine(dataclasses.replace(knowledge, advice_gate=AdviceGate()))
+    rules_only = Engine(dataclasses.replace(knowledge, advice_gate=LinearModel()))
     advisor = rules_only._brain.advisor
     data = messages()
     rows = [advisor.gate_features(q) for q, _ in data]
@@ -98,16 +101,13 @@ def main() -> None:
         report(rules_only, data, rows, labels)
     if "--report" in sys.argv:
         return
-    path = knowledge.directory / FILE
     text = weights_file(rows, labels)
-    if "--check" in sys.argv:
-        shipped = path.read_text(encoding="utf-8") if path.is_file() else ""
-        if shipped != text:
-            sys.exit(f"{path} is not what the dev sets train: run tools/train_advice_gate.py")
-        print(f"{path} is up to date")
-        return
-    path.write_text(text, encoding="utf-8")
-    print(f"wrote {text.count(chr(10)) - 7} weights to {path}")
+    write_or_check(
+        knowledge.directory / FILE,
+        text,
+        "tools/train_advice_gate.py",
+        f"{text.count(chr(10)) - 7} weights",
+    )
 
 
 def report(

@@ -14,11 +14,11 @@ The features are deliberately plain, so ``--explain`` can show which words tippe
 from __future__ import annotations
 
 import itertools
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from bot.core.knowledge.model import AdviceGate
+from bot.core.answering.calibration import sigmoid
+from bot.core.knowledge.model import LinearModel
 
 _WORD, _PAIR, _LAST = "w:", "b:", "e:"
 _LENGTH_STEP = 8
@@ -27,8 +27,6 @@ _LENGTH_STEPS = 5
 """...up to this many steps: a long story is long, however long."""
 _SHOWN = 3
 """Words shown by ``--explain`` as the ones that pushed the gate most."""
-_CLAMP = 30.0
-"""exp() of more than this is certainty either way (and would overflow soon after)."""
 
 
 def gate_features(
@@ -72,7 +70,7 @@ class Opinion:
     """The features that pushed it up most, readable ("…what path", "ends on 'move'")."""
 
 
-def opinion(gate: AdviceGate, features: Iterable[str], shown: int = _SHOWN) -> Opinion:
+def opinion(gate: LinearModel, features: Iterable[str], shown: int = _SHOWN) -> Opinion:
     """The gate's opinion of ``features``; no weights at all means probability 0."""
     if not gate.weights:
         return Opinion(0.0)
@@ -93,12 +91,6 @@ _FACTS = {
     "roles:1": "one role named",
     "roles:2": "both roles named",
 }
-
-
-def sigmoid(z: float) -> float:
-    """The logistic function, clamped so a very sure message cannot overflow it; the
-    trainer uses it too, so training and answering agree to the last digit."""
-    return 1.0 / (1.0 + math.exp(-max(-_CLAMP, min(_CLAMP, z))))
 
 
 def _readable(feature: str) -> str:

@@ -26,7 +26,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.core.answering import english
-from bot.core.answering.decide import Decision, decline_cap
+from bot.core.answering.calibration import decline_cap
+from bot.core.answering.decide import Decision
 from bot.core.answering.matching import Index
 from bot.core.answering.policy import Policy
 from bot.core.answering.trace import Trace

@@ -10,12 +10,17 @@ answered by reading one rule here.
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 from bot.core.answering.advice import FitResult
+from bot.core.answering.calibration import (
+    calibrated,
+    confidence_features,
+    decline_cap,
+    learned_confidence,
+)
 from bot.core.answering.matching import Candidate
 from bot.core.answering.policy import Policy
 from bot.core.answering.trace import Trace
@@ -51,17 +56,6 @@ class Decision:
     """advise: the leaning and the signals it rests on."""
     parts: tuple[tuple[str, Decision], ...] = ()
     """A message with several asks: (ask, decision) for each one answered."""
-
-
-def calibrated(policy: Policy, strength: float) -> float:
-    """Probability-like 0–1 score: how often an answer this strong was right on dev."""
-    slope, midpoint = policy.calibration_slope, policy.calibration_midpoint
-    return 1.0 / (1.0 + math.exp(-slope * (strength - midpoint)))
-
-
-def decline_cap(policy: Policy) -> float:
-    """A decline never claims more confidence than the weakest clarify."""
-    return calibrated(policy, policy.clarify_strength)
 
 
 Pairing = Callable[[str, "str | None"], "tuple[Entry, Entry] | None"]
@@ -221,8 +215,17 @@ class Decider:
             raw *= p.off_topic_factor  # "install", "error": help requests, not careers
         return raw + p.margin_weight * min(margin, p.margin_cap)
 
-    def confidence(self, strength: float) -> float:
-        return calibrated(self.policy, strength)
+    def confidence(
+        self, analysis: Analysis, candidates: list[Candidate], strength: float, explained: float
+    ) -> tuple[float, dict[str, float]]:
+        """How likely answering with the best candidate is right, and the features that
+        say so (shown by ``--explain``, read by ``tools/calibrate.py``)."""
+        p = self.policy
+        features = confidence_features(analysis, candidates, strength, explained, p)
+        model = self.knowledge.calibration
+        if not model.weights:
+            return calibrated(p, strength * explained**p.explained_exponent), features
+        return learned_confidence(model, features), features
 
     def on_candidates(
         self, analysis: Analysis, candidates: list[Candidate], trace: Trace
@@ -230,8 +233,8 @@ class Decider:
         p = self.policy
         strength = self.strength(analysis, candidates)
         explained = self.explained_share(analysis, candidates[0].entry)
-        confidence = self.confidence(strength * explained**p.explained_exponent)
-        trace.add("decide", strength=strength, explained=explained, confidence=confidence)
+        confidence, features = self.confidence(analysis, candidates, strength, explained)
+        trace.add("decide", features=features, confidence=confidence)
         if strength < p.clarify_strength:
             return self.decline("low-confidence", confidence=confidence)
         best = candidates[0]

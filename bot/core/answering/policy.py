@@ -188,10 +188,10 @@ class Policy:
     known_exponent_unnamed: float = 2.5
     """...and to this when none is (unknown words weigh more)."""
     explained_exponent: float = 1.0
-    """Confidence (not the decision) is scaled down by the share of the question's
-    informative words the best entry uses, to this power: an entry that explains
-    "data scientist" but not "stressful" is less likely right. Fitted with the
-    calibration pair on dev + real-dev; using it for decisions too cost more right
+    """The fallback confidence (no ``calibration.json``) is scaled down by the share of
+    the question's informative words the best entry uses, to this power: an entry that
+    explains "data scientist" but not "stressful" is less likely right (the learned
+    model has that share as a feature). Using it for decisions too cost more right
     answers on dev than it saved on real questions (measured), so it is not."""
     off_topic_factor: float = 0.6
     """Strength factor for help requests ("install", "error")."""
@@ -200,9 +200,10 @@ class Policy:
     margin_cap: float = 0.3
     """...counted up to this lead (also the lead of a lone candidate)."""
     calibration_slope: float = 3.18
-    """Platt scaling of strength to P(right); fitted by tools/calibrate.py on dev and
-    real-dev together, each part weighing the same, so 0.9 means about nine in ten
-    right on real questions too."""
+    """The fallback confidence, used without ``knowledge/calibration.json`` (and for the
+    decline cap): Platt scaling of strength to P(right), fitted on dev and real-dev
+    together (2026-11-29). The shipped confidence is the learned model of
+    :mod:`.calibration`."""
     calibration_midpoint: float = 0.489
     """Strength at which an answer is right half the time; fitted with the slope."""
     role_confidence: float = 0.8

@@ -63,7 +63,10 @@ _EMPTY = (None, (), [], {}, "", frozenset())
 
 
 def _show(value: Any) -> str:
-    """Numbers to three places, sets sorted, a list of lines one per line."""
+    """Numbers to three places, sets sorted, a list of lines and a mapping (the
+    confidence features) one item per line."""
+    if isinstance(value, dict):
+        return "\n" + "\n".join(f"    {k:<20} {_show(v)}" for k, v in value.items())
     if isinstance(value, float):
         return f"{value:.3f}"
     if isinstance(value, frozenset | set):

@@ -11,8 +11,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from bot.core.knowledge.advice_gate import FILE as ADVICE_GATE_FILE
-from bot.core.knowledge.advice_gate import advice_gate_from
 from bot.core.knowledge.coverage import FILE as COVERAGE_FILE
 from bot.core.knowledge.coverage import coverage_from
 from bot.core.knowledge.figures import FILE as FIGURES_FILE
@@ -21,6 +19,11 @@ from bot.core.knowledge.fit import FILE as FIT_FILE
 from bot.core.knowledge.fit import fit_from
 from bot.core.knowledge.lexicon import FILE as LEXICON_FILE
 from bot.core.knowledge.lexicon import KnownIds, lexicon_from
+from bot.core.knowledge.linear_models import (
+    ADVICE_GATE_FILE,
+    CALIBRATION_FILE,
+    linear_model_from,
+)
 from bot.core.knowledge.model import (
     Coverage,
     Entry,
@@ -86,8 +89,10 @@ def load_knowledge(directory: Path | str | None = None) -> Knowledge:
     coverage = coverage_from(data, check, known)
     check, data = _read(base, FIT_FILE, problems)
     fit = fit_from(data, check, source, {r.id for r in roles})
-    gate_path = base / ADVICE_GATE_FILE
-    advice_gate = advice_gate_from(gate_path, Checker(problems, _display(gate_path, base)))
+    advice_gate, calibration = (
+        linear_model_from(base / name, Checker(problems, _display(base / name, base)))
+        for name in (ADVICE_GATE_FILE, CALIBRATION_FILE)
+    )
     figures = _load_figures(base, problems, source, roles, topics, entries, coverage)
     # Phrasings are compared the way the matcher will see them: without the KB's own
     # stop words (none if the lexicon could not be read at all: the load fails then).
@@ -108,6 +113,7 @@ def load_knowledge(directory: Path | str | None = None) -> Knowledge:
         coverage=coverage,
         fit=fit,
         advice_gate=advice_gate,
+        calibration=calibration,
         figures=figures,
     )
 

@@ -463,12 +463,12 @@ class CitedLine:
 
 
 @dataclass(frozen=True, slots=True)
-class AdviceGate:
-    """``advice_gate.json``: a logistic model, trained on the dev sets by
-    ``tools/train_advice_gate.py``, that says how likely a message is to ask which role
-    fits the person. The hand-written rules decide first; this is a second opinion for
-    the wordings they have never seen ("what's my move", "which lane am i"). Empty
-    weights (no file) mean no second opinion."""
+class LinearModel:
+    """A logistic model trained on the dev sets by a tool, read from a JSON file:
+    ``advice_gate.json`` (how likely a message asks which role fits the person; a second
+    opinion for wordings the rules have never seen, "what's my move") and
+    ``calibration.json`` (how likely an answer is right). Empty weights (no file) mean
+    the rules, or the policy's Platt curve, decide alone."""
 
     weights: Mapping[str, float] = field(default_factory=dict)
     bias: float = 0.0
@@ -596,7 +596,8 @@ class Knowledge:
     lexicon: Lexicon = field(default_factory=Lexicon)
     coverage: Coverage = field(default_factory=Coverage)
     fit: Fit = field(default_factory=Fit)
-    advice_gate: AdviceGate = field(default_factory=AdviceGate)
+    advice_gate: LinearModel = field(default_factory=LinearModel)
+    calibration: LinearModel = field(default_factory=LinearModel)
     figures: Figures = field(default_factory=Figures)
     by_id: Mapping[str, Entry] = field(init=False, repr=False)
     _primaries: Mapping[tuple[str, str], Entry] = field(init=False, repr=False)
