@@ -161,6 +161,25 @@ def test_a_doubtful_answer_says_which_words_the_article_never_uses(engine):
     assert "Day-to-Day Work Experience" in {c.section for c in reply.citations}
 
 
+@pytest.mark.parametrize(
+    ("question", "doubt"),
+    [
+        # "switch" and "struggle" are common English words the KB uses elsewhere: only
+        # an answer very likely wrong names them.
+        ("How to switch from Web Development to Machine Learning", "switch"),
+        ("Why Do Data Scientists Struggle to Become PMs?", "struggle"),
+    ],
+)
+def test_an_answer_very_likely_wrong_names_common_words_it_does_not_explain(
+    engine, question, doubt
+):
+    reply = engine.ask(question)
+    assert reply.confidence < engine.policy.very_unsure_confidence
+    assert doubt in reply.not_covered
+    # Role words are the question's subject, never a doubt.
+    assert not {"machine", "learning", "data", "scientists"} & set(reply.not_covered)
+
+
 def test_two_tools_one_synonym_folds_together_are_still_two_tools_compared(engine):
     reply = engine.ask("Should I learn PyTorch or TensorFlow?")
     assert reply.not_covered == ("how PyTorch and TensorFlow compare",)

@@ -113,6 +113,10 @@ class CoverageJudge:
         self.alternative = cues.alternative
         self.self_words = cues.self_words
         self.openers = cues.question_openers
+        # "machine", "learning", "science": the words of the roles' names and aliases.
+        self.role_names = frozenset(
+            w for r in knowledge.roles for a in (r.name, *r.aliases) for w in tokens(a)
+        )
         # What the KB's answers (the article, in our words) mention anywhere: a word
         # outside it is something the article does not discuss.
         self.said = frozenset(
@@ -283,10 +287,11 @@ class CoverageJudge:
         question its entries never use ("landscape", "challenges"): the person sees
         what the article may not cover instead of a confident-looking neighbour."""
         p = self.policy
+        very = decision.confidence < p.very_unsure_confidence
         if (
             decision.kind not in ("answer", "compare")
             or decision.confidence >= p.unsure_confidence
-            or len(analysis.content) > p.unknown_gap_max_terms
+            or (len(analysis.content) > p.unknown_gap_max_terms and not very)
             or analysis.inherited_roles
             or analysis.followup_shape
         ):
@@ -294,6 +299,9 @@ class CoverageJudge:
         entries = (*decision.entries, *((decision.intro,) if decision.intro else ()))
         explained = self.explained(entries)
         surfaces = dict(analysis.surfaces)
+        # An answer very likely wrong names any real word of the question its entries
+        # don't explain, even one the KB uses elsewhere or a common one ("struggle").
+        most = p.very_unsure_max_zipf if very else p.gap_max_zipf
         words = tuple(
             dict.fromkeys(
                 word
@@ -302,8 +310,8 @@ class CoverageJudge:
                 and term not in self.generic
                 and (word := surfaces.get(term, term)) not in self.cue_words
                 and word.isalpha()
-                and _spelling(stem(word)) not in self.said
-                and p.english_word_zipf <= english.zipf(word) <= p.gap_max_zipf
+                and (word not in self.role_names if very else self._unsaid(word))
+                and p.english_word_zipf <= english.zipf(word) <= most
             )
         )
         if not words:
@@ -312,6 +320,10 @@ class CoverageJudge:
         return dataclasses.replace(
             decision, rule=decision.rule + "+unsure", not_covered=words, unsure=True
         )
+
+    def _unsaid(self, word: str) -> bool:
+        """Whether no answer in the KB mentions ``word`` (in any spelling we fold)."""
+        return _spelling(stem(word)) not in self.said
 
     def _toward_partly(self, decision: Decision, gaps: Gaps, analysis: Analysis) -> Decision:
         """A question about what the article covers only in part ("how do I get a data

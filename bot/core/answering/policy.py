@@ -221,6 +221,12 @@ class Policy:
     unsure_confidence: float = 0.5
     """Below this confidence an answer is more likely wrong than right: it names the
     question's informative words its entries never use, as possibly not covered."""
+    very_unsure_confidence: float = 0.2
+    """Below this confidence an answer is very likely wrong: it names any real word of
+    the question its entries don't explain, in a message of any length."""
+    very_unsure_max_zipf: float = 5.3
+    """...at most this common in English ("dead" 5.2, "major" 5.3; "enough" 5.5, "why"
+    5.9 are the question's frame, not its subject)."""
     gap_max_zipf: float = 4.5
     """A real English word the KB does not know, at most this common ("stressful" 3.9,
     "weekends" 4.1; "really" 6.0 is filler), names something the article doesn't cover."""
