@@ -74,7 +74,7 @@ def test_dev_does_not_regress(results):
 # ---------------------------------------------------------------- real questions
 # Copied verbatim from public pages (tests/eval/real/README.md). Floors on the dev part
 # catch regressions; the held-out part is reported by `careerbot eval`, never tuned on.
-REAL_DEV_FLOORS = {"in_scope": 0.85, "uncovered": 0.82}
+REAL_DEV_FLOORS = {"in_scope": 0.83, "uncovered": 0.83}
 REAL_DEV_CONFIDENT_WRONG = 0.03
 """The issue's bar for confident wrong answers (confidence >= 0.8 and wrong)."""
 
