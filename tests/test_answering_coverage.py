@@ -117,6 +117,29 @@ def test_a_partly_covered_ask_is_answered_from_the_part_the_article_covers(engin
     assert EDUCATION in {c.section for c in reply.citations}
 
 
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("How to Become a Data Scientist in Healthcare?", "education specific to Healthcare"),
+        (
+            "what does a day in the life of an ml engineer in finance look like",
+            "day-to-day work specific to finance",
+        ),
+    ],
+)
+def test_a_topic_asked_of_one_industry_keeps_its_answer_and_names_what_is_missing(
+    engine, question, missing
+):
+    reply = engine.ask(question)
+    assert reply.status == "answered"
+    assert missing in reply.not_covered
+
+
+def test_an_industry_the_asker_comes_from_is_not_what_they_ask(engine):
+    reply = engine.ask("would my healthcare background help me become a data scientist?")
+    assert not any("specific to" in name for name in reply.not_covered)
+
+
 def test_a_bracketed_year_after_the_question_is_part_of_it(engine):
     reply = engine.ask("How stressful is the job of a data scientist? (2023)")
     assert reply.status == "declined"
@@ -137,6 +160,16 @@ def test_a_bracketed_year_after_the_question_is_part_of_it(engine):
             "partly must be true or false",
         ),
         ("  asks: [", "  asked: [", "unknown key 'asked'"),
+        (
+            'name: "{topic} specific to {industry}"',
+            'name: "{topic} specific"',
+            "must contain {industry}",
+        ),
+        (
+            "topics: [education, skills, day-to-day, salary]",
+            "topics: [education, skils]",
+            "topic id 'skils' does not exist",
+        ),
     ],
 )
 def test_a_broken_coverage_file_is_one_clear_line_with_its_place(tmp_path, old, new, message):

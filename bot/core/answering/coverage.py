@@ -108,6 +108,8 @@ class CoverageJudge:
         lexicon = knowledge.lexicon
         self.pay = lexicon.terms.pay
         self.tool_topic = lexicon.topic_roles.tools
+        self.industries = PhraseTable.of(coverage.industry_specific.industries)
+        self.topic_names = {t.id: t.name.lower() for t in knowledge.topics}
         cues = lexicon.cues
         self.cue_words = cues.follow_up | cues.compare | cues.pronouns | cues.other_role
         self.alternative = cues.alternative
@@ -171,6 +173,7 @@ class CoverageJudge:
             subjects = " and ".join(_as_written(analysis.text, s) for s in defined)
             definition = self.coverage.definitions.name.format(subject=subjects)
             qualifiers.append(definition)
+        qualifiers += self._industry_specific(analysis)
         for year in _YEAR.findall(analysis.text):
             if int(year) not in self.coverage.article_years:
                 qualifiers.append(self.coverage.year_name.format(year=year))
@@ -209,6 +212,24 @@ class CoverageJudge:
             definition,
             unknown,
         )
+
+    def _industry_specific(self, analysis: Analysis) -> list[str]:
+        """ "How to become a data scientist in healthcare", "a day in the life of an ML
+        engineer in finance": the article names industries, but says nothing about
+        education, daily work, skills or pay that is specific to one. An industry the
+        asker comes from ("former retail manager") is their story, not the ask."""
+        spec = self.coverage.industry_specific
+        scores = analysis.topic_scores
+        asked = [t for t in spec.topics if scores.get(t, 0.0) >= 1.0]
+        if not asked:
+            return []
+        words = analysis.tokens
+        for i, key, _ in self.industries.scan(words):
+            after = words[i + len(key) : i + len(key) + 1]
+            if not self._background(words, i) and not set(after) & set(spec.asker_words):
+                industry = _as_written(analysis.text, key)
+                return [spec.name.format(topic=self.topic_names[asked[0]], industry=industry)]
+        return []
 
     # ------------------------------------------------------------------ judging
 

@@ -14,14 +14,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.core.knowledge.lexicon import FieldReader, KnownIds
-from bot.core.knowledge.model import Coverage, Definitions, Gap
+from bot.core.knowledge.model import Coverage, Definitions, Gap, IndustrySpecific
 from bot.core.knowledge.validation import Checker
 from bot.core.knowledge.yaml_reader import item_line, key_line
 
 FILE = "coverage.yaml"
 _TOP = {"article_years", "gaps", "places", "place_name", "salary_place_name", "year_name"}
-_OPTIONAL = {"definitions", "articles"}
+_OPTIONAL = {"definitions", "articles", "industry_specific"}
 _DEFINITION_KEYS = {"name", "asks", "words", "subjects"}
+_INDUSTRY_KEYS = {"name", "topics", "industries", "asker_words"}
 _GAP_KEYS = {"name", "phrases"}
 _GAP_OPTIONAL = {"closest", "partly"}
 
@@ -52,6 +53,7 @@ def coverage_from(data: Any, check: Checker, known: KnownIds) -> Coverage | None
         salary_place_name=names["salary_place_name"],
         year_name=year_name,
         definitions=_definitions(data, read),
+        industry_specific=_industry_specific(data, read),
         articles=read.phrases(data, "articles", "articles"),
     )
 
@@ -78,6 +80,32 @@ def _definitions(data: Mapping[Any, Any], read: FieldReader) -> Definitions:
         asks=read.phrases(value, "asks", f"{label}.asks"),
         words=read.phrases(value, "words", f"{label}.words"),
         subjects=read.phrases(value, "subjects", f"{label}.subjects"),
+    )
+
+
+def _industry_specific(data: Mapping[Any, Any], read: FieldReader) -> IndustrySpecific:
+    value = data.get("industry_specific")
+    label = "industry_specific"
+    if value is None:
+        return IndustrySpecific()
+    if not isinstance(value, dict):
+        read.check.fail(
+            "must be a mapping {name, topics, industries, asker_words}",
+            label,
+            key_line(data, label),
+        )
+        return IndustrySpecific()
+    if not read.check.keys(value, _INDUSTRY_KEYS, set(), label):
+        return IndustrySpecific()
+    name = read.text(value, "name", label)
+    for field in ("{topic}", "{industry}"):
+        if name and field not in name:
+            read.check.fail(f"must contain {field}", f"{label}.name", key_line(value, "name"))
+    return IndustrySpecific(
+        name=name,
+        topics=read.ids(value, "topics", f"{label}.topics", "topics"),
+        industries=read.phrases(value, "industries", f"{label}.industries"),
+        asker_words=read.phrases(value, "asker_words", f"{label}.asker_words"),
     )
 
 

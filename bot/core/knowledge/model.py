@@ -393,6 +393,23 @@ class Definitions:
 
 
 @dataclass(frozen=True, slots=True)
+class IndustrySpecific:
+    """``coverage.yaml`` ``industry_specific``: a topic asked of one industry.
+
+    The article names industries, but nothing it says about education, daily work,
+    skills or pay is specific to one ("How to become a data scientist in healthcare")."""
+
+    name: str = ""
+    """``not_covered`` name; ``{topic}`` is the topic's name, ``{industry}`` as asked."""
+    topics: tuple[str, ...] = ()
+    """Topic ids that, asked of an industry, the article answers only in general."""
+    industries: tuple[str, ...] = ()
+    """Industries as people name them ("healthcare", "banks", "fintech")."""
+    asker_words: tuple[str, ...] = ()
+    """After the industry, these make it the asker's story ("retail background")."""
+
+
+@dataclass(frozen=True, slots=True)
 class Coverage:
     """``coverage.yaml``: the article's limits, so replies can name them."""
 
@@ -408,6 +425,7 @@ class Coverage:
     year_name: str = ""
     """``not_covered`` name for another year; ``{year}`` is the year asked about."""
     definitions: Definitions = Definitions()
+    industry_specific: IndustrySpecific = IndustrySpecific()
     articles: tuple[str, ...] = ()
     """Words a gap phrase may leave out ("get a job" is "get job" in "get an ML job")."""
 
