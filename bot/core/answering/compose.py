@@ -89,7 +89,11 @@ def compose(
         return multi_reply(knowledge, question, decision, counterpart)
     if decision.kind == "advise" and decision.advice is not None:
         return advice_reply(
-            knowledge, question, decision.advice, from_quiz=decision.rule == QUIZ_RULE
+            knowledge,
+            question,
+            decision.advice,
+            from_quiz=decision.rule == QUIZ_RULE,
+            confidence=decision.confidence,
         )
     reply = _compose(knowledge, question, decision, counterpart)
     if not decision.not_covered:
@@ -371,7 +375,12 @@ QUIZ_OFFER = "For a fuller picture, take the quiz: `/fit` in Discord, `careerbot
 
 
 def advice_reply(
-    knowledge: Knowledge, question: str, result: FitResult, *, from_quiz: bool = False
+    knowledge: Knowledge,
+    question: str,
+    result: FitResult,
+    *,
+    from_quiz: bool = False,
+    confidence: float = 1.0,
 ) -> Reply:
     """Advice for one person: the leaning (or balance), one cited line per signal in the
     person's own words, what would point the other way, the quiz, the disclaimer."""
@@ -423,7 +432,7 @@ def advice_reply(
         body="\n".join(lines),
         citations=sorted_citations(knowledge, cites),
         citation_line=citation_line(knowledge, cites),
-        confidence=1.0 if result.found else 0.0,
+        confidence=confidence if result.found else 0.0,
         roles=tuple(r.id for r in knowledge.roles),  # advice weighs both roles
         fit=view,
     )

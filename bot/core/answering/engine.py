@@ -253,7 +253,9 @@ class Engine:
                 leaning=result.role or "balanced",
                 learned_gate=_gate_note(result.learned),
             )
-            return Decision("advise", rule, remember=True, advice=result), asked
+            return Decision(
+                "advise", rule, self.policy.advice_confidence, remember=True, advice=result
+            ), asked
         decision = decider.other_profession(asked)
         if decision is not None:
             return decision, asked
@@ -339,7 +341,7 @@ class Engine:
         return compose(
             self.knowledge,
             QUIZ_QUESTION,
-            Decision("advise", QUIZ_RULE, remember=False, advice=result),
+            Decision("advise", QUIZ_RULE, self.policy.certain, remember=False, advice=result),
             self._brain.pairs.counterpart,
         )
 
