@@ -207,11 +207,18 @@ def test_unknown_and_missing_keys(tmp_path, old, new, expected):
          "'Experience' must be lower case"),
         ("connectors: [and, also,", "connectors: [and, no,", "cues.connectors",
          "item 2 is empty or not text (quote it: YAML reads yes/no/on/off as true/false)"),
+        ("  salary: [salario,", "  salary: salario [", "translations.salary",
+         "must be a non-empty list of phrases"),
+        ("  data scientist: [cientista de dados,", "  Data Scientist: [cientista de dados,",
+         "translations.Data Scientist", "'Data Scientist' must be a lower-case English phrase"),
+        ("translations:\n  data scientist:", "translations: 3\nx:\n  data scientist:",
+         "translations", "must be a mapping of English phrase"),
     ],
     ids=[
         "words-as-list", "phrases-as-text", "weight-not-number", "weight-zero",
         "card-line-not-mapping", "text-as-list", "section-not-mapping", "upper-case",
-        "yaml-boolean",
+        "yaml-boolean", "translation-not-list", "translation-upper-case",
+        "translations-not-mapping",
     ],
 )  # fmt: skip
 def test_wrong_types(tmp_path, old, new, key, message):

@@ -19,6 +19,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.core.answering import english
+from bot.core.answering.languages import Translator
 from bot.core.answering.policy import Policy
 from bot.core.knowledge import Knowledge
 from bot.core.phrases import PhraseTable
@@ -140,6 +141,7 @@ class Analyzer:
         self.cues = cues
         self.pay = lexicon.terms.pay
         self.r_language = lexicon.terms.r_language
+        self._translator = Translator(lexicon.translations)
         self._choosing = PhraseTable.of(cues.choosing_phrases)
         # "ex-", "former", "senior", "a": what may stand before a profession that opens
         # a message about the asker.
@@ -362,7 +364,7 @@ class Analyzer:
 
     def analyse(self, text: str) -> Analysis:
         cues = self.cues
-        raw = self._mark_r_language(text, tokens(text))
+        raw = self._mark_r_language(text, self._translator.tokens(text))
         corrections: list[tuple[str, str]] = []
         fixed: list[str] = []
         for word in raw:

@@ -165,6 +165,7 @@ _KINDS = {
 }
 _TOP = {("topics" if f.name == "topic_roles" else f.name) for f in fields(Lexicon)}
 """The file's top-level keys: the Lexicon's fields, ``topic_roles`` written ``topics``."""
+_OPTIONAL = {"translations"}
 
 
 def lexicon_from(data: Any, check: Checker, known: KnownIds) -> Lexicon | None:
@@ -174,7 +175,7 @@ def lexicon_from(data: Any, check: Checker, known: KnownIds) -> Lexicon | None:
         if data is not None:
             check.fail("must be a mapping of word lists, ids and messages (see its comments)")
         return None
-    check.keys(data, _TOP, set(), None)
+    check.keys(data, _TOP - _OPTIONAL, _OPTIONAL, None)
     read = FieldReader(check, known)
     return Lexicon(
         stop_words=read.words(data, "stop_words", "stop_words"),
@@ -187,7 +188,32 @@ def lexicon_from(data: Any, check: Checker, known: KnownIds) -> Lexicon | None:
         terms=_terms(data, read),
         role_card=_role_card(data, read),
         decline=_decline(data, read),
+        translations=_translations(data, read),
     )
+
+
+def _translations(data: Mapping[Any, Any], read: FieldReader) -> Mapping[str, tuple[str, ...]]:
+    """``translations``: English phrase → the phrases other languages use for it."""
+    value = data.get("translations")
+    if value is None:
+        return MappingProxyType({})
+    if not isinstance(value, dict):
+        read.check.fail(
+            "must be a mapping of English phrase -> list of phrases in other languages",
+            "translations",
+            key_line(data, "translations"),
+        )
+        return MappingProxyType({})
+    out: dict[str, tuple[str, ...]] = {}
+    for key in value:
+        name = f"translations.{key}"
+        if not isinstance(key, str) or not key.strip() or key != key.lower():
+            read.check.fail(
+                f"{key!r} must be a lower-case English phrase", name, key_line(value, key)
+            )
+            continue
+        out[key] = read.phrases(value, key, name)
+    return MappingProxyType(out)
 
 
 def _levels(data: Mapping[Any, Any], read: FieldReader) -> Mapping[str, tuple[str, ...]]:

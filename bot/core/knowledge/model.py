@@ -355,6 +355,11 @@ class Lexicon:
     terms: Terms = Terms()
     role_card: tuple[CardLine, ...] = ()
     decline: Decline = Decline()
+    translations: Mapping[str, tuple[str, ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    """English phrase → the same in other languages, as people type them ("cientista de
+    dados", "データサイエンティスト"): read as the English before anything else."""
 
 
 # ---------------------------------------------------------------------------- coverage

@@ -1,0 +1,37 @@
+"""Questions typed in another language are understood through ``lexicon.yaml``'s
+``translations`` and answered (in English) from the right section."""
+
+from __future__ import annotations
+
+import pytest
+
+ROLES = "Role Definitions and Core Responsibilities"
+SALARY = "Salary Expectations and Market Demand"
+
+
+@pytest.mark.parametrize(
+    ("question", "section"),
+    [
+        ("O que faz um Engenheiro de Machine Learning?", ROLES),
+        ("機械学習エンジニアとデータサイエンティストって何が違うの?", ROLES),
+        ("Quanto ganha um cientista de dados?", SALARY),
+        ("¿Cuál es el salario de un ingeniero de machine learning?", SALARY),
+    ],
+)
+def test_a_question_in_another_language_is_answered_from_the_right_section(
+    engine, question, section
+):
+    reply = engine.ask(question)
+    assert reply.status in ("answered", "compared")
+    assert section in {c.section for c in reply.citations}
+
+
+def test_a_short_foreign_word_inside_an_english_word_is_left_alone(engine):
+    """ "de" is Portuguese only as a word of its own: "data", "decide" are English."""
+    words = engine.analyse("do data scientists decide what to model").words
+    assert "of" not in words and "data" not in " ".join(words).replace("@data_scientist", "")
+
+
+def test_english_questions_are_read_as_before(engine):
+    analysis = engine.analyse("what does a data scientist do")
+    assert analysis.words == ("what", "does", "a", "@data_scientist", "do")
