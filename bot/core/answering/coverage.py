@@ -109,6 +109,7 @@ class CoverageJudge:
         self.pay = lexicon.terms.pay
         self.tool_topic = lexicon.topic_roles.tools
         self.industries = PhraseTable.of(coverage.industry_specific.industries)
+        self.asker_words = frozenset(coverage.industry_specific.asker_words)
         self.topic_names = {t.id: t.name.lower() for t in knowledge.topics}
         cues = lexicon.cues
         self.cue_words = cues.follow_up | cues.compare | cues.pronouns | cues.other_role
@@ -226,7 +227,7 @@ class CoverageJudge:
         words = analysis.tokens
         for i, key, _ in self.industries.scan(words):
             after = words[i + len(key) : i + len(key) + 1]
-            if not self._background(words, i) and not set(after) & set(spec.asker_words):
+            if not self._background(words, i) and self.asker_words.isdisjoint(after):
                 industry = _as_written(analysis.text, key)
                 return [spec.name.format(topic=self.topic_names[asked[0]], industry=industry)]
         return []
