@@ -247,3 +247,13 @@ def test_a_question_about_another_profession_names_it_as_not_covered(engine):
     reply = engine.ask("What's it like to be an epidemiologist?")
     assert reply.status == "declined"
     assert reply.not_covered == ("epidemiologists",)
+
+
+def test_a_word_from_the_question_is_quoted_and_a_gap_name_is_not(engine):
+    """ "doesn't cover tattoos" reads as a sentence only by luck; the person's own word
+    is quoted. The JSON names stay plain."""
+    reply = engine.ask("do ml engineers get tattoos")
+    assert reply.not_covered == ("tattoos",)
+    assert "The article doesn't cover “tattoos”." in reply.text
+    reply = engine.ask("what do bootcamps cost")
+    assert "The article doesn't cover bootcamps." in reply.text

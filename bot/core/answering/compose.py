@@ -22,6 +22,7 @@ from bot.core.answering.reply import (
     Status,
 )
 from bot.core.knowledge import Citation, Entry, FitSignal, Knowledge
+from bot.core.text import tokens
 
 RELATED_LIMIT = 3
 
@@ -78,6 +79,14 @@ def spoken_list(names: Sequence[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
+def named_gaps(knowledge: Knowledge, question: str, names: Sequence[str]) -> str:
+    """What is not covered, as a sentence part: a word taken from the question is
+    quoted ("doesn't cover “promising”"), a gap's name is not ("stress levels")."""
+    asked = set(tokens(question))
+    gaps = {g.name for g in knowledge.coverage.gaps}
+    return spoken_list([f"“{n}”" if n.lower() in asked and n not in gaps else n for n in names])
+
+
 def compose(
     knowledge: Knowledge,
     question: str,
@@ -99,13 +108,13 @@ def compose(
     if not decision.not_covered:
         return reply
     if reply.status == "clarify":
-        lead = NOT_COVERED.format(names=spoken_list(decision.not_covered))
+        lead = NOT_COVERED.format(names=named_gaps(knowledge, question, decision.not_covered))
         reply = replace(reply, body=lead + "\n\n" + reply.body)
     elif reply.status in ("answered", "compared"):
         if decision.unsure:
             lead = UNSURE.format(names=spoken_list([f"“{w}”" for w in decision.not_covered]))
         else:
-            lead = PARTLY.format(names=spoken_list(decision.not_covered))
+            lead = PARTLY.format(names=named_gaps(knowledge, question, decision.not_covered))
         reply = replace(reply, body=lead + "\n\n" + reply.body)
     return replace(reply, not_covered=decision.not_covered)
 
@@ -122,7 +131,7 @@ def multi_reply(
     cites = [c for part in parts for c in part.citations]
     lead = ""
     if decision.not_covered:
-        lead = NOT_COVERED.format(names=spoken_list(decision.not_covered))
+        lead = NOT_COVERED.format(names=named_gaps(knowledge, question, decision.not_covered))
     return Reply(
         question=question,
         status="answered",
@@ -188,7 +197,7 @@ def _compose(
 def not_covered_reply(knowledge: Knowledge, question: str, decision: Decision) -> Reply:
     """ "The article doesn't cover stress levels. The closest it gets: …", cited, with
     questions it can answer instead."""
-    lead = NOT_COVERED.format(names=spoken_list(decision.not_covered))
+    lead = NOT_COVERED.format(names=named_gaps(knowledge, question, decision.not_covered))
     closest = decision.entries[0] if decision.entries else None
     if closest is None:
         return decline_reply(
