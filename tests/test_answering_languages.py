@@ -16,6 +16,8 @@ SALARY = "Salary Expectations and Market Demand"
         ("機械学習エンジニアとデータサイエンティストって何が違うの?", ROLES),
         ("Quanto ganha um cientista de dados?", SALARY),
         ("¿Cuál es el salario de un ingeniero de machine learning?", SALARY),
+        ("Berapa gaji machine learning engineer?", SALARY),
+        ("Kim jest inżynier uczenia maszynowego?", ROLES),
     ],
 )
 def test_a_question_in_another_language_is_answered_from_the_right_section(
@@ -30,6 +32,12 @@ def test_a_short_foreign_word_inside_an_english_word_is_left_alone(engine):
     """ "de" is Portuguese only as a word of its own: "data", "decide" are English."""
     words = engine.analyse("do data scientists decide what to model").words
     assert "of" not in words and "data" not in " ".join(words).replace("@data_scientist", "")
+
+
+def test_a_short_foreign_phrase_that_is_also_english_is_left_alone(engine):
+    """Vietnamese "học" (learn) folds to "hoc": only "hoc machine learning" is listed,
+    so "ad hoc analysis" stays English."""
+    assert "hoc" in engine.analyse("do ds do ad hoc analysis").words
 
 
 def test_english_questions_are_read_as_before(engine):
