@@ -17,6 +17,10 @@ from bot.core.text import fold, stem, tokens
         ("heyyy 👋", ["hey", "hi"]),
         ("c++ & a/b tests", ["cplusplus", "and", "ab", "tests"]),
         ("zero\u200bwidth", ["zero", "width"]),
+        # French and Italian elisions keep the word; English contractions are untouched.
+        ("l’ingénieur d'un data scientist", ["ingenieur", "un", "data", "scientist"]),
+        ("Qu'est-ce que", ["est", "ce", "que"]),
+        ("c'mon, it's", ["cmon", "it"]),
     ],
 )
 def test_tokens(text, expected):

@@ -36,6 +36,9 @@ _SUFFIXES = (
     ("'m", " am"),
     ("'s", ""),
 )
+_ELISIONS = frozenset({"l", "d", "j", "n", "qu", "dell", "nell", "all", "sull"})
+"""French and Italian elided articles and prepositions ("l'", "d'", "qu'", "dell'"): no
+English word starts with one of them and an apostrophe ("c'mon" keeps its "c")."""
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
 # Control and invisible format characters (zero-width joiners, bidi marks) split words.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
@@ -112,6 +115,10 @@ def _tokens(text: str) -> tuple[str, ...]:
             out.extend(_CONTRACTIONS[word].split())
             continue
         if "'" in word:
+            head, _, rest = word.partition("'")
+            if head in _ELISIONS and len(rest) > 1:
+                out.append(rest)  # French/Italian "l'ingénieur", "d'un": the word itself
+                continue
             for suffix, expansion in _SUFFIXES:
                 if word.endswith(suffix):
                     out.append(word[: -len(suffix)])
