@@ -213,12 +213,15 @@ def test_unknown_and_missing_keys(tmp_path, old, new, expected):
          "translations.Data Scientist", "'Data Scientist' must be a lower-case English phrase"),
         ("translations:\n  data scientist:", "translations: 3\nx:\n  data scientist:",
          "translations", "must be a mapping of English phrase"),
+        ("  salary: [salario,", "  salary: [cientista de dados, salario,", "translations.salary",
+         "'cientista de dados' is listed under both 'translations.data scientist' and "
+         "'translations.salary'"),
     ],
     ids=[
         "words-as-list", "phrases-as-text", "weight-not-number", "weight-zero",
         "card-line-not-mapping", "text-as-list", "section-not-mapping", "upper-case",
         "yaml-boolean", "translation-not-list", "translation-upper-case",
-        "translations-not-mapping",
+        "translations-not-mapping", "translation-under-two-keys",
     ],
 )  # fmt: skip
 def test_wrong_types(tmp_path, old, new, key, message):

@@ -21,6 +21,8 @@ from bot.core.text import fold, tokens
 
 
 class Translator:
+    """Built once per knowledge load from ``lexicon.yaml``'s ``translations``."""
+
     def __init__(self, translations: Mapping[str, tuple[str, ...]]) -> None:
         words: dict[tuple[str, ...], tuple[str, ...]] = {}
         inline: dict[str, str] = {}

@@ -205,6 +205,7 @@ def _translations(data: Mapping[Any, Any], read: FieldReader) -> Mapping[str, tu
         )
         return MappingProxyType({})
     out: dict[str, tuple[str, ...]] = {}
+    owner: dict[str, str] = {}
     for key in value:
         name = f"translations.{key}"
         if not isinstance(key, str) or not key.strip() or key != key.lower():
@@ -213,6 +214,13 @@ def _translations(data: Mapping[Any, Any], read: FieldReader) -> Mapping[str, tu
             )
             continue
         out[key] = read.phrases(value, key, name)
+        for phrase in out[key]:
+            if owner.setdefault(phrase, key) != key:
+                read.check.fail(
+                    f"{phrase!r} is listed under both 'translations.{owner[phrase]}' and {name!r}",
+                    name,
+                    key_line(value, key),
+                )
     return MappingProxyType(out)
 
 
