@@ -214,14 +214,28 @@ def _translations(data: Mapping[Any, Any], read: FieldReader) -> Mapping[str, tu
             )
             continue
         out[key] = read.phrases(value, key, name)
-        for phrase in out[key]:
-            if owner.setdefault(phrase, key) != key:
-                read.check.fail(
-                    f"{phrase!r} is listed under both 'translations.{owner[phrase]}' and {name!r}",
-                    name,
-                    key_line(value, key),
-                )
+        _listed_once(read, owner, "translations", key, out[key], key_line(value, key))
     return MappingProxyType(out)
+
+
+def _listed_once(
+    read: FieldReader,
+    owner: dict[str, str],
+    section: str,
+    key: str,
+    phrases: tuple[str, ...],
+    line: int | None,
+) -> None:
+    """A phrase means one thing: listed under two keys of ``section`` is a problem.
+    ``owner`` remembers, across the section's keys, which key listed each phrase first."""
+    for phrase in phrases:
+        if owner.setdefault(phrase, key) != key:
+            read.check.fail(
+                f"{phrase!r} is listed under both '{section}.{owner[phrase]}' and "
+                f"'{section}.{key}'",
+                f"{section}.{key}",
+                line,
+            )
 
 
 def _levels(data: Mapping[Any, Any], read: FieldReader) -> Mapping[str, tuple[str, ...]]:
@@ -244,13 +258,7 @@ def _levels(data: Mapping[Any, Any], read: FieldReader) -> Mapping[str, tuple[st
             )
             continue
         levels[key] = read.phrases(value, key, name)
-        for phrase in levels[key]:
-            if owner.setdefault(phrase, key) != key:
-                read.check.fail(
-                    f"{phrase!r} is listed under both 'levels.{owner[phrase]}' and {name!r}",
-                    name,
-                    key_line(value, key),
-                )
+        _listed_once(read, owner, "levels", key, levels[key], key_line(value, key))
     for level in LEVELS:
         if level not in value:
             read.check.fail(f"missing required key 'levels.{level}'", "levels", line_of(value))
