@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from model_files import write_or_check
 
-from bot.core.answering.calibration import sigmoid
+from bot.core.answering.calibration import calibrated, learned_confidence, sigmoid
 from bot.core.answering.engine import Engine
 from bot.core.answering.evaluation import CONFIDENT, default_eval_dir, judge, load_cases, part_files
 from bot.core.knowledge import load_knowledge
@@ -143,10 +143,6 @@ def _solve(matrix: list[list[float]], vector: list[float]) -> list[float]:
     return out
 
 
-def probability(model: LinearModel, features: dict[str, float]) -> float:
-    return sigmoid(model.bias + sum(model.weights[k] * v for k, v in features.items()))
-
-
 def report(engine: Engine, rows: list[Row]) -> None:
     """Cross-validation: the model against the Platt curve over strength alone."""
     p = engine.policy
@@ -157,15 +153,9 @@ def report(engine: Engine, rows: list[Row]) -> None:
         test = set(order[k::FOLDS])
         model = fit([rows[i] for i in order if i not in test])
         for i in test:
-            held[i] = probability(model, rows[i].features)
+            held[i] = learned_confidence(model, rows[i].features)
     platt = [
-        sigmoid(
-            p.calibration_slope
-            * (
-                r.features["strength"] * r.features["explained"] ** p.explained_exponent
-                - p.calibration_midpoint
-            )
-        )
+        calibrated(p, r.features["strength"] * r.features["explained"] ** p.explained_exponent)
         for r in rows
     ]
     print(f"{len(rows)} questions reached the confidence rule")
