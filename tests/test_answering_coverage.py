@@ -44,6 +44,21 @@ def test_another_profession_beside_ours_is_named(engine):
     assert reply.status == "declined" or SALARY in {c.section for c in reply.citations}
 
 
+def test_a_field_beside_our_roles_is_named_as_a_field_not_a_plural(engine):
+    # "chemistrys" and "biologys" read as typos in a reply: people are plural, fields not.
+    reply = engine.ask(
+        "Is it possible to pursue a career in data science without advanced physics and chemistry?"
+    )
+    assert "chemistry" in reply.not_covered
+    assert not any(name.endswith("ys") for name in reply.not_covered)
+
+
+def test_a_gap_is_found_whatever_the_plural(engine):
+    # coverage.yaml lists "career switch" and "switch careers"; people also write this.
+    reply = engine.ask("How to Switch Career to Machine Learning?")
+    assert "career-change advice" in reply.not_covered
+
+
 @pytest.mark.parametrize(
     "question",
     ["how much do mles make", "what skills does a data scientist need", "DS vs MLE salary"],

@@ -166,6 +166,19 @@ def stem(word: str) -> str:
 
 
 def plural(name: str) -> str:
-    """ "software engineers", "data analysts"; fields ("data engineering") stay as they
-    are: how a profession is named as something the article doesn't cover."""
-    return name if name.endswith(("s", "ing")) else name + "s"
+    """ "software engineers", "data analysts", "actuaries"; fields and subjects ("data
+    engineering", "chemistry", "medicine") stay as they are: how a profession is named as
+    something the article doesn't cover."""
+    if name.endswith(("s", "ing", "ment")):
+        return name
+    if name.endswith("person"):
+        return name[: -len("person")] + "people"
+    if name.endswith("ary"):
+        return name[:-1] + "ies"
+    return name + "s" if name.endswith(_PERSON_ENDINGS) else name
+
+
+# How the names of people who do a job end in English ("analyst", "chef", "nurse").
+_PERSON_ENDINGS = (
+    *("er", "or", "ist", "yst", "ian", "ant", "ent", "ect", "ef", "ic", "ot", "se", "et", "ev"),
+)

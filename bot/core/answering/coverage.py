@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from bot.core.answering import english
@@ -83,11 +83,13 @@ class CoverageJudge:
         self.coverage = coverage
         # A phrase's value is its gap, or None for a place outside the article's figures.
         phrases: dict[tuple[str, ...], Gap | None] = {}
+        # Keyed by word stems: a gap listed as "career switch" is also asked as "career
+        # switches", and the lists should not have to spell every plural.
         for gap in coverage.gaps:
             for phrase in gap.phrases:
-                phrases.setdefault(tuple(tokens(phrase)), gap)
+                phrases.setdefault(_stems(tokens(phrase)), gap)
         for place in coverage.places:
-            phrases.setdefault(tuple(tokens(place)), None)
+            phrases.setdefault(_stems(tokens(place)), None)
         self.phrases = PhraseTable(phrases)
         # The same gaps with articles dropped, looked up in the question with its role
         # names taken out: "get a data science job" asks about getting a job.
@@ -145,10 +147,11 @@ class CoverageJudge:
         surfaces = dict(analysis.surfaces)
         by_surface = {w: t for t, w in analysis.surfaces}
         pay = self.pay in analysis.content
-        hits = [(words, *hit) for hit in self.phrases.scan(words)]
-        if self._may_match_loosely(words):
+        forms = _stems(words)
+        hits = [(words, *hit) for hit in self.phrases.scan(forms)]
+        if self._may_match_loosely(forms):
             loose = self._bare(self.analyzer.without_roles(words))
-            hits += [(loose, *hit) for hit in self.loose.scan(loose)]
+            hits += [(loose, *hit) for hit in self.loose.scan(_stems(loose))]
         for seen, i, key, gap in hits:
             if gap is None:
                 place = " ".join(key)
@@ -168,7 +171,7 @@ class CoverageJudge:
                 focus.append(gap.name)
                 if gap.closest and closest is None:
                     closest = self.knowledge.by_id.get(gap.closest)
-            terms.update(by_surface[w] for w in key if w in by_surface)
+            terms.update(by_surface[w] for w in seen[i : i + len(key)] if w in by_surface)
         definition = ""
         if defined := self._defined(words):
             subjects = " and ".join(_as_written(analysis.text, s) for s in defined)
@@ -442,6 +445,10 @@ class CoverageJudge:
             return entry
         other = self.counterpart(entry.id)
         return other if other is not None and role in other.roles else entry
+
+
+def _stems(words: Iterable[str]) -> tuple[str, ...]:
+    return tuple(stem(w) for w in words)
 
 
 def _spelling(word: str) -> str:
