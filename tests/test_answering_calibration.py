@@ -35,10 +35,10 @@ def test_a_plain_question_the_article_answers_is_confident(engine):
 @pytest.mark.parametrize(
     "title",
     [
-        # Role words carry these to the skills and career-path entries; the article's
-        # answer is the role definitions.
-        "Data Scientist vs Machine Learning Engineer | DS vs ML",
+        # Role words carry these to the career-path and education entries; the
+        # article's answers are about choosing and pay, and about who suits the role.
         "What is the Top Job in AI? Data Scientist or Machine Learning Engineer?",
+        "Who Should Become a Machine Learning Engineer?",
     ],
 )
 def test_a_web_title_carried_by_the_role_words_is_no_longer_confident(engine, platt_only, title):

@@ -91,10 +91,18 @@ def test_a_role_restated_as_job_or_role_is_the_role_itself(engine, question, ent
     assert engine.ask(question).entries == (entry,)
 
 
-def test_a_title_that_names_the_two_roles_and_filler_compares_the_roles(engine):
-    """ "Clarifying the Critical Roles" adds nothing but the roles themselves."""
-    reply = engine.ask("Data Scientist vs. ML Engineer: Clarifying the Critical Roles in AI")
-    assert set(reply.entries) == {"ds-role", "mle-role"}
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Data Scientist vs. ML Engineer: Clarifying the Critical Roles in AI",
+        "Data Scientist vs. ML Engineer: Clarifying the Critical Roles in AI & ML",
+        "Data Scientist vs Machine Learning Engineer | DS vs ML",
+    ],
+)
+def test_a_title_that_names_the_two_roles_and_filler_compares_the_roles(engine, question):
+    """ "Clarifying the Critical Roles", "in AI & ML", "DS vs ML" add nothing but the
+    roles themselves and their field."""
+    assert set(engine.ask(question).entries) == {"ds-role", "mle-role"}
 
 
 @pytest.mark.parametrize(

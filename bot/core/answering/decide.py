@@ -116,7 +116,7 @@ class Decider:
         # "Data Scientist vs. ML Engineer: Clarifying the Critical Roles": filler and a
         # comparison around the role words still ask about the roles themselves.
         said = lexicon.stop_words | cues.title_filler | cues.role_words | cues.compare
-        restated = content <= cues.role_words and all(
+        restated = content <= cues.role_words | cues.title_filler and all(
             w.startswith(ROLE) or w in said for w in analysis.words
         )
         judged = self._judged(analysis) and content <= (cues.role_words | cues.role_nouns)
