@@ -155,6 +155,51 @@ def test_an_industry_the_asker_comes_from_is_not_what_they_ask(engine):
     assert not any("specific to" in name for name in reply.not_covered)
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Can you go from Backend Developer to Machine Learning Engineer?",
+        "moving from a nurse into data science, where do i start",
+    ],
+)
+def test_a_move_from_another_profession_names_career_change(engine, question):
+    assert "career-change advice" in engine.ask(question).not_covered
+
+
+def test_words_of_another_language_are_never_named_as_doubts(engine):
+    # "die" is English too, but here it is Dutch for "that": not what was asked.
+    reply = engine.ask("Wat zijn de vaardigheden die een Machine Learning Engineer moet hebben?")
+    assert "die" not in reply.not_covered
+
+
+@pytest.mark.parametrize(
+    ("question", "gap"),
+    [
+        ("How is data science similar to other jobs?", "comparisons with other professions"),
+        (
+            "how to explain data science to non technical stakeholders?",
+            "how to explain the work to others",
+        ),
+        (
+            "how do you get years of experience if you're looking for entry level ML jobs?",
+            "getting experience before the first job",
+        ),
+        ("Is a Masters enough to work in machine learning", "whether that alone is enough"),
+    ],
+)
+def test_real_questions_name_what_the_article_leaves_out(engine, question, gap):
+    assert gap in engine.ask(question).not_covered
+
+
+def test_the_other_job_in_a_follow_up_is_the_other_role(engine):
+    engine.ask("ds vs mle salary", conversation="c")
+    assert engine.ask("and for the other job?", conversation="c").not_covered == ()
+
+
+def test_a_move_up_the_ladder_is_not_a_career_change(engine):
+    assert engine.ask("how do you go from junior to senior data scientist").not_covered == ()
+
+
 def test_a_bracketed_year_after_the_question_is_part_of_it(engine):
     reply = engine.ask("How stressful is the job of a data scientist? (2023)")
     assert reply.status == "declined"
@@ -173,6 +218,11 @@ def test_a_bracketed_year_after_the_question_is_part_of_it(engine):
             "  - name: career-change advice\n    partly: true",
             "  - name: career-change advice\n    partly: maybe",
             "partly must be true or false",
+        ),
+        (
+            "    from_profession: true",
+            "    from_profession: yes please",
+            "from_profession must be true or false",
         ),
         ("  asks: [", "  asked: [", "unknown key 'asked'"),
         (
@@ -212,9 +262,9 @@ def test_a_doubtful_answer_says_which_words_the_article_never_uses(engine):
 @pytest.mark.parametrize(
     ("question", "doubt"),
     [
-        # "switch" and "struggle" are common English words the KB uses elsewhere: only
+        # "mixed" and "struggle" are common English words the KB uses elsewhere: only
         # an answer very likely wrong names them.
-        ("How to switch from Web Development to Machine Learning", "switch"),
+        ("What would machine learning look like if you mixed in DevOps?", "mixed"),
         ("Why Do Data Scientists Struggle to Become PMs?", "struggle"),
     ],
 )

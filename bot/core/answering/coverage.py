@@ -31,7 +31,7 @@ from bot.core.answering.decide import Decision
 from bot.core.answering.matching import Index
 from bot.core.answering.policy import Policy
 from bot.core.answering.trace import Trace
-from bot.core.answering.understanding import Analysis, Analyzer
+from bot.core.answering.understanding import PROFESSION, Analysis, Analyzer
 from bot.core.knowledge import Entry, Gap, Knowledge
 from bot.core.phrases import PhraseTable
 from bot.core.text import plural, stem, tokens
@@ -91,6 +91,7 @@ class CoverageJudge:
         for place in coverage.places:
             phrases.setdefault(_stems(tokens(place)), None)
         self.phrases = PhraseTable(phrases)
+        self.from_profession = tuple(g for g in coverage.gaps if g.from_profession)
         # The same gaps with articles dropped, looked up in the question with its role
         # names taken out: "get a data science job" asks about getting a job.
         self.articles = frozenset(coverage.articles)
@@ -152,6 +153,9 @@ class CoverageJudge:
         if self._may_match_loosely(forms):
             loose = self._bare(self.analyzer.without_roles(words))
             hits += [(loose, *hit) for hit in self.loose.scan(_stems(loose))]
+        if self.from_profession and _moves_from_profession(analysis.words):
+            # A hit with no words of its own: the move is read around the profession.
+            hits += [((), 0, (), gap) for gap in self.from_profession]
         for seen, i, key, gap in hits:
             if gap is None:
                 place = " ".join(key)
@@ -319,6 +323,7 @@ class CoverageJudge:
             or (len(analysis.content) > p.unknown_gap_max_terms and not very)
             or analysis.inherited_roles
             or analysis.followup_shape
+            or self._foreign(analysis)
         ):
             return decision  # in a long message such words are the story around it
         entries = (*decision.entries, *((decision.intro,) if decision.intro else ()))
@@ -345,6 +350,16 @@ class CoverageJudge:
         return dataclasses.replace(
             decision, rule=decision.rule + "+unsure", not_covered=words, unsure=True
         )
+
+    def _foreign(self, analysis: Analysis) -> bool:
+        """Whether the question is mostly in a language we don't translate: its words
+        that are English too ("die", "se") are not what it asks about."""
+        p = self.policy
+        surfaces = dict(analysis.surfaces)
+        foreign = sum(
+            english.zipf(surfaces.get(t, t)) < p.english_word_zipf for t in analysis.unknown
+        )
+        return foreign >= p.foreign_unknown_words
 
     def _unsaid(self, word: str) -> bool:
         """Whether no answer in the KB mentions ``word`` (in any spelling we fold)."""
@@ -445,6 +460,21 @@ class CoverageJudge:
             return entry
         other = self.counterpart(entry.id)
         return other if other is not None and role in other.roles else entry
+
+
+def _moves_from_profession(words: tuple[str, ...]) -> bool:
+    """ "go from backend developer to MLE", "from a nurse into data science": a move
+    from another profession, whatever verb says it."""
+    for i, word in enumerate(words):
+        if word.startswith(PROFESSION) and "from" in words[max(0, i - _FROM_WINDOW) : i]:
+            if not _MOVED_TO.isdisjoint(words[i + 1 :]):
+                return True
+    return False
+
+
+_FROM_WINDOW = 3
+"""Words between "from" and the profession: "from being a", "from a senior"."""
+_MOVED_TO = frozenset({"to", "into"})
 
 
 def _stems(words: Iterable[str]) -> tuple[str, ...]:

@@ -231,6 +231,9 @@ class Policy:
     very_unsure_max_zipf: float = 5.3
     """...at most this common in English ("dead" 5.2, "major" 5.3; "enough" 5.5, "why"
     5.9 are the question's frame, not its subject)."""
+    foreign_unknown_words: int = 2
+    """A question with this many unknown words that are not English either is in a
+    language we don't translate: its doubts are not named ("die" in Dutch)."""
     gap_max_zipf: float = 4.5
     """A real English word the KB does not know, at most this common ("stressful" 3.9,
     "weekends" 4.1; "really" 6.0 is filler), names something the article doesn't cover."""

@@ -24,7 +24,7 @@ _OPTIONAL = {"definitions", "articles", "industry_specific"}
 _DEFINITION_KEYS = {"name", "asks", "words", "subjects"}
 _INDUSTRY_KEYS = {"name", "topics", "industries", "asker_words"}
 _GAP_KEYS = {"name", "phrases"}
-_GAP_OPTIONAL = {"closest", "partly"}
+_GAP_OPTIONAL = {"closest", "partly", "from_profession"}
 
 
 def coverage_from(data: Any, check: Checker, known: KnownIds) -> Coverage | None:
@@ -143,16 +143,18 @@ def _gaps(data: Mapping[Any, Any], read: FieldReader) -> tuple[Gap, ...]:
         closest = ""
         if "closest" in item:
             closest = read.ref(item["closest"], "entries", label, key_line(item, "closest"))
-        partly = item.get("partly", False)
-        if not isinstance(partly, bool):
-            read.check.fail("partly must be true or false", label, key_line(item, "partly"))
-            partly = False
+        flags = {}
+        for flag in ("partly", "from_profession"):
+            flags[flag] = item.get(flag, False)
+            if not isinstance(flags[flag], bool):
+                read.check.fail(f"{flag} must be true or false", label, key_line(item, flag))
+                flags[flag] = False
         gaps.append(
             Gap(
                 name=read.text(item, "name", label),
                 phrases=read.phrases(item, "phrases", label),
                 closest=closest or None,
-                partly=partly,
+                **flags,
             )
         )
     return tuple(gaps)
