@@ -465,11 +465,12 @@ class CoverageJudge:
 def _moves_from_profession(words: tuple[str, ...]) -> bool:
     """ "go from backend developer to MLE", "from a nurse into data science": a move
     from another profession, whatever verb says it."""
-    for i, word in enumerate(words):
-        if word.startswith(PROFESSION) and "from" in words[max(0, i - _FROM_WINDOW) : i]:
-            if not _MOVED_TO.isdisjoint(words[i + 1 :]):
-                return True
-    return False
+    return any(
+        word.startswith(PROFESSION)
+        and "from" in words[max(0, i - _FROM_WINDOW) : i]
+        and not _MOVED_TO.isdisjoint(words[i + 1 :])
+        for i, word in enumerate(words)
+    )
 
 
 _FROM_WINDOW = 3
