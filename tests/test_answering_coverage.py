@@ -185,6 +185,11 @@ def test_words_of_another_language_are_never_named_as_doubts(engine):
             "getting experience before the first job",
         ),
         ("Is a Masters enough to work in machine learning", "whether that alone is enough"),
+        ("Is Data Science an IT Job?", "whether it counts as an IT job"),
+        (
+            "I’m a physics major. Is it too late for me to become a data scientist?",
+            "whether it is too late to start",
+        ),
     ],
 )
 def test_real_questions_name_what_the_article_leaves_out(engine, question, gap):
