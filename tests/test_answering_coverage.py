@@ -187,6 +187,11 @@ def test_words_of_another_language_are_never_named_as_doubts(engine):
         ("Is a Masters enough to work in machine learning", "whether that alone is enough"),
         ("Is Data Science an IT Job?", "whether it counts as an IT job"),
         (
+            "Julia Vs Python – Which language should you learn?",
+            "programming languages the article doesn't discuss",
+        ),
+        ("What is data science in simple words?", "a definition of data science"),
+        (
             "I’m a physics major. Is it too late for me to become a data scientist?",
             "whether it is too late to start",
         ),
@@ -194,6 +199,20 @@ def test_words_of_another_language_are_never_named_as_doubts(engine):
 )
 def test_real_questions_name_what_the_article_leaves_out(engine, question, gap):
     assert gap in engine.ask(question).not_covered
+
+
+@pytest.mark.parametrize(
+    ("question", "section"),
+    [
+        # "non-negotiable" is what is required, not a pay negotiation.
+        ("What skills are non-negotiable?", "Technical Skill Requirements"),
+        ("What does a standard day entail?", "Day-to-Day Work Experience"),
+    ],
+)
+def test_everyday_wording_is_answered_without_a_gap(engine, question, section):
+    reply = engine.ask(question)
+    assert reply.not_covered == ()
+    assert section in {c.section for c in reply.citations}
 
 
 def test_the_other_job_in_a_follow_up_is_the_other_role(engine):

@@ -115,3 +115,14 @@ def test_a_title_that_names_the_two_roles_and_filler_compares_the_roles(engine, 
 def test_a_verdict_on_the_career_answers_who_each_role_suits(engine, question):
     reply = engine.ask(question)
     assert {c.section for c in reply.citations} == {"Making the Right Career Choice"}
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["how do you progress from junior to senior?", "How do you grow from junior to senior?"],
+)
+def test_a_topic_with_nothing_else_an_entry_shares_gets_the_topic_for_both_roles(engine, question):
+    # The levels are slots, so no entry shares a word with what is left ("progress").
+    reply = engine.ask(question)
+    assert reply.status == "compared"
+    assert {c.section for c in reply.citations} == {"Career Progression and Growth Opportunities"}

@@ -174,16 +174,35 @@ class Decider:
             return dataclasses.replace(self.decline(rule + "/none"), remember=True)
         return Decision("answer", rule, p.role_confidence, (entry,), remember=True)
 
+    def about_topic(self, analysis: Analysis) -> Decision | None:
+        """A topic and nothing an entry shares words with ("how do you progress from
+        junior to senior?", the levels being slots): the topic for both roles, side by
+        side, at the asked level where both have one."""
+        if analysis.topic is None or analysis.roles:
+            return None
+        pair = self.pair(analysis.topic, analysis.level)
+        if pair is None:
+            return None
+        return Decision(
+            "compare",
+            "topic-only",
+            self.policy.topic_only_confidence,
+            pair,
+            topic=analysis.topic,
+            remember=True,
+        )
+
     def off_target(self, analysis: Analysis, best: Candidate) -> bool:
-        """The best entry shares next to nothing with the question, or, with a role and a
-        topic word in it ("what about becoming an ML engineer"), is weakly about another
-        topic: the role's own entry for that topic is the better answer."""
+        """The best entry shares next to nothing with the question, or, with a topic word
+        in it and a role named ("what about becoming an ML engineer") or none ("how do
+        you grow from junior to senior"), is weakly about another topic: the topic's own
+        entries are the better answer."""
         p = self.policy
         if best.lexical < p.weak_match:
             return True
         named = analysis.roles and not analysis.inherited_roles
         return bool(
-            named
+            (named or not analysis.roles)
             and analysis.topic
             and best.entry.topic != analysis.topic
             and best.lexical < p.off_topic_match

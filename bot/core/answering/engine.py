@@ -302,7 +302,8 @@ class Engine:
                 dataclasses.replace(analysis, content=()), "roles-only"
             ), analysis
         if not candidates:
-            return decider.decline("no-match"), analysis
+            topic_only = decider.about_topic(analysis)
+            return topic_only or decider.decline("no-match"), analysis
         return decider.on_candidates(analysis, candidates, trace), analysis
 
     def _turn(self, analysis: Analysis, reply: Reply, advice: tuple[FoundSignal, ...] = ()) -> Turn:

@@ -209,6 +209,9 @@ class Policy:
     role_confidence: float = 0.8
     """Confidence of a role's own entry for a bare role ("mle?", "is data science
     worth it"): right 29 times in 36 on dev + real-dev (measured 2026-11-29)."""
+    topic_only_confidence: float = 0.5
+    """Confidence of a topic's two entries side by side when nothing else in the
+    question matches an entry ("how do you progress from junior to senior?")."""
     switch_confidence: float = 0.9
     """Confidence of the other role's entry for "and for MLEs?" (54/54 right on dev)."""
     certain: float = 1.0
