@@ -186,6 +186,12 @@ def test_words_of_another_language_are_never_named_as_doubts(engine):
         ),
         ("Is a Masters enough to work in machine learning", "whether that alone is enough"),
         ("Is Data Science an IT Job?", "whether it counts as an IT job"),
+        # "from" after "different" is what is compared, not the asker's past.
+        (
+            "how different is it from every other software engineering job?",
+            "comparisons with other professions",
+        ),
+        ("Is AI or ML Engineering A Good Career?", "ai engineering"),
         (
             "Julia Vs Python – Which language should you learn?",
             "programming languages the article doesn't discuss",

@@ -118,6 +118,7 @@ class CoverageJudge:
         self.cue_words = cues.follow_up | cues.compare | cues.pronouns | cues.other_role
         self.alternative = cues.alternative
         self.self_words = cues.self_words
+        self.compare_words = cues.compare
         self.openers = cues.question_openers
         # "machine", "learning", "science": the words of the roles' names and aliases.
         self.role_names = frozenset(
@@ -428,8 +429,13 @@ class CoverageJudge:
     def _background(self, words: tuple[str, ...], i: int) -> bool:
         """Whether the phrase at ``i`` describes the asker ("im 45", "been to a
         bootcamp", "former phd student") rather than what they ask about."""
-        before = words[max(0, i - self.policy.background_window) : i]
-        return bool(self.self_words & set(before))
+        start = max(0, i - self.policy.background_window)
+        for j in range(start, i):
+            if words[j] in self.self_words:
+                # "how different is it from every other job": "from" after a
+                # comparison says what is compared, not where the asker comes from.
+                return not (words[j] == "from" and self.compare_words & set(words[:j]))
+        return False
 
     def _with_unknown(self, gaps: Gaps, analysis: Analysis, decision: Decision) -> Gaps:
         """Unknown words name a gap only in a short question that the decided entry
