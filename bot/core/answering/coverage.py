@@ -119,6 +119,8 @@ class CoverageJudge:
         self.alternative = cues.alternative
         self.self_words = cues.self_words
         self.compare_words = cues.compare
+        self.move_from = cues.move_from
+        self.move_to = cues.move_to
         self.openers = cues.question_openers
         # "machine", "learning", "science": the words of the roles' names and aliases.
         self.role_names = frozenset(
@@ -154,7 +156,7 @@ class CoverageJudge:
         if self._may_match_loosely(forms):
             loose = self._bare(self.analyzer.without_roles(words))
             hits += [(loose, *hit) for hit in self.loose.scan(_stems(loose))]
-        if self.from_profession and _moves_from_profession(analysis.words):
+        if self.from_profession and self._moves_from_profession(analysis.words):
             # A hit with no words of its own: the move is read around the profession.
             hits += [((), 0, (), gap) for gap in self.from_profession]
         for seen, i, key, gap in hits:
@@ -434,8 +436,19 @@ class CoverageJudge:
             if words[j] in self.self_words:
                 # "how different is it from every other job": "from" after a
                 # comparison says what is compared, not where the asker comes from.
-                return not (words[j] == "from" and self.compare_words & set(words[:j]))
+                return not (words[j] in self.move_from and self.compare_words & set(words[:j]))
         return False
+
+    def _moves_from_profession(self, words: tuple[str, ...]) -> bool:
+        """ "go from backend developer to MLE", "from a nurse into data science": a move
+        from another profession, whatever verb says it."""
+        window = self.policy.background_window  # "from being a", "from a senior"
+        return any(
+            word.startswith(PROFESSION)
+            and not self.move_from.isdisjoint(words[max(0, i - window) : i])
+            and not self.move_to.isdisjoint(words[i + 1 :])
+            for i, word in enumerate(words)
+        )
 
     def _with_unknown(self, gaps: Gaps, analysis: Analysis, decision: Decision) -> Gaps:
         """Unknown words name a gap only in a short question that the decided entry
@@ -466,22 +479,6 @@ class CoverageJudge:
             return entry
         other = self.counterpart(entry.id)
         return other if other is not None and role in other.roles else entry
-
-
-def _moves_from_profession(words: tuple[str, ...]) -> bool:
-    """ "go from backend developer to MLE", "from a nurse into data science": a move
-    from another profession, whatever verb says it."""
-    return any(
-        word.startswith(PROFESSION)
-        and "from" in words[max(0, i - _FROM_WINDOW) : i]
-        and not _MOVED_TO.isdisjoint(words[i + 1 :])
-        for i, word in enumerate(words)
-    )
-
-
-_FROM_WINDOW = 3
-"""Words between "from" and the profession: "from being a", "from a senior"."""
-_MOVED_TO = frozenset({"to", "into"})
 
 
 def _stems(words: Iterable[str]) -> tuple[str, ...]:

@@ -249,6 +249,11 @@ class Cues:
     role_riders: frozenset[str] = frozenset()
     """"if", "for": after the roles, what follows is about the person ("ds or mle if i
     hate meetings")."""
+    move_from: frozenset[str] = frozenset()
+    """"from": before another profession, where a move between careers starts ("go from
+    backend developer to MLE"); after a comparison, what is compared."""
+    move_to: frozenset[str] = frozenset()
+    """"to", "into": after that profession, where the move goes."""
     fused_denials: frozenset[str] = frozenset()
     """"isnt", "doesnt": a copula and a denial in one word, right after a fit phrase."""
     even_phrases: tuple[str, ...] = ()
