@@ -287,7 +287,7 @@ def test_a_doubtful_answer_says_which_words_the_article_never_uses(engine):
     reply = engine.ask("mle oncall burden?")
     assert reply.confidence < 0.5
     assert reply.not_covered == ("burden",)
-    assert "I'm not sure the article covers “burden”" in reply.text
+    assert "I'm not sure the article answers what you ask about “burden”" in reply.text
     assert "Day-to-Day Work Experience" in {c.section for c in reply.citations}
 
 

@@ -69,7 +69,7 @@ DECLINE_TITLE = "I can't answer that"
 DECLINE_BODY = "Sorry, I don't know that one. "
 NOT_COVERED = "The article doesn't cover {names}."
 PARTLY = "The article doesn't cover {names}. Here is what it does say:"
-UNSURE = "I'm not sure the article covers {names}. The closest it says:"
+UNSURE = "I'm not sure the article answers what you ask about {names}. The closest it says:"
 MULTI_TITLE = "Your {n} questions"
 CLOSEST = "The closest the article gets is “{question}”"
 

@@ -343,6 +343,7 @@ class CoverageJudge:
                 and term not in self.generic
                 and (word := surfaces.get(term, term)) not in self.cue_words
                 and word.isalpha()
+                and len(word) >= _DOUBT_MIN_LETTERS
                 and (word not in self.role_names if very else self._unsaid(word))
                 and p.english_word_zipf <= english.zipf(word) <= most
             )
@@ -479,6 +480,10 @@ class CoverageJudge:
             return entry
         other = self.counterpart(entry.id)
         return other if other is not None and role in other.roles else entry
+
+
+_DOUBT_MIN_LETTERS = 3
+"""A doubt is a word, not a fragment: "e" of "e-commerce", Portuguese "o"."""
 
 
 def _stems(words: Iterable[str]) -> tuple[str, ...]:

@@ -50,8 +50,9 @@ class Decision:
     not_covered: tuple[str, ...] = ()
     """What the question asked that the article does not cover (the coverage stage)."""
     unsure: bool = False
-    """``not_covered`` holds words of an answer likely to be wrong that the article
-    never uses: said as a doubt ("I'm not sure the article covers…"), not a fact."""
+    """``not_covered`` holds words of the question that an answer likely to be wrong
+    doesn't explain: said as a doubt ("I'm not sure the article answers what you ask
+    about…"), not as a fact."""
     advice: FitResult | None = None
     """advise: the leaning and the signals it rests on."""
     parts: tuple[tuple[str, Decision], ...] = ()
