@@ -223,6 +223,23 @@ def test_everyday_wording_is_answered_without_a_gap(engine, question, section):
     assert section in {c.section for c in reply.citations}
 
 
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        (
+            "Is a Master's in Computer Science with AI Concentration Worth It for a "
+            "Machine Learning Engineer?",
+            True,
+        ),
+        # A degree's worth needs a degree in the question: this asks about a field.
+        ("is machine learning worth it in 2025", False),
+    ],
+)
+def test_a_degree_is_worth_it_wherever_the_two_stand(engine, question, named):
+    gap = "whether a particular degree is worth it"
+    assert (gap in engine.ask(question).not_covered) is named
+
+
 def test_the_other_job_in_a_follow_up_is_the_other_role(engine):
     engine.ask("ds vs mle salary", conversation="c")
     assert engine.ask("and for the other job?", conversation="c").not_covered == ()
@@ -250,6 +267,11 @@ def test_a_bracketed_year_after_the_question_is_part_of_it(engine):
             "  - name: career-change advice\n    partly: true",
             "  - name: career-change advice\n    partly: maybe",
             "partly must be true or false",
+        ),
+        (
+            "    only_with: [degree, masters, master, phd, bachelors, bachelor, msc, diploma]",
+            "    only_with: degree",
+            "must be a non-empty list of phrases",
         ),
         (
             "    from_profession: true",

@@ -92,6 +92,11 @@ class CoverageJudge:
             phrases.setdefault(_stems(tokens(place)), None)
         self.phrases = PhraseTable(phrases)
         self.from_profession = tuple(g for g in coverage.gaps if g.from_profession)
+        self.only_with = {
+            g.name: PhraseTable({_stems(tokens(p)): True for p in g.only_with})
+            for g in coverage.gaps
+            if g.only_with
+        }
         # The same gaps with articles dropped, looked up in the question with its role
         # names taken out: "get a data science job" asks about getting a job.
         self.articles = frozenset(coverage.articles)
@@ -169,6 +174,8 @@ class CoverageJudge:
                 )
             elif gap.name in focus or gap.name in qualifiers or self._background(seen, i):
                 continue  # "been to a bootcamp": the asker's past, not the ask
+            elif gap.name in self.only_with and not self.only_with[gap.name].contains(forms):
+                continue  # "is ml worth it": a degree's worth only with a degree named
             elif gap.partly:
                 qualifiers.append(gap.name)
                 if gap.closest and partly_closest is None:

@@ -24,7 +24,7 @@ _OPTIONAL = {"definitions", "articles", "industry_specific"}
 _DEFINITION_KEYS = {"name", "asks", "words", "subjects"}
 _INDUSTRY_KEYS = {"name", "topics", "industries", "asker_words"}
 _GAP_KEYS = {"name", "phrases"}
-_GAP_OPTIONAL = {"closest", "partly", "from_profession"}
+_GAP_OPTIONAL = {"closest", "partly", "from_profession", "only_with"}
 
 
 def coverage_from(data: Any, check: Checker, known: KnownIds) -> Coverage | None:
@@ -154,6 +154,7 @@ def _gaps(data: Mapping[Any, Any], read: FieldReader) -> tuple[Gap, ...]:
                 name=read.text(item, "name", label),
                 phrases=read.phrases(item, "phrases", label),
                 closest=closest or None,
+                only_with=read.phrases(item, "only_with", f"{label}.only_with"),
                 **flags,
             )
         )

@@ -382,6 +382,9 @@ class Gap:
     """Entry id of what the article says that comes closest, if anything does."""
     partly: bool = False
     """The article answers part of it: answer, and name the gap; never decline for it."""
+    only_with: tuple[str, ...] = ()
+    """When set, a phrase counts only if one of these is also somewhere in the question
+    ("worth it" is about a degree only with "masters" or "degree" in it)."""
     from_profession: bool = False
     """Also asked by moving from another profession to ours ("go from backend developer
     to ML engineer"), whatever words the move is said with."""
