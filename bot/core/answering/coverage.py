@@ -161,7 +161,9 @@ class CoverageJudge:
         if self._may_match_loosely(forms):
             loose = self._bare(self.analyzer.without_roles(words))
             hits += [(loose, *hit) for hit in self.loose.scan(_stems(loose))]
-        if self.from_profession and self._moves_from_profession(analysis.words):
+        # A profession after "from" is read as the asker's own: only then look for a move.
+        moved = analysis.own_profession and self._moves_from_profession(analysis.words)
+        if self.from_profession and moved:
             # A hit with no words of its own: the move is read around the profession.
             hits += [((), 0, (), gap) for gap in self.from_profession]
         for seen, i, key, gap in hits:
