@@ -245,6 +245,31 @@ def test_the_other_job_in_a_follow_up_is_the_other_role(engine):
     assert engine.ask("and for the other job?", conversation="c").not_covered == ()
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Can a Data Scientist become a Machine Learning Engineer",
+        "Can a machine learning engineer be a data scientist",
+        "how do i switch from ds to mle",
+    ],
+)
+def test_a_move_between_our_two_roles_is_named(engine, question):
+    assert "moving between the two roles" in engine.ask(question).not_covered
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["is a data scientist better than an mle", "ds vs mle salary", "do mles earn more than ds"],
+)
+def test_comparing_the_two_roles_is_not_a_move_between_them(engine, question):
+    assert "moving between the two roles" not in engine.ask(question).not_covered
+
+
+def test_a_profession_after_a_comparison_is_compared_not_the_askers_own(engine):
+    reply = engine.ask("How different is a Machine Learning Engineer from a Data Engineer?")
+    assert "data engineers" in reply.not_covered
+
+
 def test_a_move_up_the_ladder_is_not_a_career_change(engine):
     assert engine.ask("how do you go from junior to senior data scientist").not_covered == ()
 
@@ -277,6 +302,11 @@ def test_a_bracketed_year_after_the_question_is_part_of_it(engine):
             "    from_profession: true",
             "    from_profession: yes please",
             "from_profession must be true or false",
+        ),
+        (
+            "    between_roles: true",
+            "    between_roles: 1",
+            "between_roles must be true or false",
         ),
         ("  asks: [", "  asked: [", "unknown key 'asked'"),
         (

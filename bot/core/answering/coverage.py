@@ -21,6 +21,7 @@ article does say.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from bot.core.answering.decide import Decision
 from bot.core.answering.matching import Index
 from bot.core.answering.policy import Policy
 from bot.core.answering.trace import Trace
-from bot.core.answering.understanding import PROFESSION, Analysis, Analyzer
+from bot.core.answering.understanding import PROFESSION, ROLE, Analysis, Analyzer
 from bot.core.knowledge import Entry, Gap, Knowledge
 from bot.core.phrases import PhraseTable
 from bot.core.text import plural, stem, tokens
@@ -92,6 +93,7 @@ class CoverageJudge:
             phrases.setdefault(_stems(tokens(place)), None)
         self.phrases = PhraseTable(phrases)
         self.from_profession = tuple(g for g in coverage.gaps if g.from_profession)
+        self.between_roles = tuple(g for g in coverage.gaps if g.between_roles)
         self.only_with = {
             g.name: PhraseTable({_stems(tokens(p)): True for p in g.only_with})
             for g in coverage.gaps
@@ -126,6 +128,7 @@ class CoverageJudge:
         self.compare_words = cues.compare
         self.move_from = cues.move_from
         self.move_to = cues.move_to
+        self.role_change = cues.role_change
         self.openers = cues.question_openers
         # "machine", "learning", "science": the words of the roles' names and aliases.
         self.role_names = frozenset(
@@ -166,6 +169,12 @@ class CoverageJudge:
         if self.from_profession and moved:
             # A hit with no words of its own: the move is read around the profession.
             hits += [((), 0, (), gap) for gap in self.from_profession]
+        if (
+            self.between_roles
+            and len(analysis.named_roles) > 1
+            and self._changes_role(analysis.words)
+        ):
+            hits += [((), 0, (), gap) for gap in self.between_roles]
         for seen, i, key, gap in hits:
             if gap is None:
                 place = " ".join(key)
@@ -459,6 +468,22 @@ class CoverageJudge:
             and not self.move_to.isdisjoint(words[i + 1 :])
             for i, word in enumerate(words)
         )
+
+    def _changes_role(self, words: tuple[str, ...]) -> bool:
+        """ "can a DS become an MLE", "switch from ds to mle": a move from one of our
+        roles to the other, which the article never discusses."""
+        marks = [(i, w) for i, w in enumerate(words) if w.startswith(ROLE)]
+        window = self.policy.background_window
+        for (i, a), (k, b) in itertools.pairwise(marks):
+            between = set(words[i + 1 : k])
+            if a == b:
+                continue
+            if between & self.role_change or (
+                between & self.move_to
+                and not self.move_from.isdisjoint(words[max(0, i - window) : i])
+            ):
+                return True
+        return False
 
     def _with_unknown(self, gaps: Gaps, analysis: Analysis, decision: Decision) -> Gaps:
         """Unknown words name a gap only in a short question that the decided entry

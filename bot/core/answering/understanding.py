@@ -591,6 +591,8 @@ class Analyzer:
             for j in range(len(before) - 1, -1, -1):
                 if before[j] in cues.target:
                     break
+                if before[j] in cues.move_from and cues.compare & set(words[:i]):
+                    break  # "how is an MLE different from a data engineer": compared
                 if before[j] in cues.self_words and j and before[j - 1] in cues.compare:
                     break  # "how do DSs differ from statisticians": compared, not the asker
                 if before[j] in cues.self_words or (

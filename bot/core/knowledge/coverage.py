@@ -24,7 +24,7 @@ _OPTIONAL = {"definitions", "articles", "industry_specific"}
 _DEFINITION_KEYS = {"name", "asks", "words", "subjects"}
 _INDUSTRY_KEYS = {"name", "topics", "industries", "asker_words"}
 _GAP_KEYS = {"name", "phrases"}
-_GAP_OPTIONAL = {"closest", "partly", "from_profession", "only_with"}
+_GAP_OPTIONAL = {"closest", "partly", "from_profession", "between_roles", "only_with"}
 
 
 def coverage_from(data: Any, check: Checker, known: KnownIds) -> Coverage | None:
@@ -144,7 +144,7 @@ def _gaps(data: Mapping[Any, Any], read: FieldReader) -> tuple[Gap, ...]:
         if "closest" in item:
             closest = read.ref(item["closest"], "entries", label, key_line(item, "closest"))
         flags = {}
-        for flag in ("partly", "from_profession"):
+        for flag in ("partly", "from_profession", "between_roles"):
             flags[flag] = item.get(flag, False)
             if not isinstance(flags[flag], bool):
                 read.check.fail(f"{flag} must be true or false", label, key_line(item, flag))

@@ -254,6 +254,9 @@ class Cues:
     backend developer to MLE"); after a comparison, what is compared."""
     move_to: frozenset[str] = frozenset()
     """"to", "into": after that profession, where the move goes."""
+    role_change: frozenset[str] = frozenset()
+    """"become", "switch": between the two roles, a move from one to the other ("can a
+    DS become an MLE")."""
     fused_denials: frozenset[str] = frozenset()
     """"isnt", "doesnt": a copula and a denial in one word, right after a fit phrase."""
     even_phrases: tuple[str, ...] = ()
@@ -388,6 +391,9 @@ class Gap:
     from_profession: bool = False
     """Also asked by moving from another profession to ours ("go from backend developer
     to ML engineer"), whatever words the move is said with."""
+    between_roles: bool = False
+    """Also asked by moving from one of our roles to the other ("can a data scientist
+    become an ML engineer")."""
 
 
 @dataclass(frozen=True, slots=True)
