@@ -164,17 +164,8 @@ class CoverageJudge:
         if self._may_match_loosely(forms):
             loose = self._bare(self.analyzer.without_roles(words))
             hits += [(loose, *hit) for hit in self.loose.scan(_stems(loose))]
-        # A profession after "from" is read as the asker's own: only then look for a move.
-        moved = analysis.own_profession and self._moves_from_profession(analysis.words)
-        if self.from_profession and moved:
-            # A hit with no words of its own: the move is read around the profession.
-            hits += [((), 0, (), gap) for gap in self.from_profession]
-        if (
-            self.between_roles
-            and len(analysis.named_roles) > 1
-            and self._changes_role(analysis.words)
-        ):
-            hits += [((), 0, (), gap) for gap in self.between_roles]
+        # Moves between careers have no words of their own: hits without a phrase.
+        hits += [((), 0, (), gap) for gap in self._moves(analysis)]
         for seen, i, key, gap in hits:
             if gap is None:
                 place = " ".join(key)
@@ -457,6 +448,17 @@ class CoverageJudge:
                 # comparison says what is compared, not where the asker comes from.
                 return not (words[j] in self.move_from and self.compare_words & set(words[:j]))
         return False
+
+    def _moves(self, analysis: Analysis) -> tuple[Gap, ...]:
+        """The gaps a move between careers asks about: from another profession to ours
+        (a profession after "from" is read as the asker's own, so only then), or from
+        one of our roles to the other."""
+        gaps: tuple[Gap, ...] = ()
+        if analysis.own_profession and self._moves_from_profession(analysis.words):
+            gaps += self.from_profession
+        if len(analysis.named_roles) > 1 and self._changes_role(analysis.words):
+            gaps += self.between_roles
+        return gaps
 
     def _moves_from_profession(self, words: tuple[str, ...]) -> bool:
         """ "go from backend developer to MLE", "from a nurse into data science": a move
