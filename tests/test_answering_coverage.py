@@ -192,6 +192,8 @@ def test_words_of_another_language_are_never_named_as_doubts(engine):
             "comparisons with other professions",
         ),
         ("Is AI or ML Engineering A Good Career?", "ai engineering"),
+        # Put to one person in an interview; "have you ever wondered" is only a lead-in.
+        ("How did you start your career as an ML engineer?", "someone's own career story"),
         # The article names skills and tools, never how much of each.
         ("How Much Docker Should a Data Scientist Know?", "how much of it is needed or used"),
         (
