@@ -18,6 +18,9 @@ SALARY = "Salary Expectations and Market Demand"
         ("¿Cuál es el salario de un ingeniero de machine learning?", SALARY),
         ("Berapa gaji machine learning engineer?", SALARY),
         ("Kim jest inżynier uczenia maszynowego?", ROLES),
+        ("En quoi consiste le métier de data scientist ?", ROLES),
+        ("Jakie są zadania Machine Learning engineer?", ROLES),
+        ("¿Se puede vivir siendo científico de datos?", SALARY),
     ],
 )
 def test_a_question_in_another_language_is_answered_from_the_right_section(
@@ -43,3 +46,10 @@ def test_a_short_foreign_phrase_that_is_also_english_is_left_alone(engine):
 def test_english_questions_are_read_as_before(engine):
     analysis = engine.analyse("what does a data scientist do")
     assert analysis.words == ("what", "does", "a", "@data_scientist", "do")
+
+
+def test_function_words_of_another_language_are_never_named_as_doubts(engine):
+    # "hoe", "ik" are Dutch for "how", "I": the question asks how to become one.
+    reply = engine.ask("Hoe word ik een data scientist?")
+    assert reply.status == "answered"
+    assert not {"hoe", "ik"} & set(reply.not_covered)
