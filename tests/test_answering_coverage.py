@@ -196,6 +196,12 @@ def test_words_of_another_language_are_never_named_as_doubts(engine):
         ("How did you start your career as an ML engineer?", "someone's own career story"),
         # The article names skills and tools, never how much of each.
         ("How Much Docker Should a Data Scientist Know?", "how much of it is needed or used"),
+        # The article names the CDO as a destination, nothing of the job itself.
+        (
+            "What are the main responsibilities of a chief data officer?",
+            "what a chief data officer does",
+        ),
+        ("What is Deployment?", "a definition of Deployment"),
         (
             "Julia Vs Python – Which language should you learn?",
             "programming languages the article doesn't discuss",
