@@ -202,6 +202,7 @@ def test_words_of_another_language_are_never_named_as_doubts(engine):
             "what a chief data officer does",
         ),
         ("What is Deployment?", "a definition of Deployment"),
+        ("which programming language should I learn first?", "what to learn first"),
         (
             "Julia Vs Python – Which language should you learn?",
             "programming languages the article doesn't discuss",
