@@ -201,9 +201,8 @@ class Decider:
         p = self.policy
         if best.lexical < p.weak_match:
             return True
-        named = analysis.roles and not analysis.inherited_roles
         return bool(
-            (named or not analysis.roles)
+            not analysis.inherited_roles
             and analysis.topic
             and best.entry.topic != analysis.topic
             and best.lexical < p.off_topic_match
