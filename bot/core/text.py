@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from functools import lru_cache
 
@@ -165,6 +166,12 @@ def stem(word: str) -> str:
     return word
 
 
+def stems(words: Iterable[str]) -> tuple[str, ...]:
+    """Each word's stem: phrase lists keyed this way match whatever the plural ("career
+    switch" finds "career switches")."""
+    return tuple(stem(w) for w in words)
+
+
 def plural(name: str) -> str:
     """ "software engineers", "data analysts", "actuaries"; fields and subjects ("data
     engineering", "chemistry", "medicine") stay as they are: how a profession is named as
@@ -179,6 +186,5 @@ def plural(name: str) -> str:
 
 
 # How the names of people who do a job end in English ("analyst", "chef", "nurse").
-_PERSON_ENDINGS = (
-    *("er", "or", "ist", "yst", "ian", "ant", "ent", "ect", "ef", "ic", "ot", "se", "et", "ev"),
-)
+_PERSON_ENDINGS = ("er", "or", "ist", "yst", "ian", "ant", "ent", "ect", "ef", "ic", "ot")
+_PERSON_ENDINGS += ("se", "et", "ev")

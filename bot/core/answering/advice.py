@@ -22,7 +22,7 @@ from bot.core.answering.policy import Policy
 from bot.core.answering.understanding import ROLE, Analysis
 from bot.core.knowledge import FitSignal, Knowledge
 from bot.core.phrases import PhraseTable
-from bot.core.text import stem, tokens
+from bot.core.text import stem, stems, tokens
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,9 +107,9 @@ class Advisor:
                 continue  # balanced answers exist only in the quiz
             # Plurals fold together: "regressions" is the "regression" signal.
             for phrase in signal.phrases:
-                phrases.setdefault(_stems(phrase), (signal, False))
+                phrases.setdefault(stems(tokens(phrase)), (signal, False))
             for phrase in signal.against:
-                phrases.setdefault(_stems(phrase), (signal, True))
+                phrases.setdefault(stems(tokens(phrase)), (signal, True))
         self.phrases = PhraseTable(phrases)
 
     def consider(
@@ -125,8 +125,8 @@ class Advisor:
         careers = self._careers_named(text, analysis)
         # "why software engineers have on-call duties": other people's job, not a signal
         # about the person ("sitting w the product managers" names colleagues instead).
-        others = {_stems(p) for p in careers}
-        found = tuple(f for f in every if _stems(f.text) not in others)
+        others = {stems(tokens(p)) for p in careers}
+        found = tuple(f for f in every if stems(tokens(f.text)) not in others)
         ruled = self._by_rules(text, analysis, previous, found, careers)
         if ruled is not None:
             return ruled
@@ -146,8 +146,8 @@ class Advisor:
         found = self.find(text) if found is None else found
         _, last = _story_and_close(text)
         return gate_features(
-            [stem(w) for w in words],
-            [stem(w) for w in last],
+            stems(words),
+            stems(last),
             signals=len(found),
             sides=len({f.role for f in found if f.role}),
             self_reference=bool(self.self_reference & set(words)),
@@ -183,7 +183,7 @@ class Advisor:
     ) -> tuple[str, FitResult] | None:
         """The hand-written rules: each names the wording it recognises.
         ``professions``: other careers the message names (not colleagues)."""
-        others = {_stems(p) for p in professions}
+        others = {stems(tokens(p)) for p in professions}
         if previous:
             adds = self.self_reference & set(tokens(text)) or analysis.words[:1] == ("and",)
             # "and if i also like dashboards?" adds to the advice; "and who deploys
@@ -328,7 +328,7 @@ class Advisor:
         story, last = _story_and_close(text)
         if not story or not self.verdicts.contains(last):
             return False
-        if len(last) > _SHORT_REPLY or self.phrases.contains([stem(w) for w in last]):
+        if len(last) > _SHORT_REPLY or self.phrases.contains(stems(last)):
             return False  # "thoughts on docker?" asks about docker
         if any(self._question(c) for c in story):
             return False
@@ -340,7 +340,7 @@ class Advisor:
         words = [stem(w) for w in tokens(text)]
         out = set()
         for profession in professions:
-            key = _stems(profession)
+            key = stems(tokens(profession))
             for i in range(len(words) - len(key) + 1):
                 if tuple(words[i : i + len(key)]) != key:
                     continue
@@ -611,7 +611,7 @@ class Advisor:
             ):
                 words = tokens(clause)
                 mine = bool(self.self_reference & set(words))  # said of the person
-                hits = list(self.phrases.scan([stem(w) for w in words]))
+                hits = list(self.phrases.scan(stems(words)))
                 roles = {
                     i: self.other(sig.role) if against else sig.role
                     for i, _, (sig, against) in hits
@@ -747,7 +747,7 @@ def _clauses(
             and words
             and negators & set(words)
             and ((len(words) <= _SHORT_REPLY and set(words) <= reply_words) or refers)
-            and not signals.contains([stem(w) for w in words])
+            and not signals.contains(stems(words))
         )
         if reply:
             out[-1] = (f"{out[-1][0]} {clause}", True)
@@ -789,10 +789,6 @@ _LIST_ITEM = 3
 _SHORT_REPLY = 5
 """Words in a reply ("no thanks", "not my thing at all") that refers to the clause
 before it."""
-
-
-def _stems(phrase: str) -> tuple[str, ...]:
-    return tuple(stem(w) for w in tokens(phrase))
 
 
 def _quote(text: str, words: tuple[str, ...]) -> str:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.core.answering import english
@@ -35,7 +35,7 @@ from bot.core.answering.trace import Trace
 from bot.core.answering.understanding import PROFESSION, ROLE, Analysis, Analyzer
 from bot.core.knowledge import Entry, Gap, Knowledge
 from bot.core.phrases import PhraseTable
-from bot.core.text import plural, stem, tokens
+from bot.core.text import plural, stem, stems, tokens
 
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 
@@ -88,14 +88,14 @@ class CoverageJudge:
         # switches", and the lists should not have to spell every plural.
         for gap in coverage.gaps:
             for phrase in gap.phrases:
-                phrases.setdefault(_stems(tokens(phrase)), gap)
+                phrases.setdefault(stems(tokens(phrase)), gap)
         for place in coverage.places:
-            phrases.setdefault(_stems(tokens(place)), None)
+            phrases.setdefault(stems(tokens(place)), None)
         self.phrases = PhraseTable(phrases)
         self.from_profession = tuple(g for g in coverage.gaps if g.from_profession)
         self.between_roles = tuple(g for g in coverage.gaps if g.between_roles)
         self.only_with = {
-            g.name: PhraseTable({_stems(tokens(p)): True for p in g.only_with})
+            g.name: PhraseTable({stems(tokens(p)): True for p in g.only_with})
             for g in coverage.gaps
             if g.only_with
         }
@@ -159,11 +159,11 @@ class CoverageJudge:
         surfaces = dict(analysis.surfaces)
         by_surface = {w: t for t, w in analysis.surfaces}
         pay = self.pay in analysis.content
-        forms = _stems(words)
+        forms = stems(words)
         hits = [(words, *hit) for hit in self.phrases.scan(forms)]
         if self._may_match_loosely(forms):
             loose = self._bare(self.analyzer.without_roles(words))
-            hits += [(loose, *hit) for hit in self.loose.scan(_stems(loose))]
+            hits += [(loose, *hit) for hit in self.loose.scan(stems(loose))]
         # Moves between careers have no words of their own: hits without a phrase.
         hits += [((), 0, (), gap) for gap in self._moves(analysis)]
         for seen, i, key, gap in hits:
@@ -520,10 +520,6 @@ class CoverageJudge:
 
 _DOUBT_MIN_LETTERS = 3
 """A doubt is a word, not a fragment: "e" of "e-commerce", Portuguese "o"."""
-
-
-def _stems(words: Iterable[str]) -> tuple[str, ...]:
-    return tuple(stem(w) for w in words)
 
 
 def _spelling(word: str) -> str:
