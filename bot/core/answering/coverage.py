@@ -125,7 +125,6 @@ class CoverageJudge:
         self.cue_words = cues.follow_up | cues.compare | cues.pronouns | cues.other_role
         self.alternative = cues.alternative
         self.self_words = cues.self_words
-        self.compare_words = cues.compare
         self.move_from = cues.move_from
         self.move_to = cues.move_to
         self.role_change = cues.role_change
@@ -444,9 +443,7 @@ class CoverageJudge:
         start = max(0, i - self.policy.background_window)
         for j in range(start, i):
             if words[j] in self.self_words:
-                # "how different is it from every other job": "from" after a
-                # comparison says what is compared, not where the asker comes from.
-                return not (words[j] in self.move_from and self.compare_words & set(words[:j]))
+                return not self.analyzer.compared_from(words, j)
         return False
 
     def _moves(self, analysis: Analysis) -> tuple[Gap, ...]:
@@ -463,10 +460,9 @@ class CoverageJudge:
     def _moves_from_profession(self, words: tuple[str, ...]) -> bool:
         """ "go from backend developer to MLE", "from a nurse into data science": a move
         from another profession, whatever verb says it."""
-        window = self.policy.background_window  # "from being a", "from a senior"
         return any(
             word.startswith(PROFESSION)
-            and not self.move_from.isdisjoint(words[max(0, i - window) : i])
+            and self._after_from(words, i)
             and not self.move_to.isdisjoint(words[i + 1 :])
             for i, word in enumerate(words)
         )
@@ -475,17 +471,17 @@ class CoverageJudge:
         """ "can a DS become an MLE", "switch from ds to mle": a move from one of our
         roles to the other, which the article never discusses."""
         marks = [(i, w) for i, w in enumerate(words) if w.startswith(ROLE)]
-        window = self.policy.background_window
         for (i, a), (k, b) in itertools.pairwise(marks):
             between = set(words[i + 1 : k])
-            if a == b:
-                continue
-            if between & self.role_change or (
-                between & self.move_to
-                and not self.move_from.isdisjoint(words[max(0, i - window) : i])
-            ):
+            moved = between & self.move_to and self._after_from(words, i)
+            if a != b and (between & self.role_change or moved):
                 return True
         return False
+
+    def _after_from(self, words: tuple[str, ...], i: int) -> bool:
+        """Whether "from" stands just before ``words[i]`` ("from a nurse", "from being a
+        senior"), within the window that describes the asker."""
+        return not self.move_from.isdisjoint(words[max(0, i - self.policy.background_window) : i])
 
     def _with_unknown(self, gaps: Gaps, analysis: Analysis, decision: Decision) -> Gaps:
         """Unknown words name a gap only in a short question that the decided entry

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import process
@@ -587,12 +588,11 @@ class Analyzer:
             after = words[i + 1 : i + 1 + self.policy.span_words]
             if i < self.policy.self_window and _SPAN.match(" ".join(after)):
                 return True  # "backend dev 3 yrs", "teacher for 10 years": a self-intro
-            before = words[max(0, i - self.policy.self_window) : i]
+            start = max(0, i - self.policy.self_window)
+            before = words[start:i]
             for j in range(len(before) - 1, -1, -1):
-                if before[j] in cues.target:
+                if before[j] in cues.target or self.compared_from(words, start + j):
                     break
-                if before[j] in cues.move_from and cues.compare & set(words[:i]):
-                    break  # "how is an MLE different from a data engineer": compared
                 if before[j] in cues.self_words and j and before[j - 1] in cues.compare:
                     break  # "how do DSs differ from statisticians": compared, not the asker
                 if before[j] in cues.self_words or (
@@ -600,6 +600,13 @@ class Analyzer:
                 ):
                     return True
         return False
+
+    def compared_from(self, words: Sequence[str], j: int) -> bool:
+        """Whether ``words[j]`` is a "from" after a comparison ("how is an MLE different
+        from a data engineer", "how different is it from every other job"): what is
+        compared, not where the asker comes from."""
+        cues = self.cues
+        return words[j] in cues.move_from and not cues.compare.isdisjoint(words[:j])
 
     def _introduces(self, text: str, profession: str) -> bool:
         """ "mechanical engineer, good at math. which role fits", "ex-teacher. where do i
