@@ -276,6 +276,8 @@ def test_light_evidence_all_one_way_still_leans(engine):
         "as an ml engineer will i have to present to stakeholders",
         "i love stats, which pays more, ds or mle?",
         "why software engineers have on-call duties and data scientists dont",
+        "If their futures are so statistically grim, then why do so many students still "
+        "choose to pursue PhDs?",
     ],
 )
 def test_a_lookup_naming_a_signal_is_still_not_advice(engine, question):

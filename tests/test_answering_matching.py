@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 
 def search(engine, text, **changes):
     analysis = dataclasses.replace(engine.analyse(text), **changes)
@@ -41,3 +43,23 @@ def test_question_words_are_weak_evidence_of_a_subject(engine):
     assert index.weight("why") <= engine.policy.question_word_idf
     (kubernetes,) = engine.analyse("kubernetes").content
     assert index.weight(kubernetes) > index.weight("why")
+
+
+def test_where_a_role_works_is_not_where_the_role_came_from(engine):
+    """ "Where can an MLE get a job" shares only "where" and "job" with the question
+    about the role's origin; that phrasing must not say "where"."""
+    ids = [c.entry.id for c in search(engine, "Where can a machine learning engineer get a job")]
+    assert "both-overview-why-two-roles" not in ids[:3]
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("What does a machine learning engineer need to be able to do?", "skills"),
+        ("Pay progression by seniority", "salary"),
+    ],
+)
+def test_everyday_wordings_of_a_topic_find_it(engine, question, topic):
+    reply = engine.ask(question)
+    assert reply.status in ("answered", "compared")
+    assert {engine.knowledge.by_id[e].topic for e in reply.entries} == {topic}

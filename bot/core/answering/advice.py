@@ -378,6 +378,8 @@ class Advisor:
             return False
         if self.cues.role_properties & set(first):
             return False  # "wfh friendly: ds or mle?" describes a role, not the person
+        if self.cues.pronouns & set(first) and not self.self_reference & set(first):
+            return False  # "if their futures are so grim, why...": about other people
         after = tokens(clauses[1])
         if (
             after[:1]
