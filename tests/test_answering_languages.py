@@ -7,6 +7,9 @@ import pytest
 
 ROLES = "Role Definitions and Core Responsibilities"
 SALARY = "Salary Expectations and Market Demand"
+CHOOSING = "Making the Right Career Choice"
+EDUCATION = "Educational Requirements and Background"
+DAY = "Day-to-Day Work Experience"
 
 
 @pytest.mark.parametrize(
@@ -21,6 +24,10 @@ SALARY = "Salary Expectations and Market Demand"
         ("En quoi consiste le métier de data scientist ?", ROLES),
         ("Jakie są zadania Machine Learning engineer?", ROLES),
         ("¿Se puede vivir siendo científico de datos?", SALARY),
+        ("データサイエンティストに向いている人、適性", CHOOSING),
+        ("Come si diventa Machine Learning Engineer", EDUCATION),
+        ("Chi è e cosa fa l’ingegnere di machine learning", ROLES),
+        ("¿Cómo es un día en la vida de un científico de datos?", DAY),
     ],
 )
 def test_a_question_in_another_language_is_answered_from_the_right_section(
@@ -53,3 +60,17 @@ def test_function_words_of_another_language_are_never_named_as_doubts(engine):
     reply = engine.ask("Hoe word ik een data scientist?")
     assert reply.status == "answered"
     assert not {"hoe", "ik"} & set(reply.not_covered)
+
+
+def test_a_role_among_words_we_cannot_read_is_not_answered_with_confidence(engine):
+    """Untranslated text around a role name ("…の歴史", its history) is kept as words we
+    don't know, so the role's definition is offered as the guess it is."""
+    reply = engine.ask("データサイエンティストの歴史")
+    assert engine.analyse("データサイエンティストの歴史").unknown
+    assert reply.confidence < 0.8
+
+
+def test_a_certification_asked_in_japanese_is_named_as_not_covered(engine):
+    reply = engine.ask("データサイエンスに関連する資格")
+    assert reply.status == "declined" or reply.not_covered
+    assert "certifications" in reply.not_covered

@@ -49,3 +49,14 @@ def test_accented_latin_letters_fold_to_their_base_letter():
     """ "salário" was split into "sal" and "rio", and "résumé" never met "resume"."""
     assert tokens("o salário") == ["o", "salario"]
     assert tokens("my Résumé") == ["my", "resume"]
+
+
+def test_latin_letters_without_an_accent_to_drop_keep_the_word_whole():
+    """ "heißt" was "hei" and "t"; "zarabiał" lost its last letter."""
+    assert tokens("was heißt zarabiał") == ["was", "heisst", "zarabial"]
+
+
+def test_words_in_other_scripts_are_kept_as_words():
+    """Text we cannot translate is still part of the question: dropping it made a
+    Japanese question about a role's skills look like the bare role."""
+    assert tokens("データ の 歴史 история") == ["データ", "の", "歴史", "история"]

@@ -132,6 +132,9 @@ class Decider:
         """A bare role ("mle?", "what is a data scientist") gets the role's definition;
         both roles get the two definitions side by side."""
         p = self.policy
+        # With words we could not read around the role ("Doch was muss ein Data Scientist
+        # können?", "データサイエンティストに向いている人"), the definition is a guess.
+        confidence = p.role_guess_confidence if analysis.unknown else p.role_confidence
         judged = self._judged(analysis)
         if len(analysis.roles) > 1:
             # "ML engineer or data scientist?" asks for a choice, "DS vs MLE" for the
@@ -143,7 +146,7 @@ class Decider:
                 return Decision(
                     "compare",
                     rule + "/both",
-                    p.role_confidence,
+                    confidence,
                     pair,
                     topic=topic,
                     remember=True,
@@ -173,7 +176,7 @@ class Decider:
         )
         if entry is None:
             return dataclasses.replace(self.decline(rule + "/none"), remember=True)
-        return Decision("answer", rule, p.role_confidence, (entry,), remember=True)
+        return Decision("answer", rule, confidence, (entry,), remember=True)
 
     def about_topic(self, analysis: Analysis) -> Decision | None:
         """A topic and nothing an entry shares words with ("how do you progress from
