@@ -415,3 +415,10 @@ def test_a_word_from_the_question_is_quoted_and_a_gap_name_is_not(engine):
     assert "The article doesn't cover “tattoos”." in reply.text
     reply = engine.ask("what do bootcamps cost")
     assert "The article doesn't cover bootcamps." in reply.text
+
+
+def test_how_the_job_feels_is_named_as_not_covered(engine):
+    """ "How does it feel to be a data scientist?" asks about an experience the article
+    never describes; it was answered with the role's definition at 0.8."""
+    reply = engine.ask("How Does It Feel to Be a Data Scientist?")
+    assert "job satisfaction" in reply.not_covered
