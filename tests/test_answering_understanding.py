@@ -100,8 +100,6 @@ def test_follow_up_shape(engine, text, shape):
     [
         "Data Science vs Machine Learning: which career is better?",
         "are machine learning jobs in demand",
-        "So, what is the best degree for machine learning?",
-        "What skills do you need to learn machine learning",
     ],
 )
 def test_a_field_named_as_a_career_is_the_role(engine, question):
