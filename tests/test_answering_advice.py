@@ -504,3 +504,11 @@ def test_what_is_conceded_before_a_but_is_outweighed_by_what_follows(engine, mes
 )
 def test_praise_and_adjectives_are_not_read_as_dislikes(engine, message, role):
     assert engine.ask(message).fit.role == role
+
+
+def test_a_choice_between_routes_into_one_role_is_not_advice(engine):
+    """ "PhD or master's for a career in data science" chooses a route, not a role; the
+    advice reply ("the criteria lean towards Data Scientist") answered nothing asked."""
+    reply = engine.ask("Should I do a PhD or Master in Statistics for a career in Data Science?")
+    assert reply.status != "advised"
+    assert "PhDs" in reply.not_covered

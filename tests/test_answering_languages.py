@@ -10,6 +10,8 @@ SALARY = "Salary Expectations and Market Demand"
 CHOOSING = "Making the Right Career Choice"
 EDUCATION = "Educational Requirements and Background"
 DAY = "Day-to-Day Work Experience"
+SKILLS = "Technical Skill Requirements"
+FUTURE = "Future Outlook and Emerging Trends"
 
 
 @pytest.mark.parametrize(
@@ -28,6 +30,10 @@ DAY = "Day-to-Day Work Experience"
         ("Come si diventa Machine Learning Engineer", EDUCATION),
         ("Chi è e cosa fa l’ingegnere di machine learning", ROLES),
         ("¿Cómo es un día en la vida de un científico de datos?", DAY),
+        ("그런데 데이터과학자가 뭐야?", ROLES),
+        ("[Fiche métier] Qu'est-ce qu'un Data Scientist ?", ROLES),
+        ("データサイエンティストに必要なこと", SKILLS),
+        ("机器学习工程师的前景", FUTURE),
     ],
 )
 def test_a_question_in_another_language_is_answered_from_the_right_section(

@@ -221,6 +221,10 @@ class Advisor:
             # "system design interviews" in "cs grad who loves system design interviews,
             # ds or mle for me?" is the person; "interview tips for mle" is off-topic.
             return None
+        if not fit_request and self._route_choice(analysis):
+            # "should I do a PhD or a master's for a career in data science?": a choice
+            # between routes into one role, not between the roles.
+            return None
         if professions and (analysis.compared_professions or not found):
             # "should i become a dentist or a vet", "is data engineering a good career",
             # "DS or software engineering for me?": other careers than ours.
@@ -499,6 +503,19 @@ class Advisor:
             if self.cues.needs & set(words[i + 2 : i + 2 + self.policy.role_question_reach]):
                 return True
         return False
+
+    def _route_choice(self, analysis: Analysis) -> bool:
+        """One role named, and an "or" between two things that are not roles."""
+        if len(analysis.roles) != 1:
+            return False
+        words = analysis.words
+        return any(
+            w in self.cues.alternative
+            and 0 < i < len(words) - 1
+            and not words[i - 1].startswith(ROLE)
+            and not words[i + 1].startswith(ROLE)
+            for i, w in enumerate(words)
+        )
 
     def _picks(self, text: str, analysis: Analysis) -> bool:
         """ "which one", "who earns more": picking between the roles. The "who" of "the
