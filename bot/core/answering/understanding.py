@@ -316,8 +316,8 @@ class Analyzer:
             return word
         if english.zipf(word) >= self.policy.english_word_zipf:
             return word
-        if not word.isalpha():
-            return word
+        if not word.isalpha() or not word.isascii():
+            return word  # "に必要なこと" is not a misspelt English word
         hit = self._corrections.get(word)
         if hit is None:
             hit = self._nearest(word)
