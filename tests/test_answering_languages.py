@@ -12,6 +12,7 @@ EDUCATION = "Educational Requirements and Background"
 DAY = "Day-to-Day Work Experience"
 SKILLS = "Technical Skill Requirements"
 FUTURE = "Future Outlook and Emerging Trends"
+TOOLS = "Tools and Technology Ecosystems"
 
 
 @pytest.mark.parametrize(
@@ -34,6 +35,10 @@ FUTURE = "Future Outlook and Emerging Trends"
         ("[Fiche métier] Qu'est-ce qu'un Data Scientist ?", ROLES),
         ("データサイエンティストに必要なこと", SKILLS),
         ("机器学习工程师的前景", FUTURE),
+        ("機械学習エンジニアって、どんな仕事をするんだろう?", ROLES),
+        ("Veri Bilimcileri en çok hangi araçları, ne amaçlarla kullanıyorlar?", TOOLS),
+        ("Tương lai nghề nghiệp với Khoa học dữ liệu (Data Science)", FUTURE),
+        ("MLエンジニアの年収", SALARY),
     ],
 )
 def test_a_question_in_another_language_is_answered_from_the_right_section(
@@ -70,10 +75,22 @@ def test_function_words_of_another_language_are_never_named_as_doubts(engine):
 
 def test_a_role_among_words_we_cannot_read_is_not_answered_with_confidence(engine):
     """Untranslated text around a role name ("…の歴史", its history) is kept as words we
-    don't know, so the role's definition is offered as the guess it is."""
+    cannot read, so the role's definition is offered as the guess it is."""
     reply = engine.ask("データサイエンティストの歴史")
-    assert engine.analyse("データサイエンティストの歴史").unknown
+    assert engine.analyse("データサイエンティストの歴史").unread
     assert reply.confidence < 0.8
+
+
+def test_words_we_cannot_read_are_not_matched_or_named(engine):
+    """Particles and endings ("って", "をするんだろう") are neither content nor doubts."""
+    analysis = engine.analyse("機械学習エンジニアって、どんな仕事をするんだろう?")
+    assert analysis.unread and all(t.isascii() for t in analysis.content)
+    assert not engine.ask("機械学習エンジニアって、どんな仕事をするんだろう?").not_covered
+
+
+def test_another_data_profession_asked_in_chinese_is_named(engine):
+    reply = engine.ask("数据工程师和数据科学家有什么区别?")
+    assert "data engineers" in reply.not_covered
 
 
 def test_a_certification_asked_in_japanese_is_named_as_not_covered(engine):

@@ -134,7 +134,8 @@ class Decider:
         p = self.policy
         # With words we could not read around the role ("Doch was muss ein Data Scientist
         # können?", "データサイエンティストに向いている人"), the definition is a guess.
-        confidence = p.role_guess_confidence if analysis.unknown else p.role_confidence
+        guess = analysis.unknown or analysis.unread
+        confidence = p.role_guess_confidence if guess else p.role_confidence
         judged = self._judged(analysis)
         if len(analysis.roles) > 1:
             # "ML engineer or data scientist?" asks for a choice, "DS vs MLE" for the

@@ -56,6 +56,10 @@ class Analysis:
     level: str | None
     corrections: tuple[tuple[str, str], ...] = ()
     unknown: tuple[str, ...] = ()
+    unread: int = 0
+    """Words in a script we have no translation for ("って", "をするんだろう"): never
+    matched or named as doubts, counted as at most ``Policy.unread_as_unknown`` unknown
+    words, and they make a bare role's definition a guess."""
     professions: tuple[str, ...] = ()
     own_profession: bool = False
     """The asker names their own job ("backend dev 3 yrs", "nurse here"): the message
@@ -114,7 +118,7 @@ class Analysis:
         in london" has no word we know, "experienced mle comp in usd" only one.
         """
         p = policy
-        unknown = len(self.unknown)
+        unknown = len(self.unknown) + min(self.unread, p.unread_as_unknown)
         plain = max(0, len(self.content) - unknown - self.domain_terms)
         # A long message tells a story around its question ("I taught physics for 9
         # years and..."): past a few, more unknown words say little about topicality.
@@ -393,6 +397,7 @@ class Analyzer:
         professions: list[str] = []
         content: list[str] = []
         unknown: list[str] = []
+        unread = 0
         surfaces: dict[str, str] = {}
         for i, w in enumerate(words):
             if w.startswith(ROLE):
@@ -411,6 +416,8 @@ class Analyzer:
                 name = w[len(PROFESSION) :]
                 professions.append(name.replace("_", " "))
                 content.append(stem(name))
+            elif not w.isascii():
+                unread += 1
             elif w not in self.skip and w not in cues.compare:
                 s = self._kb_form(w, stem(w))
                 content.append(s)
@@ -446,6 +453,7 @@ class Analyzer:
             level=level,
             corrections=tuple(corrections),
             unknown=tuple(dict.fromkeys(unknown)),
+            unread=unread,
             professions=tuple(professions),
             own_profession=bool(own),
             compared_professions=tuple(p for p in professions if self._compared(words, p)),
