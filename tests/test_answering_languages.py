@@ -97,3 +97,11 @@ def test_a_certification_asked_in_japanese_is_named_as_not_covered(engine):
     reply = engine.ask("データサイエンスに関連する資格")
     assert reply.status == "declined" or reply.not_covered
     assert "certifications" in reply.not_covered
+
+
+def test_a_guess_says_it_is_one(engine):
+    """The person sees that only part of the message was understood; a question we read
+    in full gets no such line."""
+    guessed = engine.ask("データサイエンティストの歴史")
+    assert "only understand part of your question" in guessed.body
+    assert "only understand part" not in engine.ask("what is a data scientist").body

@@ -70,6 +70,7 @@ DECLINE_BODY = "Sorry, I don't know that one. "
 NOT_COVERED = "The article doesn't cover {names}."
 PARTLY = "The article doesn't cover {names}. Here is what it does say:"
 UNSURE = "I'm not sure the article answers what you ask about {names}. The closest it says:"
+GUESS = "I could only understand part of your question. Here is what the article says in general:"
 MULTI_TITLE = "Your {n} questions"
 CLOSEST = "The closest the article gets is “{question}”"
 
@@ -106,6 +107,8 @@ def compose(
         )
     reply = _compose(knowledge, question, decision, counterpart)
     if not decision.not_covered:
+        if decision.guess and reply.status in ("answered", "compared"):
+            return replace(reply, body=GUESS + "\n\n" + reply.body)
         return reply
     if reply.status == "clarify":
         lead = NOT_COVERED.format(names=named_gaps(knowledge, question, decision.not_covered))

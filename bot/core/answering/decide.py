@@ -53,6 +53,9 @@ class Decision:
     """``not_covered`` holds words of the question that an answer likely to be wrong
     doesn't explain: said as a doubt ("I'm not sure the article answers what you ask
     about…"), not as a fact."""
+    guess: bool = False
+    """A role's entry offered for a message we could only partly read ("Doch was muss
+    ein Data Scientist können?"): the reply says so."""
     advice: FitResult | None = None
     """advise: the leaning and the signals it rests on."""
     parts: tuple[tuple[str, Decision], ...] = ()
@@ -134,7 +137,7 @@ class Decider:
         p = self.policy
         # With words we could not read around the role ("Doch was muss ein Data Scientist
         # können?", "データサイエンティストに向いている人"), the definition is a guess.
-        guess = analysis.unknown or analysis.unread
+        guess = bool(analysis.unknown or analysis.unread)
         confidence = p.role_guess_confidence if guess else p.role_confidence
         judged = self._judged(analysis)
         if len(analysis.roles) > 1:
@@ -151,6 +154,7 @@ class Decider:
                     pair,
                     topic=topic,
                     remember=True,
+                    guess=guess,
                 )
         # The first role in roles.yaml order, whatever the set's order.
         role = next(r.id for r in self.knowledge.roles if r.id in analysis.roles)
@@ -177,7 +181,7 @@ class Decider:
         )
         if entry is None:
             return dataclasses.replace(self.decline(rule + "/none"), remember=True)
-        return Decision("answer", rule, confidence, (entry,), remember=True)
+        return Decision("answer", rule, confidence, (entry,), remember=True, guess=guess)
 
     def about_topic(self, analysis: Analysis) -> Decision | None:
         """A topic and nothing an entry shares words with ("how do you progress from

@@ -410,6 +410,7 @@ def _trace_analysis(trace: Trace, a: Analysis, policy: Policy) -> None:
         level=a.level,
         corrected=[f"{x}→{y}" for x, y in a.corrections],
         unknown=a.unknown,
+        unread=a.unread or None,
         professions=a.professions,
         help_request=a.off_topic,
         cues=cues,
