@@ -278,6 +278,8 @@ def test_light_evidence_all_one_way_still_leans(engine):
         "why software engineers have on-call duties and data scientists dont",
         "If their futures are so statistically grim, then why do so many students still "
         "choose to pursue PhDs?",
+        "So how would you suggest someone with a bachelor's in engineering go about becoming "
+        "a self-driving car engineer?",
     ],
 )
 def test_a_lookup_naming_a_signal_is_still_not_advice(engine, question):

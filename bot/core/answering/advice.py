@@ -126,7 +126,7 @@ class Advisor:
         # "why software engineers have on-call duties": other people's job, not a signal
         # about the person ("sitting w the product managers" names colleagues instead).
         others = {stems(tokens(p)) for p in careers}
-        found = tuple(f for f in every if stems(tokens(f.text)) not in others)
+        found = tuple(f for f in every if not _within(stems(tokens(f.text)), others))
         ruled = self._by_rules(text, analysis, previous, found, careers)
         if ruled is not None:
             return ruled
@@ -789,6 +789,13 @@ def _clause_words(text: str) -> tuple[tuple[str, ...], ...]:
     """The words of each clause of ``text``: the advisor looks at the clauses of the
     message at hand several times, so they are split once."""
     return tuple(tuple(tokens(clause)) for clause in _CLAUSE.split(text))
+
+
+def _within(words: tuple[str, ...], names: AbstractSet[tuple[str, ...]]) -> bool:
+    """Whether ``words`` are one of ``names`` or part of one ("self driving car" in "self
+    driving car engineer")."""
+    n = len(words)
+    return any(name[i : i + n] == words for name in names for i in range(len(name) - n + 1))
 
 
 def _story_and_close(text: str) -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]:
