@@ -40,10 +40,15 @@ _SUFFIXES = (
 _ELISIONS = frozenset({"l", "d", "j", "n", "qu", "dell", "nell", "all", "sull"})
 """French and Italian elided articles and prepositions ("l'", "d'", "qu'", "dell'"): no
 English word starts with one of them and an apostrophe ("c'mon" keeps its "c")."""
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
-# Latin letters that have no accent to drop: "heißt", "zarabiał", "søger" stay one word.
-_LATIN_LETTERS = str.maketrans(
+# Apostrophes as one character, and Latin letters that have no accent to drop ("heißt",
+# "zarabiał", "søger" stay one word).
+_CHARACTERS = str.maketrans(
     {
+        "’": "'",
+        "‘": "'",
+        "`": "'",
+        "´": "'",
+        "ʼ": "'",
         "ß": "ss",
         "ł": "l",
         "Ł": "L",
@@ -58,8 +63,9 @@ _LATIN_LETTERS = str.maketrans(
 )
 # Control and invisible format characters (zero-width joiners, bidi marks) split words.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
-# Words in scripts we have no translation for ("に必要なこと") stay words, unknown ones:
-# dropping them made "データサイエンティストに必要なこと" look like a bare role.
+# Words in scripts we have no translation for ("に必要なこと") stay words (the analyser
+# counts them as unread): dropping them made "データサイエンティストに必要なこと" look like
+# a bare role.
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[^\W\d_a-z]+")
 # Money written as "$95,000" or "95k" should survive as one number token.
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
@@ -107,7 +113,7 @@ def _without_accents(text: str) -> str:
 def fold(text: str) -> str:
     """Lower-case, Unicode-normalise and expand contractions; keep punctuation as spaces."""
     text = unicodedata.normalize("NFKC", text)
-    text = _without_accents(text).translate(_APOSTROPHES).translate(_LATIN_LETTERS).lower()
+    text = _without_accents(text).translate(_CHARACTERS).lower()
     text = _CONTROL.sub(" ", text)
     for symbol, word in _SYMBOLS:
         text = text.replace(symbol, word)
