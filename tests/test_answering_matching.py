@@ -63,3 +63,13 @@ def test_everyday_wordings_of_a_topic_find_it(engine, question, topic):
     reply = engine.ask(question)
     assert reply.status in ("answered", "compared")
     assert {engine.knowledge.by_id[e].topic for e in reply.entries} == {topic}
+
+
+@pytest.mark.parametrize(
+    "question", ["Where Machine Learning Engineers Work", "where do data scientists work"]
+)
+def test_where_a_role_works_is_its_industries(engine, question):
+    """The article answers "where do they work" with the sectors that hire them; the
+    geography entries are about which cities pay most."""
+    reply = engine.ask(question)
+    assert {engine.knowledge.by_id[e].topic for e in reply.entries} == {"industries"}
