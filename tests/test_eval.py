@@ -10,6 +10,7 @@ import pytest
 
 from bot.core.answering.engine import Engine
 from bot.core.answering.evaluation import default_eval_dir, evaluate, render
+from bot.core.knowledge import load_knowledge
 
 GATE = 0.90
 
@@ -94,6 +95,14 @@ def test_real_sets_are_verbatim_sourced_and_split_by_page(real):
     pages = [{o.case.url for o in part.outcomes} for part in real.values()]
     assert not pages[0] & pages[1], "a page must not feed both parts"
     assert sum(c.expect in ("partly", "not_covered") for c in cases) >= 100
+
+
+def test_real_set_levels_are_the_kbs_levels(real):
+    """A label's level is one the KB has (entry, experienced, senior): a "junior" label
+    against an "entry" reply was judged a wrong level."""
+    knowledge = load_knowledge()
+    levels = set(knowledge.lexicon.levels)
+    assert {o.case.level for part in real.values() for o in part.outcomes} - {None} <= levels
 
 
 def test_real_dev_does_not_regress(real):
