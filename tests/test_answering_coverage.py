@@ -422,3 +422,18 @@ def test_how_the_job_feels_is_named_as_not_covered(engine):
     never describes; it was answered with the role's definition at 0.8."""
     reply = engine.ask("How Does It Feel to Be a Data Scientist?")
     assert "job satisfaction" in reply.not_covered
+
+
+@pytest.mark.parametrize(
+    ("question", "gap"),
+    [
+        (
+            "What does data science in education look like?",
+            "industries the article doesn't discuss",
+        ),
+        ("What Does a ML Platform Engineer Do?", "job titles the article doesn't cover"),
+        ("Quel est le tarif journalier d’un data scientist ?", "freelancing and consulting"),
+    ],
+)
+def test_more_of_what_the_article_does_not_cover_is_named(engine, question, gap):
+    assert gap in engine.ask(question).not_covered

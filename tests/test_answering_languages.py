@@ -42,6 +42,7 @@ TOOLS = "Tools and Technology Ecosystems"
         ("기계 학습 엔지니어의 하루: 그들은 무엇을 하나요?", DAY),
         ("Veri Bilimci Nasıl Olunur ?", EDUCATION),
         ("机器学习是一份高薪工作吗", SALARY),
+        ("Aber was tun Data Scientists den ganzen Tag?", DAY),
     ],
 )
 def test_a_question_in_another_language_is_answered_from_the_right_section(
