@@ -51,11 +51,8 @@ _CHARACTERS = str.maketrans(
         "ʼ": "'",
         "ß": "ss",
         "ł": "l",
-        "Ł": "L",
         "ø": "o",
-        "Ø": "O",
         "đ": "d",
-        "Đ": "D",
         "æ": "ae",
         "œ": "oe",
         "ı": "i",
@@ -113,7 +110,7 @@ def _without_accents(text: str) -> str:
 def fold(text: str) -> str:
     """Lower-case, Unicode-normalise and expand contractions; keep punctuation as spaces."""
     text = unicodedata.normalize("NFKC", text)
-    text = _without_accents(text).translate(_CHARACTERS).lower()
+    text = _without_accents(text).lower().translate(_CHARACTERS)
     text = _CONTROL.sub(" ", text)
     for symbol, word in _SYMBOLS:
         text = text.replace(symbol, word)

@@ -127,7 +127,7 @@ class Advisor:
         # about the person ("sitting w the product managers" names colleagues instead).
         others = {stems(tokens(p)) for p in careers}
         found = tuple(f for f in every if not _within(stems(tokens(f.text)), others))
-        ruled = self._by_rules(text, analysis, previous, found, careers)
+        ruled = self._by_rules(text, analysis, previous, found, careers, others)
         if ruled is not None:
             return ruled
         return self._learned(text, found, every)
@@ -180,10 +180,11 @@ class Advisor:
         previous: Sequence[FoundSignal],
         found: tuple[FoundSignal, ...],
         professions: list[str],
+        others: AbstractSet[tuple[str, ...]],
     ) -> tuple[str, FitResult] | None:
         """The hand-written rules: each names the wording it recognises.
-        ``professions``: other careers the message names (not colleagues)."""
-        others = {stems(tokens(p)) for p in professions}
+        ``professions``: other careers the message names (not colleagues); ``others``:
+        their stemmed words."""
         if previous:
             adds = self.self_reference & set(tokens(text)) or analysis.words[:1] == ("and",)
             # "and if i also like dashboards?" adds to the advice; "and who deploys
