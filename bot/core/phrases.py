@@ -14,6 +14,7 @@ from typing import Generic, TypeVar
 from bot.core.text import tokens
 
 V = TypeVar("V")
+_MISSING = object()
 Key = tuple[str, ...]
 
 
@@ -40,22 +41,29 @@ class PhraseTable(Generic[V]):
         if i >= len(words):
             return None
         sizes = self.firsts.get(words[i])
-        if sizes is None:
-            return None
+        return None if sizes is None else self._longest(words, i, sizes)
+
+    def _longest(
+        self, words: Sequence[str], i: int, sizes: tuple[int, ...]
+    ) -> tuple[Key, V] | None:
         left = len(words) - i
+        table = self.table
         for size in sizes:
             if size <= left:
                 key = tuple(words[i : i + size])
-                if key in self.table:
-                    return key, self.table[key]
+                value = table.get(key, _MISSING)
+                if value is not _MISSING:
+                    return key, value
         return None
 
     def scan(self, words: Sequence[str]) -> Iterator[tuple[int, Key, V]]:
         """(position, phrase, value) for each phrase, left to right, longest first,
         never overlapping."""
-        i = 0
-        while i < len(words):
-            hit = self.at(words, i)
+        firsts = self.firsts
+        i, n = 0, len(words)
+        while i < n:
+            sizes = firsts.get(words[i])  # most words start no phrase: one lookup each
+            hit = None if sizes is None else self._longest(words, i, sizes)
             if hit is None:
                 i += 1
                 continue
@@ -64,7 +72,12 @@ class PhraseTable(Generic[V]):
 
     def contains(self, words: Sequence[str]) -> bool:
         """Whether any phrase occurs anywhere in ``words``."""
-        return any(self.at(words, i) is not None for i in range(len(words)))
+        firsts = self.firsts
+        for i, word in enumerate(words):
+            sizes = firsts.get(word)
+            if sizes is not None and self._longest(words, i, sizes) is not None:
+                return True
+        return False
 
     def ends(self, words: Sequence[str]) -> bool:
         """Whether ``words`` ends with one of the phrases."""

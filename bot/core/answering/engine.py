@@ -287,11 +287,7 @@ class Engine:
         candidates = brain.index.search(analysis)
         trace.add(
             "retrieve",
-            candidates=Rows(
-                f"{c.score:6.3f}  {c.entry.id:<30} lexical {c.lexical:.3f}  "
-                f"fuzzy {c.fuzzy:.2f}  slots {c.slots:+.2f}"
-                for c in candidates[:TRACE_CANDIDATES]
-            ),
+            candidates=Rows(candidates[:TRACE_CANDIDATES]),  # formatted only if shown
         )
         if candidates and decider.off_target(analysis, candidates[0]):
             trace.add("retrieve", off_target=candidates[0].entry.id)

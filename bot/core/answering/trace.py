@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-class Rows(tuple[str, ...]):
-    """A fact shown one item per line (candidates with their scores)."""
+class Rows(tuple[Any, ...]):
+    """A fact shown one item per line: strings as they are, anything else by its
+    ``row()``. Candidates are kept as they are and formatted only when a trace is
+    shown, so answering does not pay for text nobody reads."""
 
     __slots__ = ()
 
@@ -72,7 +74,7 @@ def _show(value: Any) -> str:
     if isinstance(value, frozenset | set):
         return ", ".join(sorted(map(str, value)))
     if isinstance(value, Rows):
-        return "\n" + "\n".join(f"    {v}" for v in value)
+        return "\n" + "\n".join(f"    {v if isinstance(v, str) else v.row()}" for v in value)
     if isinstance(value, tuple | list):
         return ", ".join(_show(v) for v in value)
     return str(value)

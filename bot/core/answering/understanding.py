@@ -290,11 +290,12 @@ class Analyzer:
     def _rewrite(self, words: list[str]) -> list[str]:
         """Replace the longest known phrase at each position (aliases, synonyms, levels)."""
         out: list[str] = []
-        i = 0
-        while i < len(words):
-            hit = self._phrases.at(words, i)
-            out.append(hit[1] if hit else words[i])
-            i += len(hit[0]) if hit else 1
+        done = 0
+        for i, key, value in self._phrases.scan(words):
+            out.extend(words[done:i])
+            out.append(value)
+            done = i + len(key)
+        out.extend(words[done:])
         return out
 
     def _kb_form(self, word: str, stemmed: str) -> str:
