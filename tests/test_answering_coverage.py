@@ -437,3 +437,18 @@ def test_how_the_job_feels_is_named_as_not_covered(engine):
 )
 def test_more_of_what_the_article_does_not_cover_is_named(engine, question, gap):
     assert gap in engine.ask(question).not_covered
+
+
+def test_getting_in_without_experience_is_named_as_partly_covered(engine):
+    """The article says practical experience counts; it has no route for someone who
+    has none yet, so the answer stands and says so."""
+    reply = engine.ask("how do I become an ML engineer with no experience")
+    assert reply.status == "answered"
+    assert "getting experience before the first job" in reply.not_covered
+
+
+def test_filler_around_what_is_does_not_hide_the_question(engine):
+    # "what the heck is a …": the question is what the role is.
+    reply = engine.ask("I know what a data scientist is, but what the heck is an ML engineer?")
+    assert reply.status in ("answered", "compared")
+    assert "mle-role" in reply.entries

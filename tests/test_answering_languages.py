@@ -43,6 +43,9 @@ TOOLS = "Tools and Technology Ecosystems"
         ("Veri Bilimci Nasıl Olunur ?", EDUCATION),
         ("机器学习是一份高薪工作吗", SALARY),
         ("Aber was tun Data Scientists den ganzen Tag?", DAY),
+        ("ما هو راتب عالم البيانات؟", SALARY),
+        ("मशीन लर्निंग इंजीनियर कौन है?", ROLES),
+        ("डेटा साइंटिस्ट कैसे बनें?", EDUCATION),
     ],
 )
 def test_a_question_in_another_language_is_answered_from_the_right_section(
@@ -109,3 +112,23 @@ def test_a_guess_says_it_is_one(engine):
     guessed = engine.ask("データサイエンティストの歴史")
     assert "only understand part of your question" in guessed.body
     assert "only understand part" not in engine.ask("what is a data scientist").body
+
+
+def test_a_comparison_with_a_side_we_cannot_read_is_not_answered_with_one_role(engine):
+    """ "the difference between data science and <Arabic we cannot read>": the role's
+    definition would answer half the question, so it is declined instead."""
+    reply = engine.ask("ما الفرق بين علم البيانات والاقتصاد؟")
+    assert reply.status == "declined"
+    assert engine.ask("ما الفرق بين علم البيانات وتعلم الآلة؟").status == "compared"
+
+
+def test_a_qualifier_in_another_language_is_named_as_not_covered(engine):
+    # "без диплома" is "without a degree", "sin experiencia" "without experience".
+    assert (
+        "getting in without a degree"
+        in engine.ask("Как стать data scientist без диплома").not_covered
+    )
+    assert (
+        "getting experience before the first job"
+        in engine.ask("Cómo ser científico de datos sin experiencia").not_covered
+    )

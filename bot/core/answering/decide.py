@@ -138,6 +138,10 @@ class Decider:
         # With words we could not read around the role ("Doch was muss ein Data Scientist
         # können?", "データサイエンティストに向いている人"), the definition is a guess.
         guess = bool(analysis.unknown or analysis.unread)
+        if analysis.unread and analysis.compare_cue and len(analysis.roles) == 1:
+            # "ما الفرق بين علم البيانات وهندسة البيانات؟": one side of the comparison is
+            # in words we cannot read, so the role's definition would answer half of it.
+            return self.decline(rule + "/unread-side")
         confidence = p.role_guess_confidence if guess else p.role_confidence
         judged = self._judged(analysis)
         if len(analysis.roles) > 1:
