@@ -176,25 +176,35 @@ class Index:
         query = frozenset(terms)
         scored = []
         slots = _SlotScorer(analysis, p)
+        w_dice, w_contained = p.w_dice, p.w_contained
+        w_coverage, w_answer = p.w_coverage, p.w_answer
+        contained_scale = min(1.0, len(query) / p.contained_full_at)
+        docs = self.docs
         for i in shortlist:
-            doc = self.docs[i]
+            doc = docs[i]
             coverage, answer_cover = cover.get(i, 0.0) / total, extra.get(i, 0.0) / total
             dice = contained = 0.0
-            shared: dict[int, float] = defaultdict(float)
+            shared: dict[int, float] = {}
+            holders = doc.holders
             for t in query & doc.union:
-                for k in doc.holders[t]:
-                    shared[k] += weights[t]
+                w = weights[t]
+                for k in holders[t]:
+                    shared[k] = shared.get(k, 0.0) + w
+            sizes = doc.sizes
             for k, weight in shared.items():
-                size = doc.sizes[k]
-                dice = max(dice, 2 * weight / (total + size))
+                size = sizes[k]
+                d = 2 * weight / (total + size)
+                if d > dice:
+                    dice = d
                 # How much of a phrasing the question contains: the signal that
                 # survives in long messages, where the question is a small part.
-                contained = max(contained, weight / size if size else 0.0)
+                if size and weight / size > contained:
+                    contained = weight / size
             lexical = (
-                p.w_dice * dice
-                + p.w_contained * contained * min(1.0, len(query) / p.contained_full_at)
-                + p.w_coverage * coverage
-                + p.w_answer * answer_cover
+                w_dice * dice
+                + w_contained * contained * contained_scale
+                + w_coverage * coverage
+                + w_answer * answer_cover
             )
             scored.append((lexical + slots.score(doc.entry), lexical, coverage + answer_cover, i))
         best = heapq.nlargest(limit, scored)
