@@ -208,6 +208,11 @@ def test_words_of_another_language_are_never_named_as_doubts(engine):
             "programming languages the article doesn't discuss",
         ),
         ("What is data science in simple words?", "a definition of data science"),
+        # A second ask after "and" a few words before its "what": the definition stands.
+        (
+            "so what is data science and day to day, what do data scientists do?",
+            "a definition of data science",
+        ),
         (
             "I’m a physics major. Is it too late for me to become a data scientist?",
             "whether it is too late to start",

@@ -416,8 +416,9 @@ class CoverageJudge:
         "ML Ops, what is it?", "difference between ML and data science"; nothing when
         any other word is asked ("what is data science salary"). A second ask after
         "and" ("..., and what does the job involve?") is answered on its own."""
+        window = self.policy.second_ask_window
         for i in range(1, len(words) - 1):
-            if words[i] == "and" and words[i + 1] in self.openers:
+            if words[i] == "and" and not self.openers.isdisjoint(words[i + 1 : i + 1 + window]):
                 words = words[:i]
                 break
         subjects: list[tuple[str, ...]] = []

@@ -272,6 +272,11 @@ class Policy:
     """A gap phrase this few words after "im", "been", "former" describes the asker
     ("been doing a bootcamp"), not what they ask."""
 
+    second_ask_window: int = 4
+    """"and" followed this few words later by "what", "how"... opens a second ask ("what
+    is data science and day-to-day, what do they do?"): a definition asked before it is
+    judged on its own."""
+
     # ---------------------------------------------------------------- fit advice
     fit_margin: int = 2
     """A lead of less than this many points is balanced evidence, not a leaning."""
