@@ -73,3 +73,10 @@ def test_where_a_role_works_is_its_industries(engine, question):
     geography entries are about which cities pay most."""
     reply = engine.ask(question)
     assert {engine.knowledge.by_id[e].topic for e in reply.entries} == {"industries"}
+
+
+def test_a_level_without_its_own_ladder_entry_gets_the_ladder_not_another_topic(engine):
+    """The KB has pay for mid-level (experienced) Data Scientists but no career-path
+    entry for that level: "what is a mid-level DS" is answered by the ladder, not pay."""
+    assert engine.ask("What is Mid-level Data scientist?").entries == ("ds-career-path",)
+    assert engine.ask("mid level ds salary").entries == ("ds-salary-experienced",)

@@ -171,13 +171,20 @@ class Decider:
         entry = None
         if analysis.level:
             # "what does a junior MLE do": the level's entry, career path first.
+            # Another topic's entry for the level is no answer: "what is a mid-level data
+            # scientist" is not asking the mid-level pay, so without an entry for the
+            # level on the ladder, the ladder itself answers.
             levelled = [
                 e
                 for e in self.knowledge.entries
-                if e.roles == (role,) and e.level == analysis.level
+                if e.roles == (role,)
+                and e.level == analysis.level
+                and e.topic in (topic, self.ladder_topic)
             ]
-            levelled.sort(key=lambda e: (e.topic != topic, e.topic != self.ladder_topic))
+            levelled.sort(key=lambda e: e.topic != topic)
             entry = levelled[0] if levelled else None
+            if entry is None and not analysis.topic:
+                entry = self.knowledge.primary(self.ladder_topic, role)
         entry = (
             entry
             or self.knowledge.primary(topic, role)
