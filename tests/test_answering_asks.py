@@ -55,3 +55,12 @@ def test_an_ask_the_article_does_not_cover_is_named_not_dropped(engine):
     reply = engine.ask("how much does an MLE make and is it stressful?")
     assert reply.entries == ("mle-salary",)
     assert reply.not_covered == ("stress levels",)
+
+
+def test_a_role_name_after_an_ask_that_named_none_says_whom_it_is_about(engine):
+    """ "how do I get there? ML Engineer" is one question about ML Engineers, not a
+    comparison followed by a second ask."""
+    reply = engine.ask("what should I study? ML Engineer")
+    assert reply.entries == ("mle-education",)
+    # A role after an ask that named one is still a second ask ("…and for MLEs?").
+    assert len(engine.ask("what do data scientists earn? and ML engineers?").entries) >= 2

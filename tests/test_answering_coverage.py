@@ -208,6 +208,11 @@ def test_words_of_another_language_are_never_named_as_doubts(engine):
             "programming languages the article doesn't discuss",
         ),
         ("What is data science in simple words?", "a definition of data science"),
+        ("why do so many people leave data science?", "job satisfaction"),
+        ("should I learn machine learning or data science first", "what to learn first"),
+        ("what does a typical data science course cover?", "universities and courses"),
+        ("is ml engineering a lot of math?", "how much maths is needed"),
+        ("what do you hate the most about being an ML engineer", "downsides of the career"),
         # A second ask after "and" a few words before its "what": the definition stands.
         (
             "so what is data science and day to day, what do data scientists do?",

@@ -37,7 +37,7 @@ from bot.core.answering.prepare import prepare
 from bot.core.answering.reply import Reply, RoleCard, TopicInfo
 from bot.core.answering.smalltalk import SmallTalkMatcher
 from bot.core.answering.trace import Rows, Trace
-from bot.core.answering.understanding import Analysis, Analyzer
+from bot.core.answering.understanding import ROLE, Analysis, Analyzer
 from bot.core.knowledge import Entry, Knowledge, load_knowledge
 
 __all__ = ["Engine", "Response", "UnknownRoleError"]
@@ -187,9 +187,16 @@ class Engine:
         the message is then answered as one question."""
         answered: list[tuple[str, Decision, Analysis]] = []
         missing: list[str] = []
-        for ask in asks:
+        named = False
+        for n, ask in enumerate(asks):
+            asked = brain.analyzer.analyse(ask)
+            if n and not named and asked.words and all(w.startswith(ROLE) for w in asked.words):
+                # "Wie werde ich…? Data Scientist": a role name alone, after asks that
+                # named none, says whom they are about; it is no second ask.
+                return None
+            named = named or bool(asked.roles)
             part = Trace()
-            decision, analysis = self._decide(brain, ask, previous, part)
+            decision, analysis = self._decide(brain, ask, previous, part, asked)
             if analysis is None:
                 continue
             decision = brain.coverage.review(decision, analysis, part)
