@@ -136,9 +136,9 @@ def test_a_qualifier_in_another_language_is_named_as_not_covered(engine):
 
 def test_another_profession_and_a_subject_in_other_languages_are_read(engine):
     # Turkish "software engineering or data science?", Portuguese "do you need maths".
-    assert "software engineering" in engine.ask(
-        "Yazılım Mühendisliği mi, Veri Bilimi mi?"
-    ).not_covered
+    assert (
+        "software engineering" in engine.ask("Yazılım Mühendisliği mi, Veri Bilimi mi?").not_covered
+    )
     reply = engine.ask("Precisa saber matemática para ser cientista de dados?")
     assert reply.status == "answered"
     assert "Educational Requirements and Background" in {c.section for c in reply.citations}
