@@ -462,3 +462,14 @@ def test_filler_around_what_is_does_not_hide_the_question(engine):
     reply = engine.ask("I know what a data scientist is, but what the heck is an ML engineer?")
     assert reply.status in ("answered", "compared")
     assert "mle-role" in reply.entries
+
+
+def test_plain_verbs_are_never_named_as_what_the_article_leaves_out(engine):
+    """ "pursue", "possess": how a question is put, not what it asks about."""
+    for question in (
+        "what skills do I need to pursue a career as an ML engineer",
+        "what characteristics does a good ml engineer possess",
+    ):
+        reply = engine.ask(question)
+        assert reply.status == "answered"
+        assert not {"pursue", "possess", "characteristics"} & set(reply.not_covered)
