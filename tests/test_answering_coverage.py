@@ -473,3 +473,10 @@ def test_plain_verbs_are_never_named_as_what_the_article_leaves_out(engine):
         reply = engine.ask(question)
         assert reply.status == "answered"
         assert not {"pursue", "possess", "characteristics"} & set(reply.not_covered)
+
+
+def test_how_the_answer_should_be_put_is_not_what_is_asked(engine):
+    # "short, sweet, honest" asks for a style of answer, not about something else.
+    reply = engine.ask("what is a data scientist? short and honest answer pls")
+    assert reply.entries == ("ds-role",)
+    assert reply.confidence >= 0.8
