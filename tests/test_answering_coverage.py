@@ -318,6 +318,11 @@ def test_a_bracketed_year_after_the_question_is_part_of_it(engine):
             "must be a non-empty list of phrases",
         ),
         (
+            "    not_before: [skill, skills]",
+            "    not_before: skills",
+            "must be a non-empty list of phrases",
+        ),
+        (
             "    from_profession: true",
             "    from_profession: yes please",
             "from_profession must be true or false",
@@ -480,3 +485,9 @@ def test_how_the_answer_should_be_put_is_not_what_is_asked(engine):
     reply = engine.ask("what is a data scientist? short and honest answer pls")
     assert reply.entries == ("ds-role",)
     assert reply.confidence >= 0.8
+
+
+def test_a_gap_phrase_followed_by_a_word_that_changes_it_is_not_the_gap(engine):
+    """ "ML engineer hard" asks about difficulty; "ML engineer hard skills" does not."""
+    assert "how hard it is" not in engine.ask("ml engineer hard skills").not_covered
+    assert "how hard it is" in engine.ask("is being an ml engineer hard").not_covered

@@ -23,7 +23,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.core.answering import english
@@ -98,6 +98,11 @@ class CoverageJudge:
             g.name: PhraseTable({stems(tokens(p)): True for p in g.only_with})
             for g in coverage.gaps
             if g.only_with
+        }
+        self.not_before = {
+            g.name: frozenset(stem(w) for p in g.not_before for w in tokens(p))
+            for g in coverage.gaps
+            if g.not_before
         }
         # The same gaps with articles dropped, looked up in the question with its role
         # names taken out: "get a data science job" asks about getting a job.
@@ -177,6 +182,8 @@ class CoverageJudge:
                 continue  # "been to a bootcamp": the asker's past, not the ask
             elif gap.name in self.only_with and not self.only_with[gap.name].contains(forms):
                 continue  # "is ml worth it": a degree's worth only with a degree named
+            elif self._followed_by(gap, seen, i + len(key)):
+                continue  # "ml engineer hard skills": not how hard the job is
             elif gap.partly:
                 qualifiers.append(gap.name)
                 if gap.closest and partly_closest is None:
@@ -401,6 +408,11 @@ class CoverageJudge:
             ):
                 named.append(word)
         return named
+
+    def _followed_by(self, gap: Gap, words: Sequence[str], end: int) -> bool:
+        """Whether the word after a gap's phrase is one that makes it something else."""
+        after = self.not_before.get(gap.name)
+        return bool(after) and end < len(words) and stem(words[end]) in after
 
     def _may_match_loosely(self, words: tuple[str, ...]) -> bool:
         present = set(words)

@@ -24,7 +24,14 @@ _OPTIONAL = {"definitions", "articles", "industry_specific"}
 _DEFINITION_KEYS = {"name", "asks", "words", "subjects"}
 _INDUSTRY_KEYS = {"name", "topics", "industries", "asker_words"}
 _GAP_KEYS = {"name", "phrases"}
-_GAP_OPTIONAL = {"closest", "partly", "from_profession", "between_roles", "only_with"}
+_GAP_OPTIONAL = {
+    "closest",
+    "partly",
+    "from_profession",
+    "between_roles",
+    "only_with",
+    "not_before",
+}
 
 
 def coverage_from(data: Any, check: Checker, known: KnownIds) -> Coverage | None:
@@ -155,6 +162,7 @@ def _gaps(data: Mapping[Any, Any], read: FieldReader) -> tuple[Gap, ...]:
                 phrases=read.phrases(item, "phrases", label),
                 closest=closest or None,
                 only_with=read.phrases(item, "only_with", f"{label}.only_with"),
+                not_before=read.phrases(item, "not_before", f"{label}.not_before"),
                 **flags,
             )
         )

@@ -388,6 +388,9 @@ class Gap:
     only_with: tuple[str, ...] = ()
     """When set, a phrase counts only if one of these is also somewhere in the question
     ("worth it" is about a degree only with "masters" or "degree" in it)."""
+    not_before: tuple[str, ...] = ()
+    """Words that, right after a phrase, make it something else: "ML engineer hard" is
+    no question of difficulty in "ML engineer hard skills"."""
     from_profession: bool = False
     """Also asked by moving from another profession to ours ("go from backend developer
     to ML engineer"), whatever words the move is said with."""
