@@ -209,6 +209,11 @@ def test_words_of_another_language_are_never_named_as_doubts(engine):
         ),
         ("What is data science in simple words?", "a definition of data science"),
         ("why do so many people leave data science?", "job satisfaction"),
+        (
+            "is it necessary to get a master's degree to become an ML engineer?",
+            "whether a degree is strictly required",
+        ),
+        ("any tips for landing an entry level ML job?", "job-search advice"),
         ("should I learn machine learning or data science first", "what to learn first"),
         ("what does a typical data science course cover?", "universities and courses"),
         ("is ml engineering a lot of math?", "how much maths is needed"),

@@ -142,3 +142,9 @@ def test_another_profession_and_a_subject_in_other_languages_are_read(engine):
     reply = engine.ask("Precisa saber matemática para ser cientista de dados?")
     assert reply.status == "answered"
     assert "Educational Requirements and Background" in {c.section for c in reply.citations}
+
+
+def test_whether_a_degree_is_needed_is_named_in_other_languages(engine):
+    # Portuguese "do you need a degree to be an ML engineer?"
+    reply = engine.ask("Precisa de faculdade para ser engenheiro de machine learning?")
+    assert "whether a degree is strictly required" in reply.not_covered
