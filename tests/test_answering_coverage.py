@@ -209,6 +209,10 @@ def test_words_of_another_language_are_never_named_as_doubts(engine):
         ),
         ("What is data science in simple words?", "a definition of data science"),
         ("why do so many people leave data science?", "job satisfaction"),
+        ("do ml engineers work hybrid or in the office?", "hybrid and office arrangements"),
+        ("why do you want to work as an ML engineer?", "someone's own career story"),
+        ("how can I gain business acumen as an ML engineer?", "practical ways to build a skill"),
+        ("is studying data science worth it?", "whether a particular degree is worth it"),
         (
             "is it necessary to get a master's degree to become an ML engineer?",
             "whether a degree is strictly required",
@@ -318,7 +322,7 @@ def test_a_bracketed_year_after_the_question_is_part_of_it(engine):
             "partly must be true or false",
         ),
         (
-            "    only_with: [degree, masters, master, phd, bachelors, bachelor, msc, diploma]",
+            "    only_with: [degree, masters, master, phd, bachelors, bachelor, msc, diploma, studying]",
             "    only_with: degree",
             "must be a non-empty list of phrases",
         ),
@@ -496,3 +500,9 @@ def test_a_gap_phrase_followed_by_a_word_that_changes_it_is_not_the_gap(engine):
     """ "ML engineer hard" asks about difficulty; "ML engineer hard skills" does not."""
     assert "how hard it is" not in engine.ask("ml engineer hard skills").not_covered
     assert "how hard it is" in engine.ask("is being an ml engineer hard").not_covered
+
+
+def test_thanks_before_a_question_is_not_what_it_asks(engine):
+    reply = engine.ask("Thanks, that's helpful. But what do ML engineers actually do?")
+    assert reply.status == "answered"
+    assert "mle-role" in reply.entries

@@ -46,6 +46,7 @@ TOOLS = "Tools and Technology Ecosystems"
         ("ما هو راتب عالم البيانات؟", SALARY),
         ("मशीन लर्निंग इंजीनियर कौन है?", ROLES),
         ("डेटा साइंटिस्ट कैसे बनें?", EDUCATION),
+        ("机器学习工程师的收入是多少？", SALARY),
     ],
 )
 def test_a_question_in_another_language_is_answered_from_the_right_section(
@@ -148,3 +149,9 @@ def test_whether_a_degree_is_needed_is_named_in_other_languages(engine):
     # Portuguese "do you need a degree to be an ML engineer?"
     reply = engine.ask("Precisa de faculdade para ser engenheiro de machine learning?")
     assert "whether a degree is strictly required" in reply.not_covered
+
+
+def test_how_long_and_replacement_asked_in_chinese_are_named(engine):
+    assert "how long it takes" in engine.ask("成为机器学习工程师需要多长时间？").not_covered
+    reply = engine.ask("AI 会取代机器学习工程师吗？")
+    assert "whether AI will replace these jobs" in reply.not_covered
