@@ -209,6 +209,12 @@ def test_words_of_another_language_are_never_named_as_doubts(engine):
         ),
         ("What is data science in simple words?", "a definition of data science"),
         ("why do so many people leave data science?", "job satisfaction"),
+        ("how do I become an ML engineer?", "a step-by-step learning roadmap"),
+        (
+            "do ML engineers spend 80% of their time on infrastructure?",
+            "how the working time is split",
+        ),
+        ("what is the concept of mlops?", "a definition of mlops"),
         ("do ml engineers work hybrid or in the office?", "hybrid and office arrangements"),
         ("why do you want to work as an ML engineer?", "someone's own career story"),
         ("how can I gain business acumen as an ML engineer?", "practical ways to build a skill"),
