@@ -155,3 +155,11 @@ def test_how_long_and_replacement_asked_in_chinese_are_named(engine):
     assert "how long it takes" in engine.ask("成为机器学习工程师需要多长时间？").not_covered
     reply = engine.ask("AI 会取代机器学习工程师吗？")
     assert "whether AI will replace these jobs" in reply.not_covered
+
+
+def test_becoming_a_role_and_layoffs_asked_in_korean_and_japanese_are_read(engine):
+    # "What should I prepare to become a data scientist?" (Korean)
+    reply = engine.ask("데이터 사이언티스트가 되기 위해서 무엇을 준비해야 하나요?")
+    assert "Educational Requirements and Background" in {c.section for c in reply.citations}
+    # "Will ML engineers lose their jobs in the recession?" (Japanese)
+    assert "layoffs and job security" in engine.ask("不況で機械学習エンジニアは失業するのか").not_covered
