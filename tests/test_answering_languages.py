@@ -162,4 +162,7 @@ def test_becoming_a_role_and_layoffs_asked_in_korean_and_japanese_are_read(engin
     reply = engine.ask("데이터 사이언티스트가 되기 위해서 무엇을 준비해야 하나요?")
     assert "Educational Requirements and Background" in {c.section for c in reply.citations}
     # "Will ML engineers lose their jobs in the recession?" (Japanese)
-    assert "layoffs and job security" in engine.ask("不況で機械学習エンジニアは失業するのか").not_covered
+    assert (
+        "layoffs and job security"
+        in engine.ask("不況で機械学習エンジニアは失業するのか").not_covered
+    )
