@@ -169,3 +169,14 @@ def test_the_ai_ml_engineer_job_title_is_the_ml_engineer(engine, question):
 
 def test_an_ai_engineer_alone_is_another_job(engine):
     assert engine.analyse("AI engineer vs ML engineer").professions == ("ai engineer",)
+
+
+def test_who_after_a_person_says_which_person_it_asks_nothing(engine):
+    """ "who earns more" picks between the roles; "someone who studied CS" does not, so
+    a question about such a person is not taken as a request to choose for them."""
+    assert engine.analyse("who earns more, ds or mle?").which_cue
+    assert not engine.analyse("can someone who studied CS build robust ML systems?").which_cue
+    reply = engine.ask(
+        "Can someone who studied CS years ago and worked as a webdev build ML systems?"
+    )
+    assert reply.status != "advised"

@@ -484,7 +484,7 @@ class Analyzer:
         cues = self.cues
         window = self.policy.which_window
         for i, w in enumerate(words):
-            if w in cues.who:
+            if w in cues.who and not (i and words[i - 1] in cues.relative_heads):
                 return True
             if w in cues.which and (
                 set(words[i + 1 : i + 1 + window]) & cues.role_nouns

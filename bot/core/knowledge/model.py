@@ -167,6 +167,8 @@ class Cues:
     """A message whose only content is one of these asks about pay."""
     who: frozenset[str] = frozenset()
     """"who earns more": a question that picks between the roles."""
+    relative_heads: frozenset[str] = frozenset()
+    """"someone who studied CS": after these, "who" says which person, it asks nothing."""
     which: frozenset[str] = frozenset()
     """"which one", "which pays more": picks between the roles with a role noun or comparative."""
     help_words: frozenset[str] = frozenset()
