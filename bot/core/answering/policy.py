@@ -227,9 +227,12 @@ class Policy:
     certain: float = 1.0
     """Confidence of an entry the person picked (a button, /compare, /role) and of a
     /fit quiz result (computed from the answers given, not guessed)."""
-    advice_confidence: float = 0.9
-    """Confidence of advice read from a message: the leaning was right for 555 of 610
-    requests on fit-dev (measured 2026-11-30), so 0.9 says how far to trust the reading."""
+    advice_confidence: float = 0.7
+    """Confidence of advice read from a message: how often such a reply was right on
+    the three dev parts, each weighing the same (as ``tools/calibrate.py`` weighs
+    them): 34 of 35 on dev, 492 of 533 on fit-dev (leaning right), but 1 of 8 on
+    real-dev, where web questions the rules read as a request for advice mostly were
+    not one. Mean 0.67 (measured 2026-11-30); it was 0.9, fit-dev alone."""
 
     # ---------------------------------------------------------------- coverage
     generic_share: float = 0.3
