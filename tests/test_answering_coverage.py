@@ -211,6 +211,10 @@ def test_words_of_another_language_are_never_named_as_doubts(engine):
         ("why do so many people leave data science?", "job satisfaction"),
         ("how do I become an ML engineer?", "a step-by-step learning roadmap"),
         (
+            "which degree is better for ML, computer science or statistics?",
+            "dedicated data science or ML degrees",
+        ),
+        (
             "is formal education necessary to become an ML engineer?",
             "whether a degree is strictly required",
         ),
