@@ -207,5 +207,6 @@ def plural(name: str) -> str:
 
 
 # How the names of people who do a job end in English ("analyst", "chef", "nurse").
-_PERSON_ENDINGS = ("er", "or", "ist", "yst", "ian", "ant", "ent", "ect", "ef", "ic", "ot")
-_PERSON_ENDINGS += ("se", "et", "ev")
+_PERSON_ENDINGS = (
+    "er", "or", "ist", "yst", "ian", "ant", "ent", "ect", "ef", "ic", "ot", "se", "et", "ev",
+)  # fmt: skip

@@ -342,12 +342,12 @@ class Advisor:
     def _colleagues(self, text: str, professions: Sequence[str]) -> frozenset[str]:
         """Professions the person works with ("sitting w the product managers"): people
         around them, not another career they ask about."""
-        words = [stem(w) for w in tokens(text)]
+        words = stems(tokens(text))
         out = set()
         for profession in professions:
             key = stems(tokens(profession))
             for i in range(len(words) - len(key) + 1):
-                if tuple(words[i : i + len(key)]) != key:
+                if words[i : i + len(key)] != key:
                     continue
                 j = i - 1
                 while j >= 0 and words[j] in self.cues.determiners:
@@ -393,7 +393,7 @@ class Advisor:
             and after[1] in self.cues.pronouns
         ):
             return False  # "aws lambda for inference, is that common?": it is the topic
-        if PhraseTable(dict.fromkeys(others, True)).contains([stem(w) for w in first]):
+        if PhraseTable(dict.fromkeys(others, True)).contains(stems(first)):
             return False
         return PhraseTable({tuple(tokens(f.text)): True for f in found}).contains(first)
 

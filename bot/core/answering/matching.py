@@ -165,14 +165,12 @@ class Index:
                     cover[i] += w
                 elif i in more:
                     extra[i] += w
-        answer_weight = p.rough_answer_weight
-        rough = {i: cover.get(i, 0.0) + answer_weight * extra.get(i, 0.0) for i in pool}
-        # When there are few candidates, all go on (the final ranking sorts them anyway).
-        shortlist = (
-            list(pool)
-            if len(pool) <= p.shortlist_rough
-            else heapq.nlargest(p.shortlist_rough, pool, key=rough.__getitem__)
-        )
+        if len(pool) <= p.shortlist_rough:
+            shortlist = list(pool)  # few candidates: all go on, the final ranking sorts them
+        else:
+            answer_weight = p.rough_answer_weight
+            rough = {i: cover.get(i, 0.0) + answer_weight * extra.get(i, 0.0) for i in pool}
+            shortlist = heapq.nlargest(p.shortlist_rough, pool, key=rough.__getitem__)
         query = frozenset(terms)
         scored = []
         slots = _SlotScorer(analysis, p)
