@@ -520,3 +520,12 @@ def test_thanks_before_a_question_is_not_what_it_asks(engine):
     reply = engine.ask("Thanks, that's helpful. But what do ML engineers actually do?")
     assert reply.status == "answered"
     assert "mle-role" in reply.entries
+
+
+def test_a_doubtful_choice_of_entries_names_the_words_it_may_not_cover(engine):
+    """Offering options when unsure still says which words no option explains: the
+    person sees the article may not cover "investing" before picking."""
+    reply = engine.ask("Are organizations investing in MLOps?")
+    assert reply.status == "clarify"
+    assert reply.not_covered == ("investing",)
+    assert reply.text.startswith("The article may not cover what you ask about “investing”.")

@@ -80,3 +80,18 @@ def test_a_level_without_its_own_ladder_entry_gets_the_ladder_not_another_topic(
     entry for that level: "what is a mid-level DS" is answered by the ladder, not pay."""
     assert engine.ask("What is Mid-level Data scientist?").entries == ("ds-career-path",)
     assert engine.ask("mid level ds salary").entries == ("ds-salary-experienced",)
+
+
+def test_a_frame_word_does_not_pull_in_an_entry_about_the_other_role(engine):
+    """ "mean" is the only word left of "what does it mean to be a senior DS", and an ML
+    engineering entry uses it: an entry on another topic about the other role answers
+    neither what nor whom the question asks, so the senior DS ladder does."""
+    reply = engine.ask("What does it mean to be a Senior Data Scientist?")
+    assert reply.entries == ("ds-career-path-senior",)
+
+
+def test_a_forum_prefix_is_not_what_the_question_asks(engine):
+    """ "Ask HN:" heads Hacker News questions; "ask" is no subject."""
+    reply = engine.ask("Ask HN: Machine learning engineers, what do you do at work?")
+    assert reply.status == "answered"
+    assert reply.entries == ("mle-role",)

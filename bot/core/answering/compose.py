@@ -70,6 +70,7 @@ DECLINE_BODY = "Sorry, I don't know that one. "
 NOT_COVERED = "The article doesn't cover {names}."
 PARTLY = "The article doesn't cover {names}. Here is what it does say:"
 UNSURE = "I'm not sure the article answers what you ask about {names}. The closest it says:"
+UNSURE_CLARIFY = "The article may not cover what you ask about {names}."
 GUESS = "I could only understand part of your question. Here is what the article says in general:"
 MULTI_TITLE = "Your {n} questions"
 CLOSEST = "The closest the article gets is “{question}”"
@@ -111,7 +112,12 @@ def compose(
             return replace(reply, body=GUESS + "\n\n" + reply.body)
         return reply
     if reply.status == "clarify":
-        lead = NOT_COVERED.format(names=named_gaps(knowledge, question, decision.not_covered))
+        if decision.unsure:
+            lead = UNSURE_CLARIFY.format(
+                names=spoken_list([f"“{w}”" for w in decision.not_covered])
+            )
+        else:
+            lead = NOT_COVERED.format(names=named_gaps(knowledge, question, decision.not_covered))
         reply = replace(reply, body=lead + "\n\n" + reply.body)
     elif reply.status in ("answered", "compared"):
         if decision.unsure:

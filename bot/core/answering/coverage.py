@@ -336,7 +336,7 @@ class CoverageJudge:
         p = self.policy
         very = decision.confidence < p.very_unsure_confidence
         if (
-            decision.kind not in ("answer", "compare")
+            decision.kind not in ("answer", "compare", "clarify")
             or decision.confidence >= p.unsure_confidence
             or (len(analysis.content) > p.unknown_gap_max_terms and not very)
             or analysis.inherited_roles

@@ -220,12 +220,13 @@ class Decider:
         p = self.policy
         if best.lexical < p.weak_match:
             return True
-        return bool(
-            not analysis.inherited_roles
-            and analysis.topic
-            and best.entry.topic != analysis.topic
-            and best.lexical < p.off_topic_match
-        )
+        if not analysis.inherited_roles and analysis.topic and best.entry.topic != analysis.topic:
+            if best.lexical < p.off_topic_match:
+                return True
+            # "what does it mean to be a senior data scientist": an entry on another
+            # topic about the other role answers neither what nor whom it asks.
+            return bool(analysis.roles) and not analysis.roles & set(best.entry.roles)
+        return False
 
     # ------------------------------------------------------------ on candidates
 

@@ -205,7 +205,9 @@ class Engine:
                 answered.append((ask, decision, analysis))
                 reply = compose(brain.knowledge, ask, decision, brain.pairs.counterpart)
                 previous = self._turn(analysis, reply)
-            else:
+            elif not decision.unsure:
+                # A part we could only guess at names no gap of its own: the whole
+                # message may answer it better.
                 missing.extend(decision.not_covered)
         if not answered or (len(answered) == 1 and not missing):
             return None
