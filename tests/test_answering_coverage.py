@@ -471,6 +471,11 @@ def test_how_the_job_feels_is_named_as_not_covered(engine):
         ),
         ("What Does a ML Platform Engineer Do?", "job titles the article doesn't cover"),
         ("Quel est le tarif journalier d’un data scientist ?", "freelancing and consulting"),
+        (
+            "What are the career options in Data Science?",
+            "related job titles beyond the article's ladder",
+        ),
+        ("What are the different roles in data?", "related job titles beyond the article's ladder"),
     ],
 )
 def test_more_of_what_the_article_does_not_cover_is_named(engine, question, gap):
