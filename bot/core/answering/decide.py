@@ -223,9 +223,14 @@ class Decider:
         if not analysis.inherited_roles and analysis.topic and best.entry.topic != analysis.topic:
             if best.lexical < p.off_topic_match:
                 return True
-            # "what does it mean to be a senior data scientist": an entry on another
-            # topic about the other role answers neither what nor whom it asks.
-            return bool(analysis.roles) and not analysis.roles & set(best.entry.roles)
+            # "what does it mean to be a senior data scientist": one word left, and an
+            # entry on another topic about the other role answers neither what nor
+            # whom it asks. (With more words left, they may be what it asks about.)
+            return (
+                len(analysis.content) == 1
+                and bool(analysis.roles)
+                and not analysis.roles & set(best.entry.roles)
+            )
         return False
 
     # ------------------------------------------------------------ on candidates
