@@ -166,3 +166,9 @@ def test_becoming_a_role_and_layoffs_asked_in_korean_and_japanese_are_read(engin
         "layoffs and job security"
         in engine.ask("不況で機械学習エンジニアは失業するのか").not_covered
     )
+
+
+def test_how_much_a_data_scientist_earns_asked_in_chinese_gets_the_pay(engine):
+    """ "挣多少钱" (how much money … earn) asks the pay, not what the role is."""
+    reply = engine.ask("数据科学家挣多少钱？")
+    assert reply.entries == ("ds-salary",)
