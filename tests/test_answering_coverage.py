@@ -357,6 +357,11 @@ def test_a_bracketed_year_after_the_question_is_part_of_it(engine):
         ),
         ("  asks: [", "  asked: [", "unknown key 'asked'"),
         (
+            'level_name: "what {level}-level work involves on its own"',
+            'level_name: "what the level involves"',
+            "must contain {level}",
+        ),
+        (
             'name: "{topic} specific to {industry}"',
             'name: "{topic} specific"',
             "must contain {industry}",
@@ -535,3 +540,12 @@ def test_a_doubtful_choice_of_entries_names_the_words_it_may_not_cover(engine):
     assert reply.status == "clarify"
     assert reply.not_covered == ("investing",)
     assert reply.text.startswith("The article may not cover what you ask about “investing”.")
+
+
+def test_a_level_the_ladder_has_no_entry_for_is_named_when_the_ladder_answers(engine):
+    """The article's ladder has no mid-level step for Data Scientists: the ladder
+    answers "what is a mid-level DS", and says it does not describe that level."""
+    reply = engine.ask("What is Mid-level Data scientist?")
+    assert reply.entries == ("ds-career-path",)
+    assert reply.not_covered == ("what experienced-level work involves on its own",)
+    assert "The article doesn't cover what experienced-level work involves" in reply.text

@@ -185,6 +185,17 @@ class Decider:
             entry = levelled[0] if levelled else None
             if entry is None and not analysis.topic:
                 entry = self.knowledge.primary(self.ladder_topic, role)
+                name = self.knowledge.coverage.level_name
+                if entry is not None and name:
+                    return Decision(
+                        "answer",
+                        rule + "/ladder",
+                        confidence,
+                        (entry,),
+                        remember=True,
+                        guess=guess,
+                        not_covered=(name.format(level=analysis.level),),
+                    )
         entry = (
             entry
             or self.knowledge.primary(topic, role)

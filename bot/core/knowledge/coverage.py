@@ -20,7 +20,7 @@ from bot.core.knowledge.yaml_reader import item_line, key_line
 
 FILE = "coverage.yaml"
 _TOP = {"article_years", "gaps", "places", "place_name", "salary_place_name", "year_name"}
-_OPTIONAL = {"definitions", "articles", "industry_specific"}
+_OPTIONAL = {"definitions", "articles", "industry_specific", "level_name"}
 _DEFINITION_KEYS = {"name", "asks", "words", "subjects"}
 _INDUSTRY_KEYS = {"name", "topics", "industries", "asker_words"}
 _GAP_KEYS = {"name", "phrases"}
@@ -46,9 +46,11 @@ def coverage_from(data: Any, check: Checker, known: KnownIds) -> Coverage | None
     gaps = _gaps(data, read)
     names = {key: read.text(data, key, key) for key in ("place_name", "salary_place_name")}
     year_name = read.text(data, "year_name", "year_name")
+    level_name = read.text(data, "level_name", "level_name") if "level_name" in data else ""
     for key, text, field in (
         ("place_name", names["place_name"], "{place}"),
         ("year_name", year_name, "{year}"),
+        ("level_name", level_name, "{level}"),
     ):
         if text and field not in text:
             check.fail(f"must contain {field}", key, key_line(data, key))
@@ -59,6 +61,7 @@ def coverage_from(data: Any, check: Checker, known: KnownIds) -> Coverage | None
         place_name=names["place_name"],
         salary_place_name=names["salary_place_name"],
         year_name=year_name,
+        level_name=level_name,
         definitions=_definitions(data, read),
         industry_specific=_industry_specific(data, read),
         articles=read.phrases(data, "articles", "articles"),

@@ -451,6 +451,9 @@ class Coverage:
     """The same for a pay question ("salaries outside the US")."""
     year_name: str = ""
     """``not_covered`` name for another year; ``{year}`` is the year asked about."""
+    level_name: str = ""
+    """``not_covered`` name for a level the career ladder has no entry for ("what is a
+    mid-level data scientist"); ``{level}`` is the level. Empty: not named."""
     definitions: Definitions = Definitions()
     industry_specific: IndustrySpecific = IndustrySpecific()
     articles: tuple[str, ...] = ()
