@@ -169,6 +169,7 @@ class Decider:
                 self.choosing_topic if analysis.choosing else self.definition_topic
             )
         entry = None
+        missing: tuple[str, ...] = ()
         if analysis.level:
             # "what does a junior MLE do": the level's entry, career path first.
             # Another topic's entry for the level is no answer: "what is a mid-level data
@@ -185,17 +186,9 @@ class Decider:
             entry = levelled[0] if levelled else None
             if entry is None and not analysis.topic:
                 entry = self.knowledge.primary(self.ladder_topic, role)
-                name = self.knowledge.coverage.level_name
-                if entry is not None and name:
-                    return Decision(
-                        "answer",
-                        rule + "/ladder",
-                        confidence,
-                        (entry,),
-                        remember=True,
-                        guess=guess,
-                        not_covered=(name.format(level=analysis.level),),
-                    )
+                if entry is not None and (name := self.knowledge.coverage.level_name):
+                    # The ladder has no step of its own for this level: say so.
+                    missing, rule = (name.format(level=analysis.level),), rule + "/ladder"
         entry = (
             entry
             or self.knowledge.primary(topic, role)
@@ -203,7 +196,15 @@ class Decider:
         )
         if entry is None:
             return dataclasses.replace(self.decline(rule + "/none"), remember=True)
-        return Decision("answer", rule, confidence, (entry,), remember=True, guess=guess)
+        return Decision(
+            "answer",
+            rule,
+            confidence,
+            (entry,),
+            remember=True,
+            guess=guess,
+            not_covered=missing,
+        )
 
     def about_topic(self, analysis: Analysis) -> Decision | None:
         """A topic and nothing an entry shares words with ("how do you progress from
