@@ -172,3 +172,18 @@ def test_how_much_a_data_scientist_earns_asked_in_chinese_gets_the_pay(engine):
     """ "挣多少钱" (how much money … earn) asks the pay, not what the role is."""
     reply = engine.ask("数据科学家挣多少钱？")
     assert reply.entries == ("ds-salary",)
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        # "Want to become a data scientist, which major should I take?" (Indonesian)
+        ("Ingin Menjadi Data Scientist, Jurusan Apa yang Harus Diambil?", "ds-education"),
+        # "And what do data scientists do?" (Vietnamese)
+        ("Và các nhà khoa học dữ liệu (data scientist) làm gì ?", "ds-role"),
+    ],
+)
+def test_indonesian_and_vietnamese_function_words_leave_the_question_readable(
+    engine, question, entry
+):
+    assert engine.ask(question).entries == (entry,)
