@@ -63,8 +63,9 @@ def test_which_role_is_better_compares_who_each_suits_not_the_definitions(engine
     assert {c.section for c in reply.citations} == {"Making the Right Career Choice"}
 
 
-def test_a_verdict_asked_of_one_role_answers_who_it_suits(engine):
-    reply = engine.ask("is data science worth it")
+@pytest.mark.parametrize("question", ["is data science worth it", "Is Data science for You?"])
+def test_a_verdict_asked_of_one_role_answers_who_it_suits(engine, question):
+    reply = engine.ask(question)
     assert reply.entries == ("ds-choosing",)
 
 
