@@ -187,3 +187,12 @@ def test_indonesian_and_vietnamese_function_words_leave_the_question_readable(
     engine, question, entry
 ):
     assert engine.ask(question).entries == (entry,)
+
+
+def test_day_to_day_and_a_mid_level_asked_in_spanish_and_portuguese_are_read(engine):
+    # "What does a data scientist do day to day?" (Spanish)
+    reply = engine.ask("¿Qué hace un Data Scientist en su día a día?")
+    assert {c.section for c in reply.citations} == {"Day-to-Day Work Experience"}
+    # "junior, pleno (mid-level) and senior" (Portuguese) is the career ladder
+    reply = engine.ask("Qual a diferença entre um Cientista de Dados júnior, pleno e sênior?")
+    assert "Career Progression and Growth Opportunities" in {c.section for c in reply.citations}
