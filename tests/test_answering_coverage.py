@@ -482,6 +482,7 @@ def test_how_the_job_feels_is_named_as_not_covered(engine):
         ),
         ("What are the different roles in data?", "related job titles beyond the article's ladder"),
         ("Is mid-40s too late for data science?", "age"),
+        ("What is a Machine Learning Engineer at Capital One?", "specific employers"),
     ],
 )
 def test_more_of_what_the_article_does_not_cover_is_named(engine, question, gap):
