@@ -46,7 +46,7 @@ def coverage_from(data: Any, check: Checker, known: KnownIds) -> Coverage | None
     gaps = _gaps(data, read)
     names = {key: read.text(data, key, key) for key in ("place_name", "salary_place_name")}
     year_name = read.text(data, "year_name", "year_name")
-    level_name = read.text(data, "level_name", "level_name") if "level_name" in data else ""
+    level_name = read.text(data, "level_name", "level_name")  # optional: "" when absent
     for key, text, field in (
         ("place_name", names["place_name"], "{place}"),
         ("year_name", year_name, "{year}"),
