@@ -414,6 +414,19 @@ def test_an_answer_very_likely_wrong_names_common_words_it_does_not_explain(
     assert not {"machine", "learning", "data", "scientists"} & set(reply.not_covered)
 
 
+def test_an_answer_almost_surely_wrong_is_given_as_the_closest_not_as_an_answer(engine):
+    """Below ``doubt_decline_confidence``, with its doubts named, the entry is shown as
+    the closest the article gets, under a decline: not as an answer to the question."""
+    reply = engine.ask("Do data scientists also need to do a bit of monitoring for their jobs?")
+    assert reply.confidence < engine.policy.doubt_decline_confidence
+    assert reply.status == "declined"
+    assert reply.not_covered == ("monitoring",)
+    # Only doubted, so the reply says "may not", and still shows what it found.
+    assert reply.text.startswith("The article may not cover what you ask about “monitoring”.")
+    assert "The closest the article gets is" in reply.text
+    assert reply.entries and reply.citations
+
+
 def test_two_tools_one_synonym_folds_together_are_still_two_tools_compared(engine):
     reply = engine.ask("Should I learn PyTorch or TensorFlow?")
     assert reply.not_covered == ("how PyTorch and TensorFlow compare",)

@@ -72,6 +72,22 @@ def test_a_verdict_asked_of_one_role_answers_who_it_suits(engine, question):
 @pytest.mark.parametrize(
     ("question", "entry"),
     [
+        ("Is Data Science a Good Career Choice in 2025?", "ds-future"),
+        ("Is machine learning a good career in 2024", "mle-future"),
+        ("is data science still worth it", "ds-future"),
+    ],
+)
+def test_a_verdict_asked_with_a_time_answers_the_roles_outlook(engine, question, entry):
+    """ "still", "now", a year: whether the career is good *now* is its outlook, not
+    who it suits."""
+    reply = engine.ask(question)
+    assert reply.entries == (entry,)
+    assert "Future Outlook and Emerging Trends" in {c.section for c in reply.citations}
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
         ("how to become a machine learning engineer", "mle-education"),
         ("what does it take to become a data scientist", "ds-education"),
     ],
@@ -85,6 +101,7 @@ def test_how_to_become_one_answers_the_education_route(engine, question, entry):
     [
         ("What is the Role of a Machine Learning Engineer?", "mle-role"),
         ("mle role", "mle-role"),
+        ("But what is the real role of a Data Scientist?", "ds-role"),
         ("will ai take data scientist jobs", "both-future-ai-replace"),
     ],
 )

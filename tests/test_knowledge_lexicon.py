@@ -56,7 +56,7 @@ def test_the_shipped_lexicon_loads_every_field_typed(lexicon):
     assert {"!", "guys"} <= lexicon.smalltalk.filler and "what" in lexicon.smalltalk.glue
     assert lexicon.smalltalk.weights == {"goodbye": 2.0, "acknowledgement": 0.5}
     assert {"salary", "tc"} <= lexicon.pay_words
-    assert lexicon.topic_roles == TopicRoles("choosing", "role", "career-path", "tools")
+    assert lexicon.topic_roles == TopicRoles("choosing", "role", "career-path", "tools", "future")
     assert lexicon.role_card[0] == CardLine("What they do", "role") and len(lexicon.role_card) == 6
     assert lexicon.decline.suggestions == ("mle-salary", "ds-skills", "compare-choosing")
     assert "nurses" in lexicon.decline.other_profession.format(names="nurses")

@@ -205,8 +205,12 @@ def _compose(
 
 def not_covered_reply(knowledge: Knowledge, question: str, decision: Decision) -> Reply:
     """ "The article doesn't cover stress levels. The closest it gets: …", cited, with
-    questions it can answer instead."""
-    lead = NOT_COVERED.format(names=named_gaps(knowledge, question, decision.not_covered))
+    questions it can answer instead. Words we only doubt ("monitoring") are said to be
+    possibly not covered."""
+    if decision.unsure:
+        lead = UNSURE_CLARIFY.format(names=spoken_list([f"“{w}”" for w in decision.not_covered]))
+    else:
+        lead = NOT_COVERED.format(names=named_gaps(knowledge, question, decision.not_covered))
     closest = decision.entries[0] if decision.entries else None
     if closest is None:
         return decline_reply(

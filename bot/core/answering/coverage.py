@@ -292,7 +292,7 @@ class CoverageJudge:
         when the question's focus is not covered at all."""
         gaps = self._with_unknown(self.find(analysis), analysis, decision)
         if not gaps.names:
-            return self._unsure(decision, analysis, trace)
+            return self._doubtful(self._unsure(decision, analysis, trace), analysis)
         trace.add("coverage", focus=gaps.focus, qualifiers=gaps.qualifiers)
         if decision.kind in ("decline", "clarify"):
             # "a freelance data scientist's hourly rate": whatever the options offered,
@@ -327,7 +327,31 @@ class CoverageJudge:
                 (closest,) if closest else (),
                 not_covered=gaps.names,
             )
-        return dataclasses.replace(decision, rule=decision.rule + "+partly", not_covered=gaps.names)
+        return self._doubtful(
+            dataclasses.replace(decision, rule=decision.rule + "+partly", not_covered=gaps.names),
+            analysis,
+        )
+
+    def _doubtful(self, decision: Decision, analysis: Analysis) -> Decision:
+        """An answer very unlikely to be right, with what it leaves out named, is no
+        answer: the person is told what the article doesn't cover and shown the entry as
+        the closest it gets, as for a question it doesn't cover at all."""
+        if (
+            decision.kind not in ("answer", "compare")
+            or not decision.not_covered
+            or decision.confidence >= self.policy.doubt_decline_confidence
+            or not decision.entries
+        ):
+            return decision
+        closest = self._for_role(decision.entries[0], analysis) or decision.entries[0]
+        return Decision(
+            "decline",
+            decision.rule + "+doubt",
+            min(decision.confidence, self.decline_cap),
+            (closest,),
+            not_covered=decision.not_covered,
+            unsure=decision.unsure,
+        )
 
     def _unsure(self, decision: Decision, analysis: Analysis, trace: Trace) -> Decision:
         """An answer more likely wrong than right names the informative words of the

@@ -84,6 +84,7 @@ class Decider:
         self.choosing_topic = lexicon.topic_roles.choosing
         self.definition_topic = lexicon.topic_roles.definition
         self.ladder_topic = lexicon.topic_roles.ladder
+        self.outlook_topic = lexicon.topic_roles.outlook
 
     # ------------------------------------------------------------ before retrieval
 
@@ -126,6 +127,14 @@ class Decider:
         judged = self._judged(analysis) and content <= (cues.role_words | cues.role_nouns)
         return restated or judged
 
+    def _verdict_topic(self, analysis: Analysis) -> str:
+        """The topic that answers a verdict asked of one role: who it suits ("is data
+        science a good career?"), or, asked with a time ("is data science still a good
+        career in 2025?", "is ML worth it right now"), how its market looks."""
+        if self.outlook_topic and self.knowledge.lexicon.cues.outlook_times & set(analysis.words):
+            return self.outlook_topic
+        return self.choosing_topic
+
     def _judged(self, analysis: Analysis) -> bool:
         """ "which is better, ds or mle", "is ml engineering a good career path?": a
         verdict asked of a role, which is a question about choosing it."""
@@ -163,7 +172,7 @@ class Decider:
         # The first role in roles.yaml order, whatever the set's order.
         role = next(r.id for r in self.knowledge.roles if r.id in analysis.roles)
         if judged:
-            topic = self.choosing_topic
+            topic = self._verdict_topic(analysis)
         else:
             topic = analysis.topic or (
                 self.choosing_topic if analysis.choosing else self.definition_topic
@@ -311,17 +320,15 @@ class Decider:
                 "clarify", "unsure", confidence, self._options(candidates), remember=True
             )
         entry, rule = self._honour_role(analysis, candidates)
-        if (
-            analysis.choosing
-            and len(analysis.named_roles) == 1
-            and entry.topic != self.choosing_topic
-        ):
+        if analysis.choosing and len(analysis.named_roles) == 1:
             # "Is data science a good career?", "is MLE right for me": the role's own
-            # choosing entry answers who the role suits.
+            # choosing entry answers who the role suits; "still a good career in 2025?"
+            # its outlook.
             (role,) = analysis.named_roles
-            chosen = self.knowledge.primary(self.choosing_topic, role)
-            if chosen is not None:
-                entry, rule = chosen, "choosing"
+            topic = self._verdict_topic(analysis)
+            chosen = self.knowledge.primary(topic, role)
+            if chosen is not None and entry.topic != topic:
+                entry, rule = chosen, "choosing" if topic == self.choosing_topic else "outlook"
         return Decision("answer", rule, confidence, (entry,), remember=True)
 
     def _honour_role(self, analysis: Analysis, candidates: list[Candidate]) -> tuple[Entry, str]:

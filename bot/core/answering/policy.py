@@ -247,6 +247,11 @@ class Policy:
     a message of any length. 0.2 -> 0.3 on dev + real-dev (1,114), measured 2026-11-30:
     real not covered handled 611 -> 619/731, covered real questions with a doubt named
     55 -> 68/383, our own dev 106 -> 114/985; nothing else moved."""
+    doubt_decline_confidence: float = 0.05
+    """Below this confidence an answer whose gaps are named is given as the closest the
+    article gets, not as an answer: at 0.05 on real dev, 11 partly covered questions
+    answered from the wrong section are declined with their gaps named instead, and 1
+    covered question answered right is lost (our own dev: 1)."""
     very_unsure_max_zipf: float = 5.3
     """...at most this common in English ("dead" 5.2, "major" 5.3; "enough" 5.5, "why"
     5.9 are the question's frame, not its subject)."""

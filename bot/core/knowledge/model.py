@@ -248,6 +248,9 @@ class Cues:
     evaluative: frozenset[str] = frozenset()
     """"good", "worth": "is data science worth it?" asks whether the career is a good
     choice, not what the role is."""
+    outlook_times: frozenset[str] = frozenset()
+    """"still", "now", "2025": with a verdict asked of one role ("is data science still
+    a good career?"), the question is about the role's outlook."""
     role_riders: frozenset[str] = frozenset()
     """"if", "for": after the roles, what follows is about the person ("ds or mle if i
     hate meetings")."""
@@ -312,6 +315,9 @@ class TopicRoles:
     tools: str = ""
     """Two of this topic's words compared ("Kubeflow vs MLflow") is a comparison of
     tools the article never makes."""
+    outlook: str = ""
+    """"is data science still a good career?": a verdict with a time in it is answered
+    by this topic's entry for the role."""
 
 
 @dataclass(frozen=True, slots=True)
