@@ -1,8 +1,9 @@
 """Confidence: how likely an answer is to be right, the number every reply carries.
 
 Strength decides what the bot does (answer, ask which one, decline); confidence says
-how far to trust the result, and names an answer's unexplained words as possible gaps
-when it is low (:mod:`.coverage`). On questions people wrote on the web, strength
+how far to trust the result, names an answer's unexplained words as possible gaps when
+it is low, and when it is very low turns an answer with gaps into a decline that shows
+the entry as the closest the article gets (:mod:`.coverage`). On questions people wrote on the web, strength
 alone was a poor guide: a title like "Data Scientist vs. ML Engineer: Clarifying the
 Critical Roles" matches strongly on the role words and is still answered from the
 wrong section. So confidence is a logistic model over what the decide stage already

@@ -160,8 +160,9 @@ class Policy:
     """A contrasting entry this close answers a choosing-shaped question as it stands."""
     answer_strength: float = 0.445
     """Strength needed to answer; between ``clarify_strength`` and this we ask which one.
-    Decisions use strength, not confidence, so re-calibrating confidence never changes
-    what the bot does."""
+    Answering or not uses strength, not confidence; confidence only words doubts and,
+    below ``doubt_decline_confidence`` with gaps named, gives an answer as the closest
+    the article gets. So re-calibrating changes at most those replies."""
     clarify_strength: float = 0.399
     """Strength below which the question is declined."""
     clarify_spread: float = 0.25
