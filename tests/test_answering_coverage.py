@@ -427,6 +427,19 @@ def test_an_answer_almost_surely_wrong_is_given_as_the_closest_not_as_an_answer(
     assert reply.entries and reply.citations
 
 
+def test_the_best_paying_jobs_get_the_salary_figures_with_the_ranking_named(engine):
+    """The article ranks levels and the two roles, not job titles or employers."""
+    reply = engine.ask("What are the highest paying data science jobs?")
+    assert reply.status == "answered"
+    assert reply.not_covered == ("which job titles or employers pay most",)
+    assert {c.section for c in reply.citations} == {"Salary Expectations and Market Demand"}
+
+
+def test_a_gap_asked_as_a_question_after_a_self_introduction_is_the_ask(engine):
+    """ "I'm 31." describes the asker, but "Am I too old...?" asks about age."""
+    assert "age" in engine.ask("I'm 31. Am I too old to become a data scientist?").not_covered
+
+
 def test_two_tools_one_synonym_folds_together_are_still_two_tools_compared(engine):
     reply = engine.ask("Should I learn PyTorch or TensorFlow?")
     assert reply.not_covered == ("how PyTorch and TensorFlow compare",)

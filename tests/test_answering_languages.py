@@ -47,6 +47,16 @@ TOOLS = "Tools and Technology Ecosystems"
         ("मशीन लर्निंग इंजीनियर कौन है?", ROLES),
         ("डेटा साइंटिस्ट कैसे बनें?", EDUCATION),
         ("机器学习工程师的收入是多少？", SALARY),
+        ("なぜ今データサイエンティストが注目されているのか", SALARY),
+        ("データサイエンティストの1日", DAY),
+        ("Quais são as principais tarefas de um cientista de dados?", ROLES),
+        ("Qui est un ingénieur en machine learning ?", ROLES),
+        ("データサイエンティストになるべきか", CHOOSING),
+        ("دانشمند داده چیست؟", ROLES),
+        ("حقوق مهندس یادگیری ماشین چقدر است؟", SALARY),
+        ("ডেটা সায়েন্টিস্ট কী করেন?", ROLES),
+        ("Ciência dos dados é para mim?", CHOOSING),
+        ("数据科学家,还香吗?", FUTURE),
     ],
 )
 def test_a_question_in_another_language_is_answered_from_the_right_section(
@@ -196,3 +206,9 @@ def test_day_to_day_and_a_mid_level_asked_in_spanish_and_portuguese_are_read(eng
     # "junior, pleno (mid-level) and senior" (Portuguese) is the career ladder
     reply = engine.ask("Qual a diferença entre um Cientista de Dados júnior, pleno e sênior?")
     assert "Career Progression and Growth Opportunities" in {c.section for c in reply.citations}
+
+
+def test_another_profession_in_another_language_is_named(engine):
+    reply = engine.ask("데이터 사이언티스트 vs AI 엔지니어, 어떤 직업을 선택해야 할까요?")
+    assert reply.status == "declined"
+    assert reply.not_covered == ("ai engineers",)

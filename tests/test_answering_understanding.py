@@ -156,6 +156,20 @@ def test_a_profession_compared_or_asked_about_is_not_the_askers(engine, text):
 @pytest.mark.parametrize(
     "question",
     [
+        "How critical is software engineering skill in designing an ML system?",
+        "What software engineering skills does a data scientist need?",
+    ],
+)
+def test_a_field_followed_by_a_skill_word_is_a_skill_not_another_career(engine, question):
+    assert not engine.analyse(question).professions
+    reply = engine.ask(question)
+    assert reply.status == "answered"
+    assert "Technical Skill Requirements" in {c.section for c in reply.citations}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
         "Machine Learning/AI Engineer Vs Data Scientist: which career?",
         "should i become an AI/ML engineer",
     ],

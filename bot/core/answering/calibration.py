@@ -1,18 +1,18 @@
 """Confidence: how likely an answer is to be right, the number every reply carries.
 
-Strength decides what the bot does (answer, ask which one, decline); confidence says
-how far to trust the result, names an answer's unexplained words as possible gaps when
-it is low, and when it is very low turns an answer with gaps into a decline that shows
-the entry as the closest the article gets (:mod:`.coverage`). On questions people wrote on the web, strength
-alone was a poor guide: a title like "Data Scientist vs. ML Engineer: Clarifying the
-Critical Roles" matches strongly on the role words and is still answered from the
-wrong section. So confidence is a logistic model over what the decide stage already
-knows about the match: how strong it is, how much of the question the entry explains,
-how far it leads the runner-up, whether the next candidates agree on its section and
-topic, whether the question's topic is the entry's. ``tools/calibrate.py`` fits it on
-the dev sets only, our own and the real questions weighing the same, and writes
-``knowledge/calibration.json``; ``--explain`` shows the features. Without that file
-the policy's Platt curve over strength is used.
+Strength decides what the bot does (answer, ask which one, decline); confidence says how
+far to trust the result, names an answer's unexplained words as possible gaps when it is
+low, and when it is very low turns an answer with gaps into a decline that shows the
+entry as the closest the article gets (:mod:`.coverage`). On questions people wrote on
+the web, strength alone was a poor guide: a title like "Data Scientist vs. ML Engineer:
+Clarifying the Critical Roles" matches strongly on the role words and is still answered
+from the wrong section. So confidence is a logistic model over what the decide stage
+already knows about the match: how strong it is, how much of the question the entry
+explains, how far it leads the runner-up, whether the next candidates agree on its
+section and topic, whether the question's topic is the entry's. ``tools/calibrate.py``
+fits it on the dev sets only, the real questions weighing double (``PART_WEIGHTS``), and
+writes ``knowledge/calibration.json``; ``--explain`` shows the features. Without that
+file the policy's Platt curve over strength is used.
 """
 
 from __future__ import annotations

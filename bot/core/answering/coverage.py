@@ -178,7 +178,7 @@ class CoverageJudge:
                     if pay
                     else self.coverage.place_name.format(place=place.title())
                 )
-            elif gap.name in focus or gap.name in qualifiers or self._background(seen, i):
+            elif gap.name in focus or gap.name in qualifiers or self._background(seen, i, key):
                 continue  # "been to a bootcamp": the asker's past, not the ask
             elif gap.name in self.only_with and not self.only_with[gap.name].contains(forms):
                 continue  # "is ml worth it": a degree's worth only with a degree named
@@ -474,9 +474,12 @@ class CoverageJudge:
                 return []
         return list(dict.fromkeys(subjects)) if asked else []
 
-    def _background(self, words: tuple[str, ...], i: int) -> bool:
+    def _background(self, words: tuple[str, ...], i: int, key: tuple[str, ...] = ()) -> bool:
         """Whether the phrase at ``i`` describes the asker ("im 45", "been to a
-        bootcamp", "former phd student") rather than what they ask about."""
+        bootcamp", "former phd student") rather than what they ask about. A phrase that
+        is itself a question ("I am 26. Am I too old...?") is the ask."""
+        if key and key[0] in self.openers:
+            return False
         start = max(0, i - self.policy.background_window)
         for j in range(start, i):
             if words[j] in self.self_words:

@@ -445,7 +445,7 @@ class Analyzer:
         own = [
             p for p in professions if self._self_described(words, p) or self._introduces(text, p)
         ]
-        professions = [p for p in professions if p not in own]
+        professions = [p for p in professions if p not in own and not self._as_skill(words, p)]
         return Analysis(
             text=text,
             words=tuple(words),
@@ -581,6 +581,16 @@ class Analyzer:
             (cues.compare | cues.alternative) & set(words[max(0, i - near) : i + near + 1])
             for i, w in enumerate(words)
             if w == mark
+        )
+
+    def _as_skill(self, words: list[str], profession: str) -> bool:
+        """ "How critical is software engineering skill in designing an ML system?": a
+        field right before a skill word is what the roles need to know, not a career."""
+        mark = PROFESSION + profession.replace(" ", "_")
+        heads = self.cues.skill_heads
+        return any(
+            w == mark and words[i + 1 : i + 2] and words[i + 1] in heads
+            for i, w in enumerate(words)
         )
 
     def _self_described(self, words: list[str], profession: str) -> bool:

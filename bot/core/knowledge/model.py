@@ -159,6 +159,9 @@ class Cues:
     """"become a nurse": a profession as the target of the question."""
     here: frozenset[str] = frozenset()
     """"accountant here": the asker's own profession."""
+    skill_heads: frozenset[str] = frozenset()
+    """"skills", "knowledge": right after a field ("software engineering skills"), the
+    field is a skill the roles need, not another career."""
     r_language: frozenset[str] = frozenset()
     """Words near a lone "r" that make it the R language, not "are"."""
     pay_verbs: frozenset[str] = frozenset()
