@@ -435,6 +435,23 @@ def test_the_best_paying_jobs_get_the_salary_figures_with_the_ranking_named(engi
     assert {c.section for c in reply.citations} == {"Salary Expectations and Market Demand"}
 
 
+def test_the_generalist_path_is_named_beside_what_the_article_says_on_specialising(engine):
+    reply = engine.ask("generalist or specialist, which is better in data science?")
+    assert "the generalist path" in reply.not_covered
+    assert reply.status in ("answered", "compared")
+
+
+@pytest.mark.parametrize(
+    ("question", "section"),
+    [
+        ("Will automation replace data scientists?", "Future Outlook and Emerging Trends"),
+        ("What is expected of a data scientist?", "Role Definitions and Core Responsibilities"),
+    ],
+)
+def test_automation_is_the_outlook_and_what_is_expected_is_the_role(engine, question, section):
+    assert section in {c.section for c in engine.ask(question).citations}
+
+
 def test_a_gap_asked_as_a_question_after_a_self_introduction_is_the_ask(engine):
     """ "I'm 31." describes the asker, but "Am I too old...?" asks about age."""
     assert "age" in engine.ask("I'm 31. Am I too old to become a data scientist?").not_covered
