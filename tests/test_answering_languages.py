@@ -57,6 +57,13 @@ TOOLS = "Tools and Technology Ecosystems"
         ("ডেটা সায়েন্টিস্ট কী করেন?", ROLES),
         ("Ciência dos dados é para mim?", CHOOSING),
         ("数据科学家,还香吗?", FUTURE),
+        ("Hvilke værktøjer bruger en maskinlæringsingeniør?", TOOLS),
+        ("يوم في حياة مهندس تعلم الآلة", DAY),
+        ("কীভাবে হবেন মেশিন লার্নিং ইঞ্জিনিয়ার?", EDUCATION),
+        (
+            "データサイエンティストのジュニアとシニアの違いは?",
+            "Career Progression and Growth Opportunities",
+        ),
     ],
 )
 def test_a_question_in_another_language_is_answered_from_the_right_section(
@@ -212,3 +219,10 @@ def test_another_profession_in_another_language_is_named(engine):
     reply = engine.ask("데이터 사이언티스트 vs AI 엔지니어, 어떤 직업을 선택해야 할까요?")
     assert reply.status == "declined"
     assert reply.not_covered == ("ai engineers",)
+
+
+def test_particles_of_another_script_are_read_as_stop_words_not_unread_words(engine):
+    """ "の", "は": Japanese particles are filler, as "the" is: two levels compared
+    around them are not one side of a comparison we could not read."""
+    analysis = engine.analyse("データサイエンティストのジュニアとシニアの違いは?")
+    assert analysis.unread == 0

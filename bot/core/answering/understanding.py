@@ -417,9 +417,11 @@ class Analyzer:
                 name = w[len(PROFESSION) :]
                 professions.append(name.replace("_", " "))
                 content.append(stem(name))
+            elif w in self.skip:
+                continue  # stop words, in any script ("the", "の")
             elif not w.isascii():
                 unread += 1
-            elif w not in self.skip and w not in cues.compare:
+            elif w not in cues.compare:
                 s = self._kb_form(w, stem(w))
                 content.append(s)
                 surfaces.setdefault(s, w)
