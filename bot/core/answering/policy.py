@@ -250,9 +250,12 @@ class Policy:
     55 -> 68/383, our own dev 106 -> 114/985; nothing else moved."""
     doubt_decline_confidence: float = 0.05
     """Below this confidence an answer whose gaps are named is given as the closest the
-    article gets, not as an answer: at 0.05 on real dev, 11 partly covered questions
-    answered from the wrong section are declined with their gaps named instead, and 1
-    covered question answered right is lost (our own dev: 1)."""
+    article gets, not as an answer (and so is not posted in auto-answer channels). At
+    0.05 on the 2,067 real dev questions (measured 2026-11-30), 11 partly covered
+    questions answered from the wrong section were declined with their gaps named
+    instead, and 1 covered question answered right was lost (our own dev: 1). At 0.08,
+    on 2,302 real dev questions later that day, 16 and 4 (our own dev: 4): too many
+    right answers silenced."""
     very_unsure_max_zipf: float = 5.3
     """...at most this common in English ("dead" 5.2, "major" 5.3; "enough" 5.5, "why"
     5.9 are the question's frame, not its subject)."""
