@@ -89,6 +89,17 @@ def named_gaps(knowledge: Knowledge, question: str, names: Sequence[str]) -> str
     return spoken_list([f"“{n}”" if n.lower() in asked and n not in gaps else n for n in names])
 
 
+def gap_lead(
+    knowledge: Knowledge, question: str, decision: Decision, *, sure: str, doubted: str
+) -> str:
+    """The sentence that names what ``decision`` leaves out: ``sure`` for gaps we know
+    ("doesn't cover stress levels"), ``doubted`` for words we only doubt, quoted as the
+    person wrote them ("may not cover what you ask about “monitoring”")."""
+    if decision.unsure:
+        return doubted.format(names=spoken_list([f"“{w}”" for w in decision.not_covered]))
+    return sure.format(names=named_gaps(knowledge, question, decision.not_covered))
+
+
 def compose(
     knowledge: Knowledge,
     question: str,
@@ -112,18 +123,10 @@ def compose(
             return replace(reply, body=GUESS + "\n\n" + reply.body)
         return reply
     if reply.status == "clarify":
-        if decision.unsure:
-            lead = UNSURE_CLARIFY.format(
-                names=spoken_list([f"“{w}”" for w in decision.not_covered])
-            )
-        else:
-            lead = NOT_COVERED.format(names=named_gaps(knowledge, question, decision.not_covered))
+        lead = gap_lead(knowledge, question, decision, sure=NOT_COVERED, doubted=UNSURE_CLARIFY)
         reply = replace(reply, body=lead + "\n\n" + reply.body)
     elif reply.status in ("answered", "compared"):
-        if decision.unsure:
-            lead = UNSURE.format(names=spoken_list([f"“{w}”" for w in decision.not_covered]))
-        else:
-            lead = PARTLY.format(names=named_gaps(knowledge, question, decision.not_covered))
+        lead = gap_lead(knowledge, question, decision, sure=PARTLY, doubted=UNSURE)
         reply = replace(reply, body=lead + "\n\n" + reply.body)
     return replace(reply, not_covered=decision.not_covered)
 
@@ -207,10 +210,7 @@ def not_covered_reply(knowledge: Knowledge, question: str, decision: Decision) -
     """ "The article doesn't cover stress levels. The closest it gets: …", cited, with
     questions it can answer instead. Words we only doubt ("monitoring") are said to be
     possibly not covered."""
-    if decision.unsure:
-        lead = UNSURE_CLARIFY.format(names=spoken_list([f"“{w}”" for w in decision.not_covered]))
-    else:
-        lead = NOT_COVERED.format(names=named_gaps(knowledge, question, decision.not_covered))
+    lead = gap_lead(knowledge, question, decision, sure=NOT_COVERED, doubted=UNSURE_CLARIFY)
     closest = decision.entries[0] if decision.entries else None
     if closest is None:
         return decline_reply(
