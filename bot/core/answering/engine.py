@@ -203,8 +203,9 @@ class Engine:
             trace.add("asks", ask=ask, rule=decision.rule)
             if decision.kind in ("answer", "compare"):
                 answered.append((ask, decision, analysis))
-                reply = compose(brain.knowledge, ask, decision, brain.pairs.counterpart)
-                previous = self._turn(analysis, reply)
+                if n + 1 < len(asks):  # the next ask leans on this one, as a follow-up
+                    reply = compose(brain.knowledge, ask, decision, brain.pairs.counterpart)
+                    previous = self._turn(analysis, reply)
             elif not decision.unsure:
                 # A part we could only guess at names no gap of its own: the whole
                 # message may answer it better.

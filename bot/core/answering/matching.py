@@ -118,6 +118,13 @@ class Index:
             )
             for d in docs
         )
+        kinds: dict[tuple[tuple[str, ...], str | None, str], int] = {}
+        self.kind_of = tuple(
+            kinds.setdefault((d.entry.roles, d.entry.level, d.entry.topic), len(kinds))
+            for d in docs
+        )
+        """Each entry's kind (roles, level, topic): slot agreement is scored once per kind."""
+        self.kinds = len(kinds)
         self.by_id = {doc.entry.id: i for i, doc in enumerate(docs)}
         self._vocabulary = tuple(d.union | d.answer for d in docs)
 
@@ -173,7 +180,10 @@ class Index:
             shortlist = heapq.nlargest(p.shortlist_rough, pool, key=rough.__getitem__)
         query = frozenset(terms)
         scored = []
-        slots = _SlotScorer(analysis, p)
+        # Slot agreement depends only on an entry's kind, and a KB has far fewer kinds
+        # than the forty entries a search weighs: each is scored once per question.
+        slots: list[float | None] = [None] * self.kinds
+        kind_of = self.kind_of
         w_dice, w_contained = p.w_dice, p.w_contained
         w_coverage, w_answer = p.w_coverage, p.w_answer
         contained_scale = min(1.0, len(query) / p.contained_full_at)
@@ -204,7 +214,10 @@ class Index:
                 + w_coverage * coverage
                 + w_answer * answer_cover
             )
-            scored.append((lexical + slots.score(doc.entry), lexical, coverage + answer_cover, i))
+            slot = slots[kind_of[i]]
+            if slot is None:
+                slot = slots[kind_of[i]] = _slot_score(analysis, doc.entry, p)
+            scored.append((lexical + slot, lexical, coverage + answer_cover, i))
         best = heapq.nlargest(limit, scored)
         query_text = " ".join(analysis.content)
         result = []
@@ -243,26 +256,6 @@ class Index:
             df = len(self.postings.get(t, ())) + len(self.answer_postings.get(t, ()))
             (admitted if df <= cap or not admitted else common).append(t)
         return admitted, common
-
-
-class _SlotScorer:
-    """Slot agreement for one question, remembered per kind of entry: it depends only
-    on an entry's roles, level and topic, and a KB has far fewer such kinds than the
-    forty entries a search weighs."""
-
-    __slots__ = ("analysis", "policy", "seen")
-
-    def __init__(self, analysis: Analysis, policy: Policy) -> None:
-        self.analysis = analysis
-        self.policy = policy
-        self.seen: dict[tuple[tuple[str, ...], str | None, str], float] = {}
-
-    def score(self, entry: Entry) -> float:
-        key = (entry.roles, entry.level, entry.topic)
-        found = self.seen.get(key)
-        if found is None:
-            found = self.seen[key] = _slot_score(self.analysis, entry, self.policy)
-        return found
 
 
 def _slot_score(analysis: Analysis, entry: Entry, p: Policy) -> float:
