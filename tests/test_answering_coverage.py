@@ -577,13 +577,30 @@ def test_thanks_before_a_question_is_not_what_it_asks(engine):
     assert "mle-role" in reply.entries
 
 
-def test_a_doubtful_choice_of_entries_names_the_words_it_may_not_cover(engine):
-    """Offering options when unsure still says which words no option explains: the
-    person sees the article may not cover "investing" before picking."""
-    reply = engine.ask("Are organizations investing in MLOps?")
+def test_a_choice_of_entries_names_what_the_article_does_not_cover(engine):
+    """Offering options when unsure still says what no option covers: the person sees
+    the article doesn't split the working time before picking."""
+    reply = engine.ask(
+        "Or was the oft-quoted saying about spending 70-80% of our time cleaning data"
+        " actually true?"
+    )
+    assert reply.confidence >= engine.policy.doubt_clarify_confidence
     assert reply.status == "clarify"
+    assert reply.not_covered == ("how the working time is split",)
+    assert reply.suggestions  # the options to pick from
+
+
+def test_a_choice_of_entries_almost_surely_wrong_is_declined_with_its_doubts(engine):
+    """Below ``doubt_clarify_confidence`` the options are no likely answer: "did you
+    mean…?" would suggest the article answers what it may not. The reply says what it
+    may not cover and shows the best option as the closest the article gets."""
+    reply = engine.ask("Are organizations investing in MLOps?")
+    assert reply.confidence < engine.policy.doubt_clarify_confidence
+    assert reply.status == "declined"
     assert reply.not_covered == ("investing",)
     assert reply.text.startswith("The article may not cover what you ask about “investing”.")
+    assert "The closest the article gets is" in reply.text
+    assert reply.entries == ("mle-future-mlops",)
 
 
 def test_a_level_the_ladder_has_no_entry_for_is_named_when_the_ladder_answers(engine):

@@ -297,7 +297,7 @@ class CoverageJudge:
         if decision.kind in ("decline", "clarify"):
             # "a freelance data scientist's hourly rate": whatever the options offered,
             # say what the article doesn't cover.
-            return dataclasses.replace(decision, not_covered=gaps.names)
+            return self._doubtful(dataclasses.replace(decision, not_covered=gaps.names), analysis)
         if decision.kind not in ("answer", "compare"):
             return decision
         decision = self._toward_partly(decision, gaps, analysis)
@@ -333,13 +333,19 @@ class CoverageJudge:
         )
 
     def _doubtful(self, decision: Decision, analysis: Analysis) -> Decision:
-        """An answer very unlikely to be right, with what it leaves out named, is no
-        answer: the person is told what the article doesn't cover and shown the entry as
-        the closest it gets, as for a question it doesn't cover at all."""
+        """An answer (or a did-you-mean) very unlikely to be right, with what it leaves
+        out named, is no answer: the person is told what the article doesn't cover and
+        shown the (first) entry as the closest it gets, as for a question it doesn't
+        cover at all."""
+        limit = (
+            self.policy.doubt_clarify_confidence
+            if decision.kind == "clarify"
+            else self.policy.doubt_decline_confidence
+        )
         if (
-            decision.kind not in ("answer", "compare")
+            decision.kind not in ("answer", "compare", "clarify")
             or not decision.not_covered
-            or decision.confidence >= self.policy.doubt_decline_confidence
+            or decision.confidence >= limit
             or not decision.entries
         ):
             return decision
@@ -351,6 +357,8 @@ class CoverageJudge:
             (closest,),
             not_covered=decision.not_covered,
             unsure=decision.unsure,
+            # "and for beginners there?" still builds on what was asked.
+            remember=decision.remember,
         )
 
     def _unsure(self, decision: Decision, analysis: Analysis, trace: Trace) -> Decision:
