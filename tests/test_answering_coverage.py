@@ -414,17 +414,41 @@ def test_an_answer_very_likely_wrong_names_common_words_it_does_not_explain(
     assert not {"machine", "learning", "data", "scientists"} & set(reply.not_covered)
 
 
-def test_an_answer_almost_surely_wrong_is_given_as_the_closest_not_as_an_answer(engine):
-    """Below ``doubt_decline_confidence``, with its doubts named, the entry is shown as
-    the closest the article gets, under a decline: not as an answer to the question."""
-    reply = engine.ask("Do data scientists also need to do a bit of monitoring for their jobs?")
-    assert reply.confidence < engine.policy.doubt_decline_confidence
+@pytest.mark.parametrize(
+    ("question", "limit", "doubt", "closest"),
+    [
+        # An answer: below ``doubt_decline_confidence``.
+        (
+            "Do data scientists also need to do a bit of monitoring for their jobs?",
+            "doubt_decline_confidence",
+            "monitoring",
+            None,
+        ),
+        # A did-you-mean: below ``doubt_clarify_confidence`` the options are no likely
+        # answer, and "did you mean…?" would suggest the article answers what it may not.
+        (
+            "Are organizations investing in MLOps?",
+            "doubt_clarify_confidence",
+            "investing",
+            "mle-future-mlops",
+        ),
+    ],
+)
+def test_a_reply_almost_surely_wrong_is_given_as_the_closest_not_as_an_answer(
+    engine, question, limit, doubt, closest
+):
+    """Below its threshold, with its doubts named, the (best) entry is shown as the
+    closest the article gets, under a decline: not as an answer to the question."""
+    reply = engine.ask(question)
+    assert reply.confidence < getattr(engine.policy, limit)
     assert reply.status == "declined"
-    assert reply.not_covered == ("monitoring",)
+    assert reply.not_covered == (doubt,)
     # Only doubted, so the reply says "may not", and still shows what it found.
-    assert reply.text.startswith("The article may not cover what you ask about “monitoring”.")
+    assert reply.text.startswith(f"The article may not cover what you ask about “{doubt}”.")
     assert "The closest the article gets is" in reply.text
     assert reply.entries and reply.citations
+    if closest is not None:
+        assert reply.entries == (closest,)
 
 
 def test_the_best_paying_jobs_get_the_salary_figures_with_the_ranking_named(engine):
@@ -588,19 +612,6 @@ def test_a_choice_of_entries_names_what_the_article_does_not_cover(engine):
     assert reply.status == "clarify"
     assert reply.not_covered == ("how the working time is split",)
     assert reply.suggestions  # the options to pick from
-
-
-def test_a_choice_of_entries_almost_surely_wrong_is_declined_with_its_doubts(engine):
-    """Below ``doubt_clarify_confidence`` the options are no likely answer: "did you
-    mean…?" would suggest the article answers what it may not. The reply says what it
-    may not cover and shows the best option as the closest the article gets."""
-    reply = engine.ask("Are organizations investing in MLOps?")
-    assert reply.confidence < engine.policy.doubt_clarify_confidence
-    assert reply.status == "declined"
-    assert reply.not_covered == ("investing",)
-    assert reply.text.startswith("The article may not cover what you ask about “investing”.")
-    assert "The closest the article gets is" in reply.text
-    assert reply.entries == ("mle-future-mlops",)
 
 
 def test_a_level_the_ladder_has_no_entry_for_is_named_when_the_ladder_answers(engine):

@@ -44,8 +44,6 @@ from bot.core.answering.evaluation import (
     Case,
     default_eval_dir,
     evaluate,
-    load_cases,
-    part_files,
 )
 from bot.core.knowledge import Entry
 
@@ -139,12 +137,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("part", nargs="?", default="real-dev")
     args = parser.parse_args(argv)
-    files = [f for f in part_files(default_eval_dir(), args.part) if f.is_file()]
-    if not args.part.startswith("real-") or not files:
+    engine = Engine.load()
+    # The bot's own run reads the part once; the baselines rank the same cases.
+    results = (
+        evaluate(engine, default_eval_dir(), [args.part]) if args.part.startswith("real-") else []
+    )
+    if not results:
         print(f"real_baselines: no real-question part {args.part!r}", file=sys.stderr)
         return 2
-    cases = [c for f in files for conv in load_cases(f) for c in conv]
-    engine = Engine.load()
+    outcomes = results[0].outcomes
+    cases = [o.case for o in outcomes]
     entries = engine.knowledge.entries
     print(f"{args.part}: {len(cases)} questions\n")
     print("| method | right section | AUC covered vs not |")
@@ -156,8 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             continue
         right, n, auc = scores(cases, entries, rank)
         print(f"| {name} | {right}/{n} ({right / n:.1%}) | {auc:.2f} |")
-    (result,) = evaluate(engine, default_eval_dir(), [args.part])
-    asked = [o for o in result.outcomes if o.case.expect == "in_scope"]
+    asked = [o for o in outcomes if o.case.expect == "in_scope"]
     right = sum(o.ok for o in asked)
     print(
         f"| careerbot (declines and clarifies count as misses) | {right}/{len(asked)} "
